@@ -1,0 +1,219 @@
+import Foundation
+
+extension PlanBuilder {
+    /// The subzone every cluster has for endpoints no membership rule places elsewhere. [VCS "Local Zone and subzones"]
+    static let defaultSubzone = "DefaultSubZone"
+    /// The source name of unknown systems and unregistered callers. [VCS "Default Zone"]
+    static let defaultZone = "DefaultZone"
+    /// The built-in target that searches registered endpoints.
+    static let localZone = "LocalZone"
+
+    func readCallControl(_ tree: YAMLTree, plan: DialPlan) -> [CallControlCluster] {
+        var clusters: [CallControlCluster] = []
+        for item in items(tree, section: "call_control") {
+            guard var fields = FieldReader(item, what: "call_control cluster", sink: sink) else { continue }
+            guard let name = fields.requiredString("name") else { continue }
+            fields.what = "cluster '\(name)'"
+            let addresses = fields.strings("addresses").map(\.0)
+            var subzones = [Subzone(name: PlanBuilder.defaultSubzone, source: fields.location)]
+            for subzone in fields.list("subzones") {
+                switch subzone {
+                case .scalar(let text, false, let location):
+                    if text != PlanBuilder.defaultSubzone { subzones.append(Subzone(name: text, source: location)) }
+                case .mapping:
+                    guard var subFields = FieldReader(subzone, what: "\(fields.what) subzone", sink: sink),
+                        let text = subFields.requiredString("name")
+                    else { continue }
+                    subFields.reportUnknownKeys(alsoKnown: ["membership_rules", "description"])
+                    if text != PlanBuilder.defaultSubzone { subzones.append(Subzone(name: text, source: subFields.location(of: "name"))) }
+                default:
+                    sink.error("\(fields.what): a subzone must be a name or {name: …}", at: subzone.location)
+                }
+            }
+            requireUniqueNames(subzones.map { ($0.name, $0.source) }, kind: "\(fields.what) subzone")
+            let zones = fields.node("zones").map { readZones($0, cluster: fields.what) } ?? []
+            let transforms = fields.node("transforms").map { readTransforms($0, cluster: fields.what) } ?? []
+            let rules = fields.node("search_rules").map {
+                readSearchRules($0, cluster: fields.what, zones: zones, subzones: subzones)
+            } ?? []
+            fields.reportUnknownKeys(alsoKnown: ["description"])
+            clusters.append(CallControlCluster(
+                name: name, addresses: addresses, subzones: subzones, transforms: transforms, zones: zones,
+                searchRules: rules, source: fields.location))
+        }
+        requireUniqueNames(clusters.map { ($0.name, $0.source) }, kind: "call_control cluster")
+        return clusters
+    }
+
+    private func readZones(_ tree: YAMLTree, cluster: String) -> [Zone] {
+        var zones: [Zone] = []
+        for item in items(tree, section: "zones") {
+            guard var fields = FieldReader(item, what: "\(cluster) zone", sink: sink) else { continue }
+            let name = fields.requiredString("name")
+            if let name { fields.what = "\(cluster) zone '\(name)'" }
+            let type = fields.enumValue("type", as: ZoneType.self, default: .neighbor) ?? .neighbor
+            let peers = fields.strings("peers")
+            let hopCount = fields.int("hop_count", in: 1...255, default: 15) ?? 15
+            fields.reportUnknownKeys(alsoKnown: ["description", "h323", "sip", "authentication", "zone_profile"])
+            guard let name else { continue }
+            if [PlanBuilder.localZone, PlanBuilder.defaultZone].contains(name) {
+                sink.error("\(fields.what): '\(name)' is a built-in zone name", at: fields.location(of: "name"))
+            }
+            switch type {
+            case .dns:
+                if !peers.isEmpty { sink.warning("\(fields.what): a DNS zone has no peers; 'peers' is ignored", at: fields.location(of: "peers")) }
+            default:
+                if peers.isEmpty { sink.error("\(fields.what) has no peers", at: fields.location) }
+                // VCS/Expressway zones take up to six peer addresses. [VCS "Neighbor zones"]
+                if peers.count > 6 { sink.error("\(fields.what) has \(peers.count) peers; a zone takes at most 6", at: fields.location(of: "peers")) }
+            }
+            zones.append(Zone(name: name, type: type, peers: peers.map(\.0), hopCount: hopCount, source: fields.location))
+        }
+        requireUniqueNames(zones.map { ($0.name, $0.source) }, kind: "\(cluster) zone")
+        return zones
+    }
+
+    private func readTransforms(_ tree: YAMLTree, cluster: String) -> [Transform] {
+        var transforms: [Transform] = []
+        let list = items(tree, section: "transforms")
+        // VCS/Expressway holds up to 100 transforms. [VCS "Pre-search transforms"]
+        if list.count > 100 { sink.error("\(cluster) has \(list.count) transforms; VCS allows at most 100", at: tree.location) }
+        for item in list {
+            guard var fields = FieldReader(item, what: "\(cluster) transform", sink: sink) else { continue }
+            let priority = fields.int("priority", in: 1...65534, default: nil)
+            if fields.entry("priority") == nil { sink.error("\(fields.what) has no 'priority' (1–65534)", at: fields.location) }
+            let name = fields.string("name") ?? "transform \(priority.map(String.init) ?? "?")"
+            fields.what = "\(cluster) transform '\(name)'"
+            let type = fields.enumValue("pattern_type", as: PatternType.self, default: .prefix) ?? .prefix
+            let pattern = fields.requiredString("pattern_string")
+            var behavior = fields.enumValue("pattern_behavior", as: PatternBehavior.self, default: nil)
+            if fields.entry("pattern_behavior") == nil {
+                sink.error("\(fields.what) has no 'pattern_behavior' (strip, replace, addprefix or addsuffix)", at: fields.location)
+            }
+            if behavior == .leave {
+                sink.error("\(fields.what): a transform's pattern_behavior is strip, replace, addprefix or addsuffix, not leave", at: fields.location(of: "pattern_behavior"))
+                behavior = nil
+            }
+            let replace = fields.string("replace_string") ?? ""
+            let enabled = readState(&fields)
+            fields.reportUnknownKeys(alsoKnown: ["description"])
+            guard let priority, let pattern, let behavior,
+                checkBehavior(behavior, type: type, replace: replace, fields: fields),
+                let matcher = compileMatcher(
+                    type: type, string: pattern, behavior: behavior, replace: replace,
+                    patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
+            else { continue }
+            transforms.append(Transform(name: name, priority: priority, enabled: enabled, matcher: matcher, source: fields.location))
+        }
+        // Transforms are compared in priority order; equal priorities keep file order. [VCS "Pre-search transforms"]
+        return transforms.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    private func readSearchRules(_ tree: YAMLTree, cluster: String, zones: [Zone], subzones: [Subzone]) -> [SearchRule] {
+        var rules: [SearchRule] = []
+        for item in items(tree, section: "search_rules") {
+            guard var fields = FieldReader(item, what: "\(cluster) search rule", sink: sink) else { continue }
+            let name = fields.requiredString("name")
+            if let name { fields.what = "\(cluster) search rule '\(name)'" }
+            // Defaults are VCS's. [VCS "Search rules"]
+            let priority = fields.int("priority", in: 1...65534, default: 100) ?? 100
+            let ruleProtocol = fields.enumValue("protocol", as: RuleProtocol.self, default: .any) ?? .any
+            let sourceMode = fields.enumValue("source_mode", as: SourceMode.self, default: .any) ?? .any
+            let sourceName = fields.string("source_name").flatMap { $0.isEmpty ? nil : $0 }
+            let mode = fields.enumValue("mode", as: SearchMode.self, default: .aliasPatternMatch) ?? .aliasPatternMatch
+            let type = fields.enumValue("pattern_type", as: PatternType.self, default: .prefix) ?? .prefix
+            let pattern = fields.string("pattern_string")
+            var behavior = fields.enumValue("pattern_behavior", as: PatternBehavior.self, default: .leave) ?? .leave
+            if behavior == .addprefix || behavior == .addsuffix {
+                sink.error("\(fields.what): a search rule's pattern_behavior is leave, strip or replace, not \(behavior.rawValue)", at: fields.location(of: "pattern_behavior"))
+                behavior = .leave
+            }
+            let replace = fields.string("replace_string") ?? ""
+            let progress = fields.enumValue("progress", as: Progress.self, default: .continue) ?? .continue
+            let targetName = fields.requiredString("target")
+            let enabled = readState(&fields)
+            fields.reportUnknownKeys(alsoKnown: ["description", "authentication", "system_generated"])
+            guard let name, let targetName else { continue }
+
+            var namedSource: CallSource?
+            if sourceMode == .named {
+                if let sourceName {
+                    namedSource = resolveSource(sourceName, zones: zones, subzones: subzones, what: fields.what, at: fields.location(of: "source_name"))
+                } else {
+                    sink.error("\(fields.what): source_mode named needs a source_name (a zone or subzone)", at: fields.location(of: "source_mode"))
+                }
+            } else if sourceName != nil {
+                sink.warning("\(fields.what): source_name is ignored unless source_mode is named", at: fields.location(of: "source_name"))
+            }
+
+            var matcher: AliasMatcher?
+            if mode == .aliasPatternMatch {
+                guard let pattern, !pattern.isEmpty else {
+                    sink.error("\(fields.what): mode alias_pattern_match needs a pattern_string", at: fields.location)
+                    continue
+                }
+                guard checkBehavior(behavior, type: type, replace: replace, fields: fields),
+                    let compiled = compileMatcher(
+                        type: type, string: pattern, behavior: behavior, replace: replace,
+                        patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
+                else { continue }
+                matcher = compiled
+            } else if pattern != nil {
+                sink.warning("\(fields.what): pattern_string is ignored in mode \(mode.rawValue)", at: fields.location(of: "pattern_string"))
+            }
+
+            let target: SearchTarget
+            if targetName == PlanBuilder.localZone {
+                target = .localZone
+            } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
+                target = .zone(zone)
+            } else {
+                continue
+            }
+            rules.append(SearchRule(
+                name: name, priority: priority, enabled: enabled, callProtocol: ruleProtocol, sourceMode: sourceMode,
+                sourceName: sourceName, namedSource: namedSource, mode: mode, matcher: matcher, progress: progress,
+                target: target, targetName: targetName, source: fields.location))
+        }
+        requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "\(cluster) search rule")
+        // Rules are searched in priority order; equal priorities form one level. [VCS "Search rules"]
+        return rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    private func resolveSource(_ name: String, zones: [Zone], subzones: [Subzone], what: String, at location: SourceLocation) -> CallSource? {
+        if let index = subzones.firstIndex(where: { $0.name == name }) { return .subzone(index) }
+        if let index = zones.firstIndex(where: { $0.name == name }) { return .zone(index) }
+        if name == PlanBuilder.defaultZone { return .defaultZone }
+        let candidates = subzones.map(\.name) + zones.map(\.name) + [PlanBuilder.defaultZone]
+        sink.error("\(what): source_name '\(name)' is no zone or subzone of the cluster\(FieldReader.didYouMean(name, in: candidates))", at: location)
+        return nil
+    }
+
+    /// `state: enabled|disabled` (VCS) or `enabled: true|false`.
+    private func readState(_ fields: inout FieldReader) -> Bool {
+        if let state = fields.string("state") {
+            switch FieldReader.normalize(state) {
+            case "enabled", "enable", "on", "true": return true
+            case "disabled", "disable", "off", "false": return false
+            default:
+                sink.error("\(fields.what): 'state' must be enabled or disabled, not '\(state)'", at: fields.location(of: "state"))
+            }
+        }
+        return fields.bool("enabled", default: true)
+    }
+
+    private func checkBehavior(_ behavior: PatternBehavior, type: PatternType, replace: String, fields: FieldReader) -> Bool {
+        if behavior == .strip && (type == .exact || type == .regex) {
+            sink.error("\(fields.what): strip removes a matched prefix or suffix; use pattern_type prefix or suffix, or replace", at: fields.location(of: "pattern_behavior"))
+            return false
+        }
+        if (behavior == .addprefix || behavior == .addsuffix) && replace.isEmpty {
+            sink.error("\(fields.what): \(behavior.rawValue) needs the text to add in replace_string", at: fields.location)
+            return false
+        }
+        if behavior == .replace && replace.isEmpty && type == .regex {
+            sink.warning("\(fields.what): replace with an empty replace_string leaves the alias unchanged", at: fields.location(of: "pattern_behavior"), check: "empty-replace")
+        }
+        return true
+    }
+}

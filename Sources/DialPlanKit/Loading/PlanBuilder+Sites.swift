@@ -1,0 +1,133 @@
+import Foundation
+
+extension PlanBuilder {
+    func readDNS(_ tree: YAMLTree) -> [DNSRecord] {
+        var records: [DNSRecord] = []
+        for item in items(tree, section: "dns") {
+            guard var fields = FieldReader(item, what: "dns record", sink: sink) else { continue }
+            let name = fields.requiredString("name")
+            if let name { fields.what = "dns record '\(name)'" }
+            let type = fields.enumValue("type", as: DNSRecord.RecordType.self, default: nil)
+            if fields.entry("type") == nil { sink.error("\(fields.what) has no 'type' (A, AAAA, SRV or CNAME)", at: fields.location) }
+            let values = fields.strings("values") + fields.strings("value")
+            fields.reportUnknownKeys(alsoKnown: ["ttl"])
+            guard let name, let type else { continue }
+            if values.isEmpty { sink.error("\(fields.what) has no values", at: fields.location) }
+            for (value, location) in values {
+                switch type {
+                case .a, .aaaa:
+                    if !PlanBuilder.isIPAddress(value) { sink.error("\(fields.what): '\(value)' is not an IP address", at: location) }
+                case .srv:
+                    if SRVTarget(value) == nil {
+                        sink.error("\(fields.what): an SRV value is 'priority weight port target', not '\(value)'", at: location)
+                    }
+                case .cname:
+                    break
+                }
+            }
+            records.append(DNSRecord(name: name, type: type, values: values.map(\.0), source: fields.location))
+        }
+        return records
+    }
+
+    func readSites(_ tree: YAMLTree, plan: DialPlan) -> [Site] {
+        var sites: [Site] = []
+        let clusterNames = plan.clusters.map(\.name)
+        let locationNames = plan.locations.map(\.name)
+        for item in items(tree, section: "sites") {
+            guard var fields = FieldReader(item, what: "site", sink: sink) else { continue }
+            let name = fields.requiredString("name")
+            if let name { fields.what = "site '\(name)'" }
+            let clusterName = fields.requiredString("registers_to")
+            let cluster = clusterName.flatMap {
+                resolve($0, among: clusterNames, kind: "call_control cluster", what: fields.what + " registers_to", at: fields.location(of: "registers_to"))
+            }
+            var subzone = 0
+            if let subzoneName = fields.string("subzone"), let cluster {
+                subzone = resolve(subzoneName, among: plan.clusters[cluster].subzones.map(\.name), kind: "subzone in cluster '\(plan.clusters[cluster].name)'", what: fields.what, at: fields.location(of: "subzone")) ?? 0
+            }
+            var protocols: [CallProtocol] = []
+            let protocolValues = fields.strings("protocols")
+            for (value, location) in protocolValues {
+                guard let parsed = FieldReader.parseEnum(value, as: CallProtocol.self), parsed != .mssip else {
+                    sink.error("\(fields.what): protocols are sip and h323, not '\(value)'\(FieldReader.didYouMean(value, in: ["sip", "h323"]))", at: location)
+                    continue
+                }
+                if !protocols.contains(parsed) { protocols.append(parsed) }
+            }
+            if protocolValues.isEmpty { protocols = [.sip, .h323] }
+            var local: [Int] = []
+            for (value, location) in fields.strings("local_locations") {
+                if let index = resolve(value, among: locationNames, kind: "system location", what: fields.what + " local_locations", at: location) {
+                    local.append(index)
+                }
+            }
+            if fields.entry("local_locations") == nil {
+                sink.error("\(fields.what) has no 'local_locations' (where its calls must land)", at: fields.location)
+            }
+            fields.reportUnknownKeys(alsoKnown: ["description"])
+            guard let name, let cluster else { continue }
+            sites.append(Site(
+                name: name, registersTo: cluster, subzone: subzone, protocols: protocols, localLocations: local,
+                source: fields.location))
+        }
+        requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
+        return sites
+    }
+
+    func readProbes(_ tree: YAMLTree) -> [Probe] {
+        var probes: [Probe] = []
+        for item in items(tree, section: "probes") {
+            switch item {
+            case .scalar(let text, false, let location):
+                probes.append(Probe(alias: text, source: location))
+            case .mapping:
+                guard var fields = FieldReader(item, what: "probe", sink: sink), let alias = fields.requiredString("alias") else { continue }
+                fields.reportUnknownKeys(alsoKnown: ["description"])
+                probes.append(Probe(alias: alias, source: fields.location(of: "alias")))
+            default:
+                sink.error("a probe is an alias or {alias: …}", at: item.location)
+            }
+        }
+        return probes
+    }
+
+    /// Checks that need the whole plan: node addresses, zone peers, probes that repeat service aliases.
+    func crossCheck(_ plan: inout DialPlan) {
+        var addresses: [String: String] = [:]
+        if let management = plan.managementNode { addresses[management.address.lowercased()] = management.name }
+        for node in plan.nodes {
+            if let other = addresses[node.address.lowercased()] {
+                sink.error("worker_vm '\(node.name)' has the address \(node.address) of '\(other)'", at: node.source)
+            } else {
+                addresses[node.address.lowercased()] = node.name
+            }
+        }
+        let directory = PeerDirectory(plan: plan)
+        for (clusterIndex, cluster) in plan.clusters.enumerated() {
+            for address in cluster.addresses {
+                if let node = directory.nodes(for: address).first {
+                    sink.error("cluster '\(cluster.name)' has the address \(address) of worker_vm '\(plan.nodes[node].name)'", at: cluster.source)
+                }
+                if let other = directory.clusters(for: address).first(where: { $0 != clusterIndex }) {
+                    sink.error("cluster '\(cluster.name)' has the address \(address) of cluster '\(plan.clusters[other].name)'", at: cluster.source)
+                }
+            }
+            for zone in cluster.zones where zone.type != .dns {
+                for peer in zone.peers where directory.nodes(for: peer).isEmpty && directory.clusters(for: peer).isEmpty {
+                    sink.warning("cluster '\(cluster.name)' zone '\(zone.name)': peer '\(peer)' is neither a Pexip node nor a call_control cluster of this plan; searches sent to it find nothing", at: zone.source, check: "unknown-peer")
+                }
+            }
+        }
+        let serviceAliases = Set(plan.services.flatMap { $0.aliases.map { $0.alias.lowercased() } })
+        var seenProbes = Set<String>()
+        plan.probes = plan.probes.filter { probe in
+            let key = probe.alias.lowercased()
+            if serviceAliases.contains(key) {
+                sink.warning("probe '\(probe.alias)' is already a service alias, which is dialled anyway", at: probe.source, check: "redundant-probe")
+                return false
+            }
+            return seenProbes.insert(key).inserted
+        }
+    }
+}

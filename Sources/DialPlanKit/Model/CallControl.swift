@@ -1,0 +1,127 @@
+/// A Cisco VCS / Expressway cluster: its addresses, subzones, pre-search transforms, zones and search rules.
+public struct CallControlCluster: Sendable {
+    public var name: String
+    /// How other clusters' neighbor zones reach this one (addresses or FQDNs).
+    public var addresses: [String]
+    /// Subzones of the Local Zone; `DefaultSubZone` is always present.
+    public var subzones: [Subzone]
+    /// Enabled and disabled transforms, in the order they are tried (priority, then file order).
+    public var transforms: [Transform]
+    public var zones: [Zone]
+    /// Search rules in the order they are tried (priority, then file order).
+    public var searchRules: [SearchRule]
+    public var source: SourceLocation
+}
+
+/// A subzone of a cluster's Local Zone, where endpoints register.
+public struct Subzone: Sendable, Hashable {
+    public var name: String
+    public var source: SourceLocation
+}
+
+/// A pre-search transform: only the first enabled, matching transform (in priority order) is applied.
+/// [VCS "Pre-search transforms"]
+public struct Transform: Sendable {
+    public var name: String
+    public var priority: Int
+    public var enabled: Bool
+    public var matcher: AliasMatcher
+    public var source: SourceLocation
+}
+
+/// The kind of a zone.
+public enum ZoneType: String, Sendable, CaseIterable, Codable {
+    case neighbor
+    case traversalClient = "traversal_client"
+    case traversalServer = "traversal_server"
+    case dns
+}
+
+/// A zone a search rule can target. [VCS "Zones"]
+public struct Zone: Sendable {
+    public var name: String
+    public var type: ZoneType
+    /// Addresses or FQDNs of the systems behind a neighbor or traversal zone.
+    public var peers: [String]
+    /// Hop count for searches sent through this zone (1–255, default 15).
+    public var hopCount: Int
+    public var source: SourceLocation
+}
+
+/// Which calls a search rule applies to, by where they come from. [VCS "Search rules"]
+public enum SourceMode: String, Sendable, CaseIterable, Codable {
+    /// Locally registered endpoints, neighbor and traversal zones, and unregistered callers (the Default Zone).
+    case any
+    /// Locally registered endpoints and neighbor/traversal zones.
+    case allzones
+    /// Locally registered endpoints only.
+    case localzone
+    /// One named zone or subzone.
+    case named
+}
+
+/// Which aliases a search rule applies to. [VCS "Search rules"]
+public enum SearchMode: String, Sendable, CaseIterable, Codable {
+    case aliasPatternMatch = "alias_pattern_match"
+    case anyAlias = "any_alias"
+    case anyIPAddress = "any_ip_address"
+}
+
+/// The protocol filter of a search rule.
+public enum RuleProtocol: String, Sendable, CaseIterable, Codable {
+    case any, sip, h323
+
+    /// Whether a call of `callProtocol` passes this filter.
+    public func admits(_ callProtocol: CallProtocol) -> Bool {
+        switch self {
+        case .any: true
+        case .sip: callProtocol == .sip || callProtocol == .mssip
+        case .h323: callProtocol == .h323
+        }
+    }
+}
+
+/// What happens after a search rule matched. [VCS "On successful match"]
+public enum Progress: String, Sendable, CaseIterable, Codable {
+    /// Continue to lower-priority rules when the target does not find the alias.
+    case `continue`
+    /// Stop searching: no lower-priority rule is tried, even when the alias is not found.
+    case stop
+}
+
+/// Where a search rule sends its search.
+public enum SearchTarget: Sendable, Hashable {
+    /// One of the cluster's zones (index into `zones`).
+    case zone(Int)
+    /// The Local Zone: registered endpoints, which the plan does not model, so it never finds a Pexip alias.
+    case localZone
+}
+
+/// A search rule. [VCS "Search rules"]
+public struct SearchRule: Sendable {
+    public var name: String
+    public var priority: Int
+    public var enabled: Bool
+    public var callProtocol: RuleProtocol
+    public var sourceMode: SourceMode
+    public var sourceName: String?
+    /// Resolved `sourceName` (for `named`).
+    public var namedSource: CallSource?
+    public var mode: SearchMode
+    /// The pattern and its behavior, for `alias_pattern_match`.
+    public var matcher: AliasMatcher?
+    public var progress: Progress
+    public var target: SearchTarget
+    public var targetName: String
+    public var source: SourceLocation
+}
+
+/// Where a call comes from, as seen by a cluster's search rules.
+public enum CallSource: Sendable, Hashable {
+    /// An endpoint registered in a subzone of the Local Zone (index into `subzones`).
+    case subzone(Int)
+    /// A neighbor or traversal zone of this cluster (index into `zones`).
+    case zone(Int)
+    /// An unknown system or unregistered caller: the Default Zone.
+    case defaultZone
+}

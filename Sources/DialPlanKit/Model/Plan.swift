@@ -1,0 +1,66 @@
+/// A DNS record that the simulation resolves (A, AAAA, SRV or CNAME).
+public struct DNSRecord: Sendable, Hashable {
+    public enum RecordType: String, Sendable, CaseIterable, Codable {
+        case a, aaaa, srv, cname
+    }
+
+    public var name: String
+    public var type: RecordType
+    public var values: [String]
+    public var source: SourceLocation
+}
+
+/// Where endpoints are: the call-control cluster they register to, their subzone, and where their calls must land.
+public struct Site: Sendable, Hashable {
+    public var name: String
+    /// Index of the cluster the site's endpoints register to.
+    public var registersTo: Int
+    /// Index of the subzone in that cluster.
+    public var subzone: Int
+    public var protocols: [CallProtocol]
+    /// Location indices where this site's calls must land (signalling and media).
+    public var localLocations: [Int]
+    public var source: SourceLocation
+}
+
+/// An extra alias dialled from every site besides the service aliases.
+public struct Probe: Sendable, Hashable {
+    public var alias: String
+    public var source: SourceLocation
+}
+
+/// A loaded, validated dial plan: every reference resolved to an index.
+public struct DialPlan: Sendable {
+    /// A display name: the directory or file the plan was loaded from.
+    public var name: String
+    /// The files the plan was read from.
+    public var files: [String]
+    public var managementNode: ManagementNode?
+    public var locations: [SystemLocation]
+    public var nodes: [ConferencingNode]
+    public var services: [Service]
+    /// Call Routing Rules in the order Pexip checks them (priority, then file order).
+    public var gatewayRules: [GatewayRoutingRule]
+    public var clusters: [CallControlCluster]
+    public var dnsRecords: [DNSRecord]
+    public var sites: [Site]
+    public var probes: [Probe]
+    /// Warnings found while loading (unknown peers, replace strings that do nothing, …).
+    public var warnings: [Diagnostic]
+
+    /// The location where media for a call signalled in `location` is handled: its `transcoding_location`, or
+    /// itself when unset (model). [PX-handling_media_signaling]
+    public func mediaLocation(of location: Int) -> Int {
+        locations[location].transcodingLocation ?? location
+    }
+
+    /// Index of the location called `name`.
+    public func locationIndex(named name: String) -> Int? {
+        locations.firstIndex { $0.name == name }
+    }
+
+    /// Index of the site called `name` (exact, then case-insensitive).
+    public func siteIndex(named name: String) -> Int? {
+        sites.firstIndex { $0.name == name } ?? sites.firstIndex { $0.name.lowercased() == name.lowercased() }
+    }
+}
