@@ -21,7 +21,9 @@ let package = Package(
         ),
         .target(
             name: "DialPlanKit",
-            dependencies: ["CPCRE2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CPCRE2", .product(name: "Yams", package: "Yams")],
+            // DialPlans/acme, linked file by file, compiled into the binary (see BundledSample.swift).
+            resources: [.embedInCode("Samples")]
         ),
         .executableTarget(
             name: "dialplan",

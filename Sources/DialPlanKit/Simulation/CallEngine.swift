@@ -234,10 +234,11 @@ final class CallEngine {
             // What failed on the way no longer matters once the alias is found.
             result.failures.removeAll()
         } else {
+            // A hop with no rule records which transform (if any) shaped the alias that the search ended with;
+            // a more specific failure met on the way (a zone with no usable peer) is kept instead.
+            let hop = Hop(cluster: Int32(clusterIndex), transform: transformed.transform, rule: -1, zone: -1)
+            result.addFailure(Failure(kind: .unrouted, route: [hop], alias: aliasString, nodes: []))
             if !anyMatched {
-                // A hop with no rule records which transform (if any) shaped the alias that nothing matched.
-                let hop = Hop(cluster: Int32(clusterIndex), transform: transformed.transform, rule: -1, zone: -1)
-                result.addFailure(Failure(kind: .unrouted, route: [hop], alias: aliasString, nodes: []))
                 note(step(.cluster, .notFound, name: cluster.name, cluster: clusterIndex, alias: aliasString,
                           "no search rule at \(cluster.name) matched '\(aliasString)' (\(callProtocol.rawValue)) from \(tables.sourceName(source, cluster: clusterIndex))"))
             } else {
@@ -604,5 +605,25 @@ extension CallProtocol {
         case .h323: 1
         case .mssip: 2
         }
+    }
+}
+
+extension CallEngine {
+    /// Rules of `cluster` with a priority value above `priority` that would also take `alias` (after the
+    /// cluster's transforms) from `source`: what a search would have used had the deciding rule not come first.
+    func laterMatchingRules(alias dialled: String, cluster: Int, source: CallSource, protocol callProtocol: CallProtocol, after priority: Int) -> [Int] {
+        begin()
+        var limit: LimitHit?
+        let alias = applyTransforms(cluster, alias: intern(dialled), limit: &limit).alias
+        var found: [Int] = []
+        for (index, rule) in plan.clusters[cluster].searchRules.enumerated() where rule.priority > priority {
+            guard rule.enabled, rule.callProtocol.admits(callProtocol), sourceFits(rule, source) else { continue }
+            switch rule.mode {
+            case .anyAlias: found.append(index)
+            case .anyIPAddress: if PexipAlias.isIPAddress(aliasText[Int(alias)]) { found.append(index) }
+            case .aliasPatternMatch: if matchRule(cluster, index, alias: alias) >= 0 { found.append(index) }
+            }
+        }
+        return found
     }
 }

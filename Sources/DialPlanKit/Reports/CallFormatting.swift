@@ -1,0 +1,93 @@
+import Foundation
+
+/// The facts of one call, in the shape every output format uses: `site`, `alias`, `protocol`, `verdict`,
+/// `landings` [{node, location}], `mediaLocation`, `finalAlias`, `service` {kind, name}.
+public struct CallFacts: Sendable {
+    public var site: String
+    public var alias: String
+    public var callProtocol: CallProtocol
+    public var verdict: Verdict
+    public var landings: [(node: String, location: String)]
+    /// The media location when there is one; nil when the call lands nowhere or media may go to several.
+    public var mediaLocation: String?
+    public var mediaLocations: [String]
+    public var finalAlias: String?
+    public var service: (kind: String, name: String)?
+    /// The call-control route of the first landing or failure, in words.
+    public var route: String
+
+    public init(plan: DialPlan, site: Int, alias: String, protocol callProtocol: CallProtocol, verdict: Verdict, outcome: CallOutcome) {
+        self.site = plan.sites[site].name
+        self.alias = alias
+        self.callProtocol = callProtocol
+        self.verdict = verdict
+        landings = outcome.landings.map { (plan.nodes[$0.node].name, plan.locations[plan.nodes[$0.node].location].name) }
+        mediaLocations = outcome.mediaLocations.map { plan.locations[$0].name }
+        mediaLocation = mediaLocations.count == 1 ? mediaLocations[0] : nil
+        finalAlias = outcome.finalAlias
+        service = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }
+        if let landing = outcome.landings.first {
+            route = plan.describe(route: landing.route)
+        } else if let failure = outcome.failures.first {
+            route = plan.describe(route: failure.route)
+        } else {
+            route = ""
+        }
+    }
+
+    public init(_ simulation: Simulation, _ call: CallRef) {
+        self.init(
+            plan: simulation.plan, site: call.site, alias: simulation.aliases[call.alias].alias, protocol: call.callProtocol,
+            verdict: simulation.verdict(site: call.site, outcome: call.outcome), outcome: simulation.outcomes[call.outcome])
+    }
+
+    /// Writes the call as a JSON object; `extra` adds fields before it closes.
+    public func writeJSON(_ json: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
+        json.beginObject()
+        json.field("site", site)
+        json.field("alias", alias)
+        json.field("protocol", callProtocol.rawValue)
+        json.field("verdict", verdict.rawValue)
+        json.key("landings")
+        json.beginArray()
+        for landing in landings {
+            json.beginObject()
+            json.field("node", landing.node)
+            json.field("location", landing.location)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("mediaLocation", mediaLocation)
+        json.field("mediaLocations", strings: mediaLocations)
+        json.field("finalAlias", finalAlias)
+        json.key("service")
+        if let service {
+            json.beginObject()
+            json.field("kind", service.kind)
+            json.field("name", service.name)
+            json.endObject()
+        } else {
+            json.string(nil)
+        }
+        json.field("route", route)
+        extra(&json)
+        json.endObject()
+    }
+
+    /// The CSV header matching `csvRow`.
+    public static let csvHeader = "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,route"
+
+    /// One RFC 4180 row.
+    public var csvRow: String {
+        [
+            site, alias, callProtocol.rawValue, verdict.rawValue, landings.map(\.node).joined(separator: " "),
+            Array(Set(landings.map(\.location))).sorted().joined(separator: " "), mediaLocations.joined(separator: " "),
+            finalAlias ?? "", service?.kind ?? "", service?.name ?? "", route,
+        ].map(CallFacts.csvField).joined(separator: ",")
+    }
+
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

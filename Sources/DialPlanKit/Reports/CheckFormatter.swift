@@ -1,0 +1,91 @@
+/// Prints a `CheckReport`.
+public enum CheckFormatter {
+    /// The text report: a header, one diagnostic per group of calls (worst first), the findings, a summary line.
+    public static func text<Out: TextOutputStream>(_ report: CheckReport, style: TextStyle, to out: inout Out) {
+        let plan = report.plan
+        let simulation = report.simulation
+        let probes = plan.probes.count
+        out.write(style.bold("dialplan check \(plan.name)") + ": \(plan.sites.count) sites, \(plan.services.count) services (\(simulation.aliases.count - probes) aliases\(probes > 0 ? " + \(probes) probes" : "")), \(plan.nodes.count) nodes in \(plan.locations.count) locations, \(plan.clusters.count) call-control clusters\n\n")
+        for group in report.groups {
+            out.write(style.diagnostic(group.diagnostic))
+            out.write("\n")
+        }
+        for finding in report.findings {
+            out.write(style.diagnostic(finding))
+        }
+        if !report.findings.isEmpty { out.write("\n") }
+        out.write(summary(report, style: style) + "\n")
+    }
+
+    /// "988 calls: 300 local, 304 remote, …; 2 warnings".
+    public static func summary(_ report: CheckReport, style: TextStyle) -> String {
+        let ordered = [Verdict.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error].map { verdict -> String in
+            let count = report.counts[verdict] ?? 0
+            return count == 0 ? "0 \(verdict.rawValue)" : "\(count) \(style.verdict(verdict))"
+        }
+        let warnings = report.findings.filter { $0.severity == .warning }.count
+        let errors = report.findings.filter { $0.severity == .error }.count
+        var line = style.bold("\(report.callCount) calls") + ": " + ordered.joined(separator: ", ")
+        line += "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        line += report.passes() ? " — " + style.green("PASS") : " — " + style.red("FAIL")
+        return line
+    }
+
+    /// The JSON report: summary, findings, and every non-local call under its group.
+    public static func json<Out: TextOutputStream>(_ report: CheckReport, to out: inout Out) {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("plan", report.plan.name)
+        json.field("pass", report.passes())
+        json.key("summary")
+        json.beginObject()
+        json.field("calls", report.callCount)
+        for verdict in [Verdict.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error] {
+            json.field(verdict.rawValue, report.counts[verdict] ?? 0)
+        }
+        json.endObject()
+        json.key("findings")
+        json.beginArray()
+        for finding in report.findings { writeDiagnostic(finding, to: &json) }
+        json.endArray()
+        json.key("groups")
+        json.beginArray()
+        for group in report.groups {
+            json.beginObject()
+            json.field("verdict", group.verdict.rawValue)
+            json.field("count", group.calls.count)
+            json.key("diagnostic")
+            writeDiagnostic(group.diagnostic, to: &json)
+            json.key("calls")
+            json.beginArray()
+            for call in group.calls {
+                CallFacts(report.simulation, call).writeJSON(&json)
+                if json.text.utf8.count > 1 << 16 { out.write(json.flush()) }
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        out.write(json.flush() + "\n")
+    }
+
+    static func writeDiagnostic(_ diagnostic: Diagnostic, to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("severity", diagnostic.severity.rawValue)
+        json.field("check", diagnostic.check)
+        json.field("message", diagnostic.message)
+        json.key("location")
+        if let location = diagnostic.location {
+            json.beginObject()
+            json.field("file", location.file)
+            json.field("line", location.line)
+            json.field("column", location.column)
+            json.endObject()
+        } else {
+            json.string(nil)
+        }
+        json.field("notes", strings: diagnostic.notes)
+        json.endObject()
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import DialPlanKit
+
+/// `dialplan matrix [PLAN]`: every simulated call, one row each.
+struct Matrix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every simulated call, one row each.",
+        discussion: """
+            Examples:
+              dialplan matrix DialPlans/acme --format csv > calls.csv
+              dialplan matrix --format json | jq '.[] | select(.verdict != "local")'
+            """)
+
+    @Argument(help: "The plan (default: the bundled sample).")
+    var plan: String?
+
+    @Option(name: .long, help: "Output format: text, csv or json.")
+    var format: MatrixFormat = .text
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let plan = try DialPlan.load(self.plan)
+        let simulation = Simulation(plan: plan, workers: common.jobs)
+        var out = StandardOutput()
+        switch format {
+        case .text: MatrixFormatter.text(simulation, style: Terminal.style(common.color), to: &out)
+        case .csv: MatrixFormatter.csv(simulation, to: &out)
+        case .json: MatrixFormatter.json(simulation, to: &out)
+        }
+    }
+}
+
+enum MatrixFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, csv, json
+}

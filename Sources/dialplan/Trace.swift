@@ -1,0 +1,83 @@
+import ArgumentParser
+import DialPlanKit
+
+/// `dialplan trace [PLAN] --from SITE [--protocol P] ALIAS`: one call, step by step.
+struct Trace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain one call step by step: transforms, search rules, zones, cluster hops, Pexip's decision.",
+        discussion: """
+            Examples:
+              dialplan trace --from "Singapore Office" meet.alice@vc.acme.example
+              dialplan trace DialPlans/acme-misrouted --from "Oslo HQ" --protocol h323 1001
+            """)
+
+    @Argument(help: ArgumentHelp("[PLAN] ALIAS: the plan (default: the bundled sample) and the alias dialled.", valueName: "plan-and-alias"))
+    var arguments: [String]
+
+    @Option(name: .long, help: "The site the call is placed from.")
+    var from: String
+
+    @Option(name: .customLong("protocol"), help: "sip or h323 (default: every protocol the site uses).")
+    var callProtocol: CallProtocol?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: CheckFormat = .text
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (1...2).contains(arguments.count) else {
+            throw ValidationError("give the alias to dial, optionally after the plan: trace [PLAN] --from SITE ALIAS")
+        }
+    }
+
+    func run() throws {
+        let plan = try DialPlan.load(arguments.count == 2 ? arguments[0] : nil)
+        let alias = arguments.last!
+        guard let site = plan.siteIndex(named: from) else {
+            let names = plan.sites.map(\.name)
+            throw UsageError(message: "no site named '\(from)' in \(plan.name)\(didYouMean(from, names)); sites: \(names.joined(separator: ", "))")
+        }
+        let protocols = callProtocol.map { [$0] } ?? plan.sites[site].protocols.sorted()
+        let tables = RoutingTables(plan: plan)
+        var out = StandardOutput()
+        var allLocal = true
+        for (index, callProtocol) in protocols.enumerated() {
+            let trace = CallTrace(tables: tables, site: site, alias: alias, protocol: callProtocol)
+            allLocal = allLocal && trace.verdict == .local
+            switch format {
+            case .text:
+                if index > 0 { out.write("\n") }
+                TraceFormatter.text(trace, style: Terminal.style(common.color), to: &out)
+            case .json:
+                TraceFormatter.json(trace, plan: plan, to: &out)
+            }
+        }
+        if !allLocal { throw ExitCode(ExitStatus.findings) }
+    }
+}
+
+extension CallProtocol: ExpressibleByArgument {}
+
+/// "; did you mean 'x'?" for a close name.
+func didYouMean(_ text: String, _ candidates: [String]) -> String {
+    let lowered = text.lowercased()
+    let close = candidates.min { distance(lowered, $0.lowercased()) < distance(lowered, $1.lowercased()) }
+    guard let close, distance(lowered, close.lowercased()) <= max(2, text.count / 3) else { return "" }
+    return "; did you mean '\(close)'?"
+}
+
+private func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[b.count]
+}
