@@ -271,7 +271,7 @@ struct CauseFinder {
                 message = "\(count) unrouted: \(who) sends them nowhere that finds them"
             }
             if let failure = first.failures.first(where: { $0.kind == .unrouted }) {
-                let ending = failure.route.last.map { $0.rule < 0 ? " → no search rule matches '\(failure.alias)'" : " → not found" } ?? ""
+                let ending = " → the search for '\(failure.alias)' ends here, not found"
                 notes.append("route: \(plan.describe(route: failure.route))\(ending)")
             }
         case .error:
