@@ -29,6 +29,12 @@ let package = Package(
             name: "dialplan",
             dependencies: ["DialPlanKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Speed and memory figures on a synthetic global plan: `swift run -c release dialplan-bench`.
+        .executableTarget(
+            name: "dialplan-bench",
+            dependencies: ["DialPlanKit"],
+            path: "Benchmarks/DialPlanBenchmarks"
+        ),
         .testTarget(
             name: "DialPlanKitTests",
             dependencies: ["DialPlanKit"]

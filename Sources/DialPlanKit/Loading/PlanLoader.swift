@@ -153,12 +153,13 @@ final class PlanBuilder {
     /// The file position of the `column`-th character of `text`, given where the YAML scalar holding it starts.
     /// Falls back to the scalar's position when the file does not spell `text` literally there (escapes, folds).
     func pointInto(_ location: SourceLocation, text: String, column: Int) -> SourceLocation {
+        // libyaml counts columns in Unicode scalars, so the arithmetic is done in scalars too.
         guard let fileLines = lines[location.file], location.line - 1 < fileLines.count else { return location }
-        let line = Array(fileLines[location.line - 1])
+        let line = Array(fileLines[location.line - 1].unicodeScalars)
         var start = location.column - 1
         guard start >= 0, start < line.count else { return location }
         if line[start] == "'" || line[start] == "\"" { start += 1 }
-        let prefix = Array(text.prefix(max(column - 1, 0)))
+        let prefix = Array(text.prefix(max(column - 1, 0)).unicodeScalars)
         guard start + prefix.count <= line.count, Array(line[start..<(start + prefix.count)]) == prefix else { return location }
         return SourceLocation(file: location.file, line: location.line, column: start + prefix.count + 1)
     }

@@ -36,14 +36,17 @@ indirect enum YAMLTree: Sendable {
     static func parse(_ text: String, file: String) throws(PlanLoadError) -> [YAMLTree] {
         do {
             var trees: [YAMLTree] = []
-            for node in try Yams.compose_all(yaml: text) {
+            // Yams's document sequence keeps a parse error in `error` instead of throwing it.
+            var documents = try Yams.compose_all(yaml: text)
+            while let node = documents.next() {
                 trees.append(try convert(node, file: file))
             }
+            if let error = documents.error { throw error }
             return trees
         } catch let error as PlanLoadError {
             throw error
         } catch let error as YamlError {
-            throw PlanLoadError([describe(error, file: file)])
+            throw PlanLoadError([describe(error, file: file, text: text)])
         } catch {
             throw PlanLoadError([Diagnostic(.error, "cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
@@ -62,26 +65,40 @@ indirect enum YAMLTree: Sendable {
             return .sequence(try sequence.map { try convert($0, file: file) }, location(sequence.mark, file))
         case .mapping(let mapping):
             var entries: [Entry] = []
-            var seen: [String: SourceLocation] = [:]
+            var merged: [Entry] = []
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw PlanLoadError([Diagnostic(.error, "a mapping key must be a plain name", at: location(key.mark, file))])
                 }
                 let keyLocation = location(keyScalar.mark, file)
-                if let first = seen[keyScalar.string] {
-                    throw PlanLoadError([Diagnostic(
-                        .error, "duplicate key '\(keyScalar.string)' (first at line \(first.line))", at: keyLocation)])
+                // YAML merge keys (`<<: *defaults`) bring in the keys of another mapping that are not set here.
+                if keyScalar.string == "<<" && keyScalar.style == .plain {
+                    let sources: [Node]
+                    switch value {
+                    case .mapping: sources = [value]
+                    case .sequence(let sequence): sources = Array(sequence)
+                    default:
+                        throw PlanLoadError([Diagnostic(.error, "a merge key (<<) takes a mapping or a list of mappings", at: keyLocation)])
+                    }
+                    for source in sources {
+                        guard case .mapping(let entriesOfSource, _) = try convert(source, file: file) else {
+                            throw PlanLoadError([Diagnostic(.error, "a merge key (<<) takes a mapping or a list of mappings", at: keyLocation)])
+                        }
+                        merged += entriesOfSource.filter { entry in !merged.contains { $0.key == entry.key } }
+                    }
+                    continue
                 }
-                seen[keyScalar.string] = keyLocation
                 entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, file: file)))
             }
+            entries += merged.filter { entry in !entries.contains { $0.key == entry.key } }
             return .mapping(entries, location(mapping.mark, file))
         case .alias(let alias):
-            throw PlanLoadError([Diagnostic(.error, "YAML aliases (*\(alias.anchor)) are not supported; write the value out", at: location(alias.mark, file))])
+            // Yams resolves aliases to the anchored node; this case is kept for completeness.
+            throw PlanLoadError([Diagnostic(.error, "cannot resolve the YAML alias *\(alias.anchor)", at: location(alias.mark, file))])
         }
     }
 
-    private static func describe(_ error: YamlError, file: String) -> Diagnostic {
+    private static func describe(_ error: YamlError, file: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
@@ -99,10 +116,39 @@ indirect enum YAMLTree: Sendable {
             }
             return Diagnostic(.error, "cannot read YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(.error, "duplicate key '\(duplicates.joined(separator: "', '"))'", at: location(context.mark, file))
+            // Yams gives the first occurrence; point at the repeat, which is the one to remove or rename.
+            let first = location(context.mark, file)
+            let key = duplicates.first ?? ""
+            let repeat_ = repeatedKey(key, after: first, in: text, file: file)
+            return Diagnostic(.error, "duplicate key '\(key)' (first given at line \(first.line), column \(first.column))", at: repeat_ ?? first)
         default:
             return Diagnostic(.error, "cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// Where `key` is given again after its first occurrence: the next `key:` at the same column (block mapping)
+    /// or on the same line (flow mapping).
+    private static func repeatedKey(_ key: String, after first: SourceLocation, in text: String, file: String) -> SourceLocation? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        let pattern = Array(key.unicodeScalars)
+        func keyAt(_ line: Int, _ column: Int) -> Bool {
+            let characters = lines[line]
+            guard column + pattern.count <= characters.count, Array(characters[column..<(column + pattern.count)]) == pattern else { return false }
+            var next = column + pattern.count
+            while next < characters.count && characters[next] == " " { next += 1 }
+            let before = column == 0 ? " " : characters[column - 1]
+            return next < characters.count && characters[next] == ":" && (before == " " || before == "{" || before == ",")
+        }
+        let firstLine = first.line - 1
+        guard firstLine < lines.count else { return nil }
+        for column in first.column..<max(lines[firstLine].count, first.column) where keyAt(firstLine, column) {
+            return SourceLocation(file: file, line: first.line, column: column + 1)
+        }
+        for line in (firstLine + 1)..<lines.count where lines[line].count >= first.column && keyAt(line, first.column - 1) {
+            let indent = lines[line].prefix { $0 == " " || $0 == "-" }.count
+            if indent <= first.column - 1 { return SourceLocation(file: file, line: line + 1, column: first.column) }
+        }
+        return nil
     }
 
     /// Merges top-level mappings of several files: lists under the same key are concatenated, mappings are merged

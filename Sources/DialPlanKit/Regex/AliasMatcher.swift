@@ -31,6 +31,9 @@ public struct AliasMatcher: Sendable {
     public let replace: String
     /// The compiled regex, for `type == .regex`.
     public let regex: PCRERegex?
+    /// For exact/prefix/suffix: the pattern as a caseless PCRE2 literal, used when the alias or pattern is not
+    /// ASCII so that literal and regex patterns fold case the same way (PCRE2's Unicode case folding).
+    let literalRegex: PCRERegex?
     let template: ReplacementTemplate?
     let foldedPattern: [UInt8]
     let replaceBytes: [UInt8]
@@ -59,9 +62,12 @@ public struct AliasMatcher: Sendable {
             } else {
                 template = nil
             }
+            literalRegex = nil
         } else {
             regex = nil
             template = nil
+            let anchoring: PCRERegex.Anchoring = type == .exact ? .whole : type == .prefix ? .start : .end
+            do { literalRegex = try PCRERegex(string, anchoring: anchoring, literal: true) } catch { throw .pattern(error) }
         }
     }
 
@@ -97,16 +103,16 @@ public struct AliasMatcher: Sendable {
                 }
             }
         case .exact, .prefix, .suffix:
-            guard let matched = literalMatch(bytes, alias: alias) else { return .noMatch }
+            guard let matched = literalMatch(bytes, scratch: scratch) else { return .noMatch }
             return .matched(rewritten: rewriteLiteral(bytes, matched: matched))
         }
     }
 
     /// The byte range of `bytes` the literal pattern matched, or nil.
     @inline(__always)
-    private func literalMatch(_ bytes: UnsafeBufferPointer<UInt8>, alias: String) -> Range<Int>? {
+    private func literalMatch(_ bytes: UnsafeBufferPointer<UInt8>, scratch: RegexScratch) -> Range<Int>? {
         let count = foldedPattern.count
-        guard patternIsASCII, bytes.allSatisfy({ $0 < 0x80 }) else { return unicodeLiteralMatch(alias) }
+        guard patternIsASCII, bytes.allSatisfy({ $0 < 0x80 }) else { return unicodeLiteralMatch(bytes, scratch: scratch) }
         switch type {
         case .exact:
             guard bytes.count == count, equalFolded(bytes, from: 0) else { return nil }
@@ -132,29 +138,11 @@ public struct AliasMatcher: Sendable {
         return true
     }
 
-    /// Case-insensitive literal comparison for non-ASCII text, by lower-cased characters.
-    private func unicodeLiteralMatch(_ alias: String) -> Range<Int>? {
-        let pattern = Array(string.lowercased())
-        let characters = Array(alias)
-        let lowered = characters.map { $0.lowercased() }
-        func equal(_ offset: Int) -> Bool {
-            guard offset >= 0, offset + pattern.count <= lowered.count else { return false }
-            return lowered[offset..<(offset + pattern.count)].joined() == String(pattern)
-        }
-        func byteRange(_ start: Int, _ end: Int) -> Range<Int> {
-            let lower = characters[..<start].reduce(0) { $0 + $1.utf8.count }
-            return lower..<(lower + characters[start..<end].reduce(0) { $0 + $1.utf8.count })
-        }
-        switch type {
-        case .exact where lowered.joined() == String(pattern):
-            return 0..<alias.utf8.count
-        case .prefix where equal(0):
-            return byteRange(0, pattern.count)
-        case .suffix where equal(lowered.count - pattern.count):
-            return byteRange(lowered.count - pattern.count, lowered.count)
-        default:
-            return nil
-        }
+    /// Case-insensitive literal comparison for non-ASCII text, by PCRE2's Unicode case folding (so that `ſip`
+    /// matches `SIP` here as it does in a regex).
+    private func unicodeLiteralMatch(_ bytes: UnsafeBufferPointer<UInt8>, scratch: RegexScratch) -> Range<Int>? {
+        guard let literalRegex, case .matched = literalRegex.match(bytes, scratch: scratch) else { return nil }
+        return scratch.range(ofGroup: 0)
     }
 
     private func rewriteLiteral(_ bytes: UnsafeBufferPointer<UInt8>, matched: Range<Int>) -> String? {

@@ -21,12 +21,30 @@ public final class PCRERegex: @unchecked Sendable {
 
     let code: OpaquePointer
 
-    /// Compiles `pattern`. Throws `RegexCompileError` with the column inside the pattern where PCRE2 stopped.
-    public init(_ pattern: String, anchored: Bool = true, caseInsensitive: Bool = true) throws(RegexCompileError) {
+    /// Where a match must sit in the subject.
+    public enum Anchoring: Sendable {
+        /// The whole subject (the dial-plan rule for regexes).
+        case whole
+        /// A prefix of the subject.
+        case start
+        /// A suffix of the subject.
+        case end
+    }
+
+    /// Compiles `pattern` (a literal string when `literal`). Throws `RegexCompileError` with the column inside the
+    /// pattern where PCRE2 stopped.
+    public init(_ pattern: String, anchoring: Anchoring = .whole, caseInsensitive: Bool = true, literal: Bool = false)
+        throws(RegexCompileError)
+    {
         self.pattern = pattern
-        var options: UInt32 = PCRE2_UTF | PCRE2_UCP
+        // PCRE2_LITERAL refuses PCRE2_UCP; caseless UTF matching folds non-ASCII case without it.
+        var options: UInt32 = PCRE2_UTF | (literal ? PCRE2_LITERAL : PCRE2_UCP)
         if caseInsensitive { options |= PCRE2_CASELESS }
-        if anchored { options |= PCRE2_ANCHORED | PCRE2_ENDANCHORED }
+        switch anchoring {
+        case .whole: options |= PCRE2_ANCHORED | PCRE2_ENDANCHORED
+        case .start: options |= PCRE2_ANCHORED
+        case .end: options |= PCRE2_ENDANCHORED
+        }
         var errorCode: Int32 = 0
         var errorOffset = 0
         let compiled: OpaquePointer? = pattern.utf8.withContiguousStorageIfAvailable { bytes in
@@ -78,12 +96,17 @@ public final class PCRERegex: @unchecked Sendable {
     }
 
     /// 1-based column, in characters, of a UTF-8 byte offset inside `text`.
+    /// An offset inside a character (a letter and its combining mark) counts as that character.
     static func column(ofByteOffset offset: Int, in text: String) -> Int {
-        let utf8 = text.utf8
-        let clamped = min(max(offset, 0), utf8.count)
-        let index = utf8.index(utf8.startIndex, offsetBy: clamped)
-        let characterIndex = index.samePosition(in: text) ?? text.index(before: text.endIndex)
-        return text.distance(from: text.startIndex, to: characterIndex) + 1
+        var column = 1
+        var consumed = 0
+        for character in text {
+            let width = character.utf8.count
+            if consumed + width > offset { return column }
+            consumed += width
+            column += 1
+        }
+        return column
     }
 
     private static func readNameTable(_ code: OpaquePointer) -> [String: Int] {
@@ -143,7 +166,7 @@ public final class RegexScratch {
     /// Byte range of group `number` in the last subject, or nil when the group did not take part.
     @inline(__always)
     public func range(ofGroup number: Int) -> Range<Int>? {
-        guard number < pairs else { return nil }
+        guard number >= 0, number < pairs else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         let start = ovector[2 * number]
         let end = ovector[2 * number + 1]

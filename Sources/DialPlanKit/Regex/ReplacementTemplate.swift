@@ -64,10 +64,14 @@ public struct ReplacementTemplate: Sendable, Equatable {
                         column: PCRERegex.column(ofByteOffset: i, in: source))
                 }
                 let name = String(decoding: bytes[(i + 3)..<close], as: UTF8.self)
-                if let number = Int(name) {
+                if !name.isEmpty, name.utf8.allSatisfy({ ReplacementTemplate.digit($0) != nil }), let number = Int(name) {
                     try reference(number, at: i)
                 } else if let number = groupNames[name] {
                     try reference(number, at: i)
+                } else if name.hasPrefix("-") || name.hasPrefix("+") {
+                    throw ReplacementError(
+                        template: source, message: "relative group references such as \\g<\(name)> are not supported; use the group's number",
+                        column: PCRERegex.column(ofByteOffset: i, in: source))
                 } else {
                     throw ReplacementError(
                         template: source, message: "refers to group '\(name)', which the pattern does not name",

@@ -38,7 +38,7 @@ public struct CallFacts: Sendable {
     public init(_ simulation: Simulation, _ call: CallRef) {
         self.init(
             plan: simulation.plan, site: call.site, alias: simulation.aliases[call.alias].alias, protocol: call.callProtocol,
-            verdict: simulation.verdict(site: call.site, outcome: call.outcome), outcome: simulation.outcomes[call.outcome])
+            verdict: simulation.verdict(site: call.site, core: Int(simulation.coreCells[call.cell])), outcome: simulation.outcome(cell: call.cell))
     }
 
     /// Writes the call as a JSON object; `extra` adds fields before it closes.

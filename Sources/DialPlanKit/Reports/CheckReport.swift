@@ -3,8 +3,8 @@ public struct CallRef: Sendable, Hashable {
     public var site: Int
     public var alias: Int
     public var callProtocol: CallProtocol
-    /// Index into `Simulation.outcomes`.
-    public var outcome: Int
+    /// The call's cell in the simulation.
+    var cell: Int
 }
 
 /// Calls that went wrong for the same reason: one diagnostic, located at the rule, zone or transform responsible.
@@ -48,7 +48,7 @@ public struct CheckReport: Sendable {
             localSetIDs[key] = localSetIDs.count
             return localSetIDs.count - 1
         }
-        var causeCache: [Int: Cause] = [:]
+        var causeCache: [CauseCacheKey: Cause] = [:]
         var groupIndex: [Cause: Int] = [:]
         var groupCalls: [[CallRef]] = []
         var groupCauses: [Cause] = []
@@ -57,19 +57,19 @@ public struct CheckReport: Sendable {
         for site in plan.sites.indices {
             for alias in simulation.aliases.indices {
                 for callProtocol in simulation.protocols {
-                    guard let outcome = simulation.outcomeIndex(site: site, alias: alias, protocol: callProtocol) else { continue }
-                    let verdict = simulation.verdict(site: site, outcome: outcome)
+                    guard let cell = simulation.cell(site: site, alias: alias, protocol: callProtocol) else { continue }
+                    let verdict = simulation.verdict(site: site, core: Int(simulation.coreCells[cell]))
                     counts[verdict, default: 0] += 1
                     guard verdict != .local else { continue }
-                    let cacheKey = outcome * localSetIDs.count + siteLocalSet[site]
+                    let cacheKey = CauseCacheKey(core: simulation.coreCells[cell], routes: simulation.routeCells[cell], localSet: siteLocalSet[site])
                     let cause: Cause
                     if let known = causeCache[cacheKey] {
                         cause = known
                     } else {
-                        cause = explainer.cause(of: simulation.outcomes[outcome], verdict: verdict, site: site)
+                        cause = explainer.cause(of: simulation.outcome(cell: cell), verdict: verdict, site: site)
                         causeCache[cacheKey] = cause
                     }
-                    let call = CallRef(site: site, alias: alias, callProtocol: callProtocol, outcome: outcome)
+                    let call = CallRef(site: site, alias: alias, callProtocol: callProtocol, cell: cell)
                     if let index = groupIndex[cause] {
                         groupCalls[index].append(call)
                     } else {
@@ -94,6 +94,12 @@ public struct CheckReport: Sendable {
             ($0.location ?? SourceLocation(file: "", line: 0, column: 0)) < ($1.location ?? SourceLocation(file: "", line: 0, column: 0))
         }
     }
+}
+
+struct CauseCacheKey: Hashable {
+    var core: UInt32
+    var routes: UInt32
+    var localSet: Int
 }
 
 /// Why a call is not local, reduced to what calls can share: the verdict and the part of the plan responsible.
@@ -209,7 +215,7 @@ struct CauseFinder {
     }
 
     func diagnostic(for cause: Cause, calls: [CallRef], examples: Int) -> Diagnostic {
-        let first = simulation.outcomes[calls[0].outcome]
+        let first = simulation.outcome(cell: calls[0].cell)
         let sites = Set(calls.map(\.site))
         let count = "\(calls.count) call\(calls.count == 1 ? "" : "s") from \(sites.count == 1 ? plan.sites[sites.first!].name : "\(sites.count) sites")"
         var location: SourceLocation?
@@ -330,7 +336,7 @@ struct CauseFinder {
         let site = plan.sites[call.site]
         guard site.registersTo == cluster else { return nil }
         let deciding = plan.clusters[cluster].searchRules[rule]
-        let engine = CallEngine(tables: simulation.tables)
+        var engine = CallEngine(tables: simulation.tables)
         let candidates = engine.laterMatchingRules(
             alias: simulation.aliases[call.alias].alias, cluster: cluster, source: .subzone(site.subzone),
             protocol: call.callProtocol, after: deciding.priority)
@@ -365,7 +371,7 @@ struct CauseFinder {
                 protocols[call.alias, default: []].append(call.callProtocol)
             }
             let listed = aliasOrder.prefix(examples).map { alias -> String in
-                let outcome = simulation.outcomes[siteCalls.first { $0.alias == alias }!.outcome]
+                let outcome = simulation.outcome(cell: siteCalls.first { $0.alias == alias }!.cell)
                 let dialled = simulation.aliases[alias].alias
                 var text = dialled
                 if let final = outcome.finalAlias ?? outcome.failures.first?.alias, final != dialled { text += " → \(final)" }

@@ -11,7 +11,7 @@ public struct CallTrace: Sendable {
     public init(tables: RoutingTables, site: Int, alias: String, protocol callProtocol: CallProtocol) {
         let plan = tables.plan
         let siteInfo = plan.sites[site]
-        let engine = CallEngine(tables: tables, tracing: true)
+        var engine = CallEngine(tables: tables, tracing: true)
         engine.begin()
         let result = engine.simulate(alias: alias, cluster: siteInfo.registersTo, subzone: siteInfo.subzone, protocol: callProtocol)
         let outcome = engine.outcome(of: result, dialled: alias)

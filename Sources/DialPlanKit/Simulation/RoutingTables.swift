@@ -10,6 +10,22 @@ public final class RoutingTables: Sendable {
     let levels: [[Range<Int>]]
     /// Per cluster, per zone: where a search sent to the zone goes.
     let zoneTargets: [[ZoneTarget]]
+    /// The same, flat, for the hot path: per global zone (`zoneBase[cluster] + zone`), ranges into node and
+    /// cluster pools.
+    let zoneBase: [Int]
+    let zoneRows: [ZoneRow]
+    let zoneNodePool: [Int]
+    let zoneClusterPool: [Int]
+
+    struct ZoneRow {
+        var nodeStart: Int32
+        var nodeCount: Int32
+        var clusterStart: Int32
+        var clusterCount: Int32
+        var hopCount: Int32
+        var isDNS: Bool
+    }
+
     /// `sourceFrom[to][from]`: how cluster `to` sees a search coming from cluster `from`: its zone whose peers
     /// point back at `from`, else the Default Zone.
     let sourceFrom: [[CallSource]]
@@ -20,6 +36,50 @@ public final class RoutingTables: Sendable {
     /// Per node: its location and its media location.
     let nodeLocation: [Int]
     let nodeMediaLocation: [Int]
+    /// Search rules as plain values in the global numbering (no references: the hot path copies them freely).
+    let ruleRows: [RuleRow]
+    let nodeInMaintenance: [Bool]
+
+    /// Per cluster and call source: the enabled rules whose source setting admits that source, in search order,
+    /// cut into priority levels. A call only ever looks at these, so a cluster with a rule per site costs each call
+    /// its own site's rules, not every site's.
+    let applicable: [Int32]
+    let applicableLevels: [Int32]
+    let applicableRows: [ApplicableRow]
+    /// Per cluster: index of its first row in `applicableRows`.
+    let applicableBase: [Int]
+
+    /// Where one (cluster, source)'s rules are: `applicable[ruleStart..<ruleStart+ruleCount]` and the exclusive
+    /// end offset (into that slice) of each level in `applicableLevels[levelStart..<levelStart+levelCount]`.
+    struct ApplicableRow {
+        var ruleStart: Int32
+        var levelStart: Int32
+        var levelCount: Int32
+    }
+
+    /// The row index of `source` within its cluster.
+    @inline(__always)
+    func applicableRow(cluster: Int, source: CallSource) -> Int {
+        let subzones = plan.clusters[cluster].subzones.count
+        switch source {
+        case .subzone(let index): return applicableBase[cluster] + index
+        case .zone(let index): return applicableBase[cluster] + subzones + index
+        case .defaultZone: return applicableBase[cluster] + subzones + plan.clusters[cluster].zones.count
+        }
+    }
+
+    /// The parts of a search rule the search loop reads, without strings or classes.
+    struct RuleRow {
+        var enabled: Bool
+        var callProtocol: RuleProtocol
+        var sourceMode: SourceMode
+        var namedSource: CallSource?
+        var mode: SearchMode
+        var stop: Bool
+        var priority: Int32
+        /// Zone index, or -1 for the Local Zone.
+        var zone: Int32
+    }
 
     /// Where a zone sends searches.
     struct ZoneTarget: Sendable {
@@ -76,6 +136,25 @@ public final class RoutingTables: Sendable {
                 return target
             }
         }
+        var zoneBase: [Int] = []
+        var zoneRows: [ZoneRow] = []
+        var zoneNodePool: [Int] = []
+        var zoneClusterPool: [Int] = []
+        for targets in zoneTargets {
+            zoneBase.append(zoneRows.count)
+            for target in targets {
+                zoneRows.append(ZoneRow(
+                    nodeStart: Int32(zoneNodePool.count), nodeCount: Int32(target.nodes.count),
+                    clusterStart: Int32(zoneClusterPool.count), clusterCount: Int32(target.clusters.count),
+                    hopCount: Int32(target.hopCount), isDNS: target.isDNS))
+                zoneNodePool += target.nodes
+                zoneClusterPool += target.clusters
+            }
+        }
+        self.zoneBase = zoneBase
+        self.zoneRows = zoneRows
+        self.zoneNodePool = zoneNodePool
+        self.zoneClusterPool = zoneClusterPool
         sourceFrom = plan.clusters.map { to in
             plan.clusters.indices.map { from in
                 let zone = to.zones.firstIndex { zone in
@@ -89,8 +168,64 @@ public final class RoutingTables: Sendable {
             for alias in service.aliases { aliases[alias.alias.lowercased()] = index }
         }
         serviceByAlias = aliases
+        ruleRows = plan.clusters.flatMap { cluster in
+            cluster.searchRules.map { rule in
+                let zone: Int32
+                switch rule.target {
+                case .zone(let index): zone = Int32(index)
+                case .localZone: zone = -1
+                }
+                return RuleRow(
+                    enabled: rule.enabled, callProtocol: rule.callProtocol, sourceMode: rule.sourceMode,
+                    namedSource: rule.namedSource, mode: rule.mode, stop: rule.progress == .stop,
+                    priority: Int32(rule.priority), zone: zone)
+            }
+        }
+        nodeInMaintenance = plan.nodes.map(\.maintenanceMode)
+        var applicable: [Int32] = []
+        var applicableLevels: [Int32] = []
+        var applicableRows: [ApplicableRow] = []
+        var applicableBase: [Int] = []
+        for (clusterIndex, cluster) in plan.clusters.enumerated() {
+            applicableBase.append(applicableRows.count)
+            let sources = cluster.subzones.indices.map(CallSource.subzone) + cluster.zones.indices.map(CallSource.zone) + [.defaultZone]
+            for source in sources {
+                var row = ApplicableRow(ruleStart: Int32(applicable.count), levelStart: Int32(applicableLevels.count), levelCount: 0)
+                var count: Int32 = 0
+                for level in levels[clusterIndex] {
+                    let before = count
+                    for rule in level where RoutingTables.admits(cluster.searchRules[rule], source: source) && cluster.searchRules[rule].enabled {
+                        applicable.append(Int32(rule))
+                        count += 1
+                    }
+                    if count > before {
+                        applicableLevels.append(count)
+                        row.levelCount += 1
+                    }
+                }
+                applicableRows.append(row)
+            }
+        }
+        self.applicable = applicable
+        self.applicableLevels = applicableLevels
+        self.applicableRows = applicableRows
+        self.applicableBase = applicableBase
         nodeLocation = plan.nodes.map(\.location)
         nodeMediaLocation = plan.nodes.map { plan.mediaLocation(of: $0.location) }
+    }
+
+    /// Whether a search rule's source setting admits a call from `source`. [VCS "Search rules" Source]
+    static func admits(_ rule: SearchRule, source: CallSource) -> Bool {
+        switch rule.sourceMode {
+        case .any: return true
+        case .allzones:
+            if case .defaultZone = source { return false }
+            return true
+        case .localzone:
+            if case .subzone = source { return true }
+            return false
+        case .named: return rule.namedSource == source
+        }
     }
 
     /// A name for a call source at `cluster`, as a VCS engineer would write it in `source_name`.

@@ -23,22 +23,29 @@ public struct SimulatedCall: Sendable {
     public var outcome: CallOutcome
 }
 
-/// Every call from every site to every alias, simulated. Calls are stored compactly: each (entry point, protocol,
-/// alias) cell holds an index into the distinct outcomes, and a site's verdict is computed from its outcome.
+/// Every call from every site to every alias, simulated.
+///
+/// Sites that register to the same cluster and subzone place identical calls, so calls are simulated once per
+/// entry point (cluster + subzone) and protocol. Each (entry point, protocol, alias) cell holds two numbers: the
+/// outcome without its route (shared by every entry point where the alias lands the same way) and the set of
+/// routes (shared across aliases). A site's verdict comes from the outcome's locations and the site's own.
 public final class Simulation: Sendable {
     public let tables: RoutingTables
     public var plan: DialPlan { tables.plan }
     /// Every alias dialled: all service aliases, then the probes.
     public let aliases: [DialledAlias]
-    /// The distinct outcomes.
-    public let outcomes: [CallOutcome]
     /// The protocols simulated, in column order.
     public let protocols: [CallProtocol]
-    /// Per site: its entry point (distinct registers_to + subzone).
+    /// Per site: its entry point.
     let siteEntry: [Int]
     let entries: [Entry]
-    /// `cells[(entry * protocols.count + protocol) * aliases.count + alias]`, or `UInt32.max` when not simulated.
-    let cells: [UInt32]
+    /// Outcomes without routes, and for each a compact verdict basis.
+    let cores: [CallOutcome]
+    let coreBasis: [VerdictBasis]
+    let routeSets: [RouteSet]
+    /// `cells[(entry * protocols.count + column) * aliases.count + alias]`: core and route set, or `UInt32.max`.
+    let coreCells: [UInt32]
+    let routeCells: [UInt32]
     /// Per site: a flag per location, true when the location is local to the site.
     let localFlags: [[Bool]]
 
@@ -46,6 +53,23 @@ public final class Simulation: Sendable {
         var cluster: Int
         var subzone: Int
     }
+
+    /// What a site's verdict needs from an outcome, without references.
+    struct VerdictBasis {
+        /// The verdict when nothing landed (or `.error`), else `.local` as a marker that locations decide.
+        var unlanded: Verdict
+        var locationStart: Int32
+        var locationCount: Int32
+    }
+
+    /// The routes of an outcome's landings and failures, in the outcome's own order.
+    struct RouteSet: Hashable {
+        var landings: [[Hop]]
+        var failures: [[Hop]]
+    }
+
+    /// Locations of every core, flat.
+    let locationPool: [Int32]
 
     /// Simulates every call of `plan` on `workers` threads (default: every core).
     public init(plan: DialPlan, workers: Int? = nil) {
@@ -80,153 +104,385 @@ public final class Simulation: Sendable {
             for location in site.localLocations { flags[location] = true }
             return flags
         }
-
-        // Which (entry, protocol) pairs some site needs.
         var needed = [Bool](repeating: false, count: entries.count * protocols.count)
         for (siteIndex, site) in plan.sites.enumerated() {
             for callProtocol in site.protocols {
                 needed[siteEntry[siteIndex] * protocols.count + protocols.firstIndex(of: callProtocol)!] = true
             }
         }
-        let (cells, outcomes) = Simulation.run(
-            tables: tables, aliases: aliases, entries: entries, protocols: protocols, needed: needed,
-            workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        self.cells = cells
-        self.outcomes = outcomes
+        let run = SimulationRun(tables: tables, aliases: aliases, entries: entries, protocols: protocols, needed: needed)
+        run.execute(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        cores = run.cores
+        routeSets = run.routeSets
+        coreCells = run.coreCells
+        routeCells = run.routeCells
+        var pool: [Int32] = []
+        coreBasis = run.cores.map { core in
+            let start = Int32(pool.count)
+            pool.append(contentsOf: core.locations.map(Int32.init))
+            let unlanded: Verdict = core.limit != nil ? .error : core.landings.isEmpty ? core.verdict(isLocal: []) : .local
+            return VerdictBasis(unlanded: unlanded, locationStart: start, locationCount: Int32(core.locations.count))
+        }
+        locationPool = pool
     }
+
+    /// How many distinct outcomes (without routes) and distinct route sets the calls share.
+    public var distinctOutcomes: (outcomes: Int, routeSets: Int) { (cores.count, routeSets.count) }
 
     /// Number of simulated calls (sites × their protocols × aliases).
     public var callCount: Int {
         plan.sites.reduce(0) { $0 + $1.protocols.count } * aliases.count
     }
 
-    /// The outcome of `site` dialling alias `alias` over `callProtocol`, when the site uses that protocol.
-    public func outcomeIndex(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> Int? {
-        guard plan.sites[site].protocols.contains(callProtocol), let column = protocols.firstIndex(of: callProtocol) else { return nil }
-        let cell = cells[(siteEntry[site] * protocols.count + column) * aliases.count + alias]
-        return cell == UInt32.max ? nil : Int(cell)
+    /// The cell of a call, when the site uses that protocol.
+    @inline(__always)
+    func cell(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> Int? {
+        guard let column = protocols.firstIndex(of: callProtocol), plan.sites[site].protocols.contains(callProtocol) else { return nil }
+        let cell = (siteEntry[site] * protocols.count + column) * aliases.count + alias
+        return coreCells[cell] == UInt32.max ? nil : cell
     }
 
-    /// The verdict of outcome `outcome` for `site`.
+    /// What happened to the call `site` places to alias number `alias` over `callProtocol` (nil when the site does
+    /// not use that protocol).
+    public func outcome(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> CallOutcome? {
+        cell(site: site, alias: alias, protocol: callProtocol).map(outcome(cell:))
+    }
+
+    /// The verdict of a call (nil when the site does not use that protocol).
+    public func verdict(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> Verdict? {
+        cell(site: site, alias: alias, protocol: callProtocol).map { verdict(site: site, core: Int(coreCells[$0])) }
+    }
+
+    /// The outcome of a cell, with its routes.
+    func outcome(cell: Int) -> CallOutcome {
+        var outcome = cores[Int(coreCells[cell])]
+        let routes = routeSets[Int(routeCells[cell])]
+        for index in outcome.landings.indices { outcome.landings[index].route = routes.landings[index] }
+        for index in outcome.failures.indices { outcome.failures[index].route = routes.failures[index] }
+        outcome.landings.sort { ($0.node, $0.route.count) < ($1.node, $1.route.count) }
+        return outcome
+    }
+
+    /// A site's verdict for a core outcome, without touching any reference-counted storage.
     @inline(__always)
-    public func verdict(site: Int, outcome: Int) -> Verdict {
-        outcomes[outcome].verdict(isLocal: localFlags[site])
+    func verdict(site: Int, core: Int) -> Verdict {
+        let basis = coreBasis[core]
+        guard basis.unlanded == .local else { return basis.unlanded }
+        return localFlags[site].withUnsafeBufferPointer { flags in
+            var local = 0
+            for offset in 0..<Int(basis.locationCount) where flags[Int(locationPool[Int(basis.locationStart) + offset])] {
+                local += 1
+            }
+            return local == Int(basis.locationCount) ? .local : local == 0 ? .remote : .ambiguous
+        }
     }
 
     /// Visits every call: sites in plan order, then aliases, then protocols.
     public func forEachCall(_ body: (SimulatedCall) throws -> Void) rethrows {
         for site in plan.sites.indices {
+            let siteProtocols = protocols.filter(plan.sites[site].protocols.contains)
             for alias in aliases.indices {
-                for callProtocol in plan.sites[site].protocols.sorted() {
-                    guard let index = outcomeIndex(site: site, alias: alias, protocol: callProtocol) else { continue }
-                    try body(SimulatedCall(site: site, alias: alias, callProtocol: callProtocol, verdict: verdict(site: site, outcome: index), outcome: outcomes[index]))
+                for callProtocol in siteProtocols {
+                    guard let cell = cell(site: site, alias: alias, protocol: callProtocol) else { continue }
+                    try body(SimulatedCall(
+                        site: site, alias: alias, callProtocol: callProtocol,
+                        verdict: verdict(site: site, core: Int(coreCells[cell])), outcome: outcome(cell: cell)))
                 }
             }
         }
-    }
-
-    // MARK: Parallel run
-
-    /// Aliases are handed out in chunks to worker threads; each worker has its own engine and outcome table, and
-    /// the tables are merged at the end.
-    private static func run(
-        tables: RoutingTables, aliases: [DialledAlias], entries: [Entry], protocols: [CallProtocol], needed: [Bool],
-        workers requested: Int
-    ) -> ([UInt32], [CallOutcome]) {
-        let rowLength = aliases.count
-        let cellCount = entries.count * protocols.count * rowLength
-        let chunkSize = 32
-        let chunkCount = (aliases.count + chunkSize - 1) / chunkSize
-        let workers = max(1, min(requested, chunkCount))
-        let shared = SharedRun(cellCount: cellCount, chunkCount: chunkCount, workers: workers)
-        let next = Atomic<Int>(0)
-
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let engine = CallEngine(tables: tables)
-            var table: [CallOutcome: UInt32] = [:]
-            var list: [CallOutcome] = []
-            var byResult: [Int32: UInt32] = [:]
-            while true {
-                let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard chunk < chunkCount else { break }
-                shared.owner[chunk] = Int32(worker)
-                for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
-                    engine.begin()
-                    byResult.removeAll(keepingCapacity: true)
-                    let text = aliases[alias].alias
-                    for (entryIndex, entry) in entries.enumerated() {
-                        for column in protocols.indices where needed[entryIndex * protocols.count + column] {
-                            let result = engine.simulate(alias: text, cluster: entry.cluster, subzone: entry.subzone, protocol: protocols[column])
-                            let local: UInt32
-                            if let known = byResult[result] {
-                                local = known
-                            } else {
-                                let outcome = engine.outcome(of: result, dialled: text)
-                                if let known = table[outcome] {
-                                    local = known
-                                } else {
-                                    local = UInt32(list.count)
-                                    table[outcome] = local
-                                    list.append(outcome)
-                                }
-                                byResult[result] = local
-                            }
-                            shared.cells[(entryIndex * protocols.count + column) * rowLength + alias] = local
-                        }
-                    }
-                }
-            }
-            shared.store(list, worker: worker)
-        }
-
-        // Merge the workers' outcome tables and rewrite each chunk's cells into the merged numbering.
-        var merged: [CallOutcome] = []
-        var mergedIndex: [CallOutcome: UInt32] = [:]
-        var remap: [[UInt32]] = []
-        for list in shared.lists {
-            remap.append(list.map { outcome in
-                if let known = mergedIndex[outcome] { return known }
-                let index = UInt32(merged.count)
-                mergedIndex[outcome] = index
-                merged.append(outcome)
-                return index
-            })
-        }
-        var cells = [UInt32](repeating: UInt32.max, count: cellCount)
-        for row in 0..<(entries.count * protocols.count) where needed[row] {
-            for chunk in 0..<chunkCount {
-                let map = remap[Int(shared.owner[chunk])]
-                for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
-                    let slot = row * rowLength + alias
-                    cells[slot] = map[Int(shared.cells[slot])]
-                }
-            }
-        }
-        return (cells, merged)
     }
 }
 
-/// Storage the workers write to disjoint parts of (cells of their own chunks, their own list slot).
-private final class SharedRun: @unchecked Sendable {
-    let cells: UnsafeMutableBufferPointer<UInt32>
-    let owner: UnsafeMutableBufferPointer<Int32>
-    private(set) var lists: [[CallOutcome]]
+/// One parallel run: aliases are handed out in chunks to worker threads; each has its own engine and tables, and
+/// the tables are concatenated at the end.
+private final class SimulationRun: @unchecked Sendable {
+    let tables: RoutingTables
+    let aliases: [DialledAlias]
+    let entries: [Simulation.Entry]
+    let protocols: [CallProtocol]
+    let needed: [Bool]
+    let chunkSize = 16
+    let chunkCount: Int
+    let cellCount: Int
+
+    private let coreBuffer: UnsafeMutableBufferPointer<UInt32>
+    private let routeBuffer: UnsafeMutableBufferPointer<UInt32>
+    private let owner: UnsafeMutableBufferPointer<Int32>
     private let lock = NSLock()
+    private var workerCores: [[CallOutcome]] = []
+    private var workerRouteSets: [[Simulation.RouteSet]] = []
 
-    func store(_ list: [CallOutcome], worker: Int) {
-        lock.withLock { lists[worker] = list }
-    }
+    private(set) var cores: [CallOutcome] = []
+    private(set) var routeSets: [Simulation.RouteSet] = []
+    private(set) var coreCells: [UInt32] = []
+    private(set) var routeCells: [UInt32] = []
 
-    init(cellCount: Int, chunkCount: Int, workers: Int) {
-        cells = .allocate(capacity: max(cellCount, 1))
-        cells.initialize(repeating: UInt32.max)
+    init(tables: RoutingTables, aliases: [DialledAlias], entries: [Simulation.Entry], protocols: [CallProtocol], needed: [Bool]) {
+        self.tables = tables
+        self.aliases = aliases
+        self.entries = entries
+        self.protocols = protocols
+        self.needed = needed
+        chunkCount = (aliases.count + chunkSize - 1) / chunkSize
+        cellCount = entries.count * protocols.count * aliases.count
+        coreBuffer = .allocate(capacity: max(cellCount, 1))
+        coreBuffer.initialize(repeating: UInt32.max)
+        routeBuffer = .allocate(capacity: max(cellCount, 1))
+        routeBuffer.initialize(repeating: UInt32.max)
         owner = .allocate(capacity: max(chunkCount, 1))
         owner.initialize(repeating: 0)
-        lists = Array(repeating: [], count: workers)
     }
 
     deinit {
-        cells.deallocate()
+        coreBuffer.deallocate()
+        routeBuffer.deallocate()
         owner.deallocate()
+    }
+
+    func execute(workers requested: Int) {
+        let workers = max(1, min(requested, chunkCount))
+        workerCores = Array(repeating: [], count: workers)
+        workerRouteSets = Array(repeating: [], count: workers)
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            work(worker: worker, next: next)
+        }
+        merge()
+    }
+
+    private func work(worker: Int, next: borrowing Atomic<Int>) {
+        var engine = CallEngine(tables: tables)
+        var cores: [CallOutcome] = []
+        var routeSets: [Simulation.RouteSet] = []
+        var epochCores = FastTable<CoreKey>()
+        var routeSetIndex = FastTable<RouteSetKey>()
+        let rowLength = aliases.count
+        while true {
+            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard chunk < chunkCount else { break }
+            owner[chunk] = Int32(worker)
+            for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
+                engine.begin()
+                epochCores.removeAll()
+                let text = aliases[alias].alias
+                let aliasID = engine.intern(text)
+                for (entryIndex, entry) in entries.enumerated() {
+                    for column in protocols.indices where needed[entryIndex * protocols.count + column] {
+                        let result = engine.simulate(aliasID: aliasID, cluster: entry.cluster, subzone: entry.subzone, protocol: protocols[column])
+                        let row = engine.results[Int(result)]
+                        let coreKey = engine.coreKey(for: row)
+                        let coreHash = coreKey.fastHash
+                        let core: UInt32
+                        if let known = epochCores.value(for: coreKey, hash: coreHash) {
+                            core = UInt32(known)
+                        } else {
+                            core = UInt32(cores.count)
+                            var outcome = engine.outcome(of: result, dialled: text, sorted: false)
+                            for index in outcome.landings.indices { outcome.landings[index].route = [] }
+                            for index in outcome.failures.indices { outcome.failures[index].route = [] }
+                            cores.append(outcome)
+                            epochCores.insert(coreKey, hash: coreHash, value: Int32(bitPattern: core))
+                        }
+                        let routeKey = engine.routeSetKey(for: row)
+                        let routeHash = routeKey.fastHash
+                        let routeSet: UInt32
+                        if let known = routeSetIndex.value(for: routeKey, hash: routeHash) {
+                            routeSet = UInt32(known)
+                        } else {
+                            routeSet = UInt32(routeSets.count)
+                            let outcome = engine.outcome(of: result, dialled: text, sorted: false)
+                            routeSets.append(Simulation.RouteSet(landings: outcome.landings.map(\.route), failures: outcome.failures.map(\.route)))
+                            routeSetIndex.insert(routeKey, hash: routeHash, value: Int32(routeSet))
+                        }
+                        let slot = (entryIndex * protocols.count + column) * rowLength + alias
+                        coreBuffer[slot] = core
+                        routeBuffer[slot] = routeSet
+                    }
+                }
+            }
+        }
+        lock.withLock {
+            workerCores[worker] = cores
+            workerRouteSets[worker] = routeSets
+        }
+    }
+
+    /// Concatenates the workers' cores, merges their route sets, and renumbers each chunk's cells.
+    private func merge() {
+        var coreOffset: [UInt32] = []
+        for list in workerCores {
+            coreOffset.append(UInt32(cores.count))
+            cores.append(contentsOf: list)
+        }
+        var index: [Simulation.RouteSet: UInt32] = [:]
+        let remap = workerRouteSets.map { list in
+            list.map { set -> UInt32 in
+                if let known = index[set] { return known }
+                index[set] = UInt32(routeSets.count)
+                routeSets.append(set)
+                return UInt32(routeSets.count - 1)
+            }
+        }
+        coreCells = [UInt32](repeating: UInt32.max, count: cellCount)
+        routeCells = [UInt32](repeating: UInt32.max, count: cellCount)
+        let rowLength = aliases.count
+        for row in 0..<(entries.count * protocols.count) where needed[row] {
+            for chunk in 0..<chunkCount {
+                let worker = Int(owner[chunk])
+                let offset = coreOffset[worker]
+                let map = remap[worker]
+                for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
+                    let slot = row * rowLength + alias
+                    coreCells[slot] = coreBuffer[slot] &+ offset
+                    routeCells[slot] = map[Int(routeBuffer[slot])]
+                }
+            }
+        }
+    }
+}
+
+/// Identity of an outcome within one epoch, from the engine's rows: up to four landings inline (the common case,
+/// no allocation), more in an array.
+struct CoreKey: Equatable {
+    var count: Int32
+    var first: LandingKey4
+    var more: [LandingRow]?
+    var failures: [Int32]?
+    var limit: Int32
+
+    init(_ row: ResultRow, landingPool: UnsafeBufferPointer<LandingRow>, nodePool: UnsafeBufferPointer<Int32>) {
+        count = row.landingCount
+        limit = row.limit
+        first = LandingKey4()
+        more = nil
+        failures = nil
+        for offset in 0..<Int(row.landingCount) {
+            var landing = landingPool[Int(row.landingStart) + offset]
+            landing.route = 0
+            if offset < 4 { first[offset] = landing } else { more = (more ?? []) + [landing] }
+        }
+        if row.landingCount == 0 {
+            var values: [Int32] = []
+            for (_, failure) in row.failureSlots {
+                values.append(failure.alias)
+                values.append(failure.hopLimit ? 1 : 0)
+                values.append(failure.nodeCount)
+                for node in 0..<Int(failure.nodeCount) { values.append(nodePool[Int(failure.nodeStart) + node]) }
+            }
+            failures = values
+        }
+    }
+}
+
+extension CallEngine {
+    /// The identity of a result's outcome within this epoch.
+    func coreKey(for row: ResultRow) -> CoreKey {
+        landingPool.withUnsafeBufferPointer { landings in
+            nodePool.withUnsafeBufferPointer { nodes in CoreKey(row, landingPool: landings, nodePool: nodes) }
+        }
+    }
+
+    /// The identity of a result's routes.
+    func routeSetKey(for row: ResultRow) -> RouteSetKey {
+        landingPool.withUnsafeBufferPointer { RouteSetKey(row, landingPool: $0) }
+    }
+}
+
+extension LandingRow {
+    @inline(__always)
+    func mixed(into hash: inout UInt64) {
+        mix(&hash, node)
+        mix(&hash, alias)
+        mix(&hash, decision)
+        mix(&hash, outgoing)
+        mix(&hash, route)
+    }
+}
+
+extension CoreKey {
+    static func == (lhs: CoreKey, rhs: CoreKey) -> Bool {
+        lhs.count == rhs.count && lhs.limit == rhs.limit && lhs.first == rhs.first && lhs.more == rhs.more && lhs.failures == rhs.failures
+    }
+
+    /// The `FastTable` hash.
+    var fastHash: UInt64 {
+        var hash = mixSeed
+        mix(&hash, count)
+        mix(&hash, limit)
+        first.a.mixed(into: &hash)
+        first.b.mixed(into: &hash)
+        first.c.mixed(into: &hash)
+        first.d.mixed(into: &hash)
+        for landing in more ?? [] { landing.mixed(into: &hash) }
+        for value in failures ?? [] { mix(&hash, value) }
+        return finish(hash)
+    }
+}
+
+extension RouteSetKey {
+    static func == (lhs: RouteSetKey, rhs: RouteSetKey) -> Bool {
+        lhs.count == rhs.count && lhs.r0 == rhs.r0 && lhs.r1 == rhs.r1 && lhs.r2 == rhs.r2 && lhs.r3 == rhs.r3
+            && lhs.rejected == rhs.rejected && lhs.loop == rhs.loop && lhs.unrouted == rhs.unrouted && lhs.more == rhs.more
+    }
+
+    /// The `FastTable` hash.
+    var fastHash: UInt64 {
+        var hash = mixSeed
+        mix(&hash, count)
+        mix(&hash, r0)
+        mix(&hash, r1)
+        mix(&hash, r2)
+        mix(&hash, r3)
+        mix(&hash, rejected)
+        mix(&hash, loop)
+        mix(&hash, unrouted)
+        for value in more ?? [] { mix(&hash, value) }
+        return finish(hash)
+    }
+}
+
+/// Four landings inline.
+struct LandingKey4: Equatable {
+    var a = LandingRow(node: -1, alias: -1, decision: 0, outgoing: -1, route: 0)
+    var b = LandingRow(node: -1, alias: -1, decision: 0, outgoing: -1, route: 0)
+    var c = LandingRow(node: -1, alias: -1, decision: 0, outgoing: -1, route: 0)
+    var d = LandingRow(node: -1, alias: -1, decision: 0, outgoing: -1, route: 0)
+
+    subscript(index: Int) -> LandingRow {
+        get { [a, b, c, d][index] }
+        set {
+            switch index {
+            case 0: a = newValue
+            case 1: b = newValue
+            case 2: c = newValue
+            default: d = newValue
+            }
+        }
+    }
+}
+
+/// Identity of a route set in one engine: the interned route of each landing (four inline) and of each failure.
+struct RouteSetKey: Equatable {
+    var count: Int32
+    var r0: Int32 = -1, r1: Int32 = -1, r2: Int32 = -1, r3: Int32 = -1
+    var more: [Int32]?
+    var rejected: Int32, loop: Int32, unrouted: Int32
+
+    init(_ row: ResultRow, landingPool: UnsafeBufferPointer<LandingRow>) {
+        count = row.landingCount
+        more = nil
+        for offset in 0..<Int(row.landingCount) {
+            let route = landingPool[Int(row.landingStart) + offset].route
+            switch offset {
+            case 0: r0 = route
+            case 1: r1 = route
+            case 2: r2 = route
+            case 3: r3 = route
+            default: more = (more ?? []) + [route]
+            }
+        }
+        rejected = row.rejected.isPresent ? row.rejected.route : -2
+        loop = row.loop.isPresent ? row.loop.route : -2
+        unrouted = row.unrouted.isPresent ? row.unrouted.route : -2
     }
 }

@@ -1,0 +1,204 @@
+@testable import DialPlanKit
+import Testing
+
+/// The parallel, memoised `Simulation` must give every call the outcome that an un-memoised, traced simulation of
+/// that one call gives (issue 2 §3: the semantics are defined call by call; memoisation and threads are only speed).
+@Suite struct SimulationConsistencyTests {
+    typealias Cluster = InlinePlan.Cluster
+
+    static let samples = ["DialPlans/acme", "DialPlans/acme-misrouted"]
+
+    /// Differences between the simulation's outcome of every call and a fresh trace of it, one line per call.
+    private func mismatches(_ simulation: Simulation) -> (calls: Int, differences: [String]) {
+        let plan = simulation.plan
+        var calls = 0
+        var differences: [String] = []
+        simulation.forEachCall { call in
+            calls += 1
+            let alias = simulation.aliases[call.alias].alias
+            let trace = CallTrace(tables: simulation.tables, site: call.site, alias: alias, protocol: call.callProtocol)
+            var problems: [String] = []
+            if call.verdict != trace.verdict { problems.append("verdict \(call.verdict) vs traced \(trace.verdict)") }
+            let simulated = call.outcome.landings.map { "\(plan.nodes[$0.node].name)<\($0.alias)>" }
+            let traced = trace.outcome.landings.map { "\(plan.nodes[$0.node].name)<\($0.alias)>" }
+            if simulated != traced { problems.append("landings \(simulated) vs traced \(traced)") }
+            else if call.outcome.landings != trace.outcome.landings { problems.append("landing decisions or routes differ") }
+            let kinds = Set(call.outcome.failures.map(\.kind.rawValue))
+            let tracedKinds = Set(trace.outcome.failures.map(\.kind.rawValue))
+            if kinds != tracedKinds { problems.append("failure kinds \(kinds.sorted()) vs traced \(tracedKinds.sorted())") }
+            if (call.outcome.limit == nil) != (trace.outcome.limit == nil) { problems.append("limit hit differs") }
+            if call.outcome.mediaLocations != trace.outcome.mediaLocations || call.outcome.locations != trace.outcome.locations {
+                problems.append("locations differ")
+            }
+            if !problems.isEmpty {
+                differences.append("\(plan.sites[call.site].name) dials \(alias) (\(call.callProtocol.rawValue)): " + problems.joined(separator: "; "))
+            }
+        }
+        return (calls, differences)
+    }
+
+    // Issue 2 §3: every call of both sample plans, simulated in parallel with memoisation, has the outcome of an
+    // un-memoised trace of the same call.
+    @Test(arguments: samples) func theMemoisedParallelSimulationAgreesWithUnmemoisedTraces(sample: String) throws {
+        let plan = try PlanLoader.load(path: TestPlans.path(sample))
+        let simulation = Simulation(plan: plan, workers: 4)
+        let (calls, differences) = mismatches(simulation)
+        #expect(calls == simulation.callCount)
+        #expect(calls > 900)
+        #expect(differences.isEmpty, "\(differences.count) calls differ, e.g.\n\(differences.prefix(10).joined(separator: "\n"))")
+    }
+
+    // The number of worker threads does not change any result.
+    @Test(arguments: samples) func oneWorkerAndSeveralWorkersGiveIdenticalResults(sample: String) throws {
+        let plan = try PlanLoader.load(path: TestPlans.path(sample))
+        let serial = Simulation(plan: plan, workers: 1)
+        for workers in [2, 3, 8] {
+            let parallel = Simulation(plan: plan, workers: workers)
+            #expect(parallel.callCount == serial.callCount)
+            #expect(parallel.aliases == serial.aliases)
+            var differences: [String] = []
+            for site in plan.sites.indices {
+                for alias in serial.aliases.indices {
+                    for callProtocol in CallProtocol.allCases {
+                        let one = serial.outcome(site: site, alias: alias, protocol: callProtocol)
+                        let many = parallel.outcome(site: site, alias: alias, protocol: callProtocol)
+                        if (one == nil) != (many == nil) {
+                            differences.append("\(site)/\(alias)/\(callProtocol): simulated in one run only")
+                            continue
+                        }
+                        if one != many
+                            || serial.verdict(site: site, alias: alias, protocol: callProtocol) != parallel.verdict(site: site, alias: alias, protocol: callProtocol)
+                        {
+                            differences.append("\(plan.sites[site].name) dials \(serial.aliases[alias].alias) (\(callProtocol.rawValue))")
+                        }
+                    }
+                }
+            }
+            #expect(differences.isEmpty, "workers \(workers): \(differences.prefix(10))")
+        }
+    }
+
+    /// Two sites in one cluster `a` (subzones S1, S2) whose searches meet the same downstream search from
+    /// different sources, around a cycle b → c → d → b:
+    ///
+    ///     a(S1) → b → c(from b) → d → b(from d) → c(from b): loop;  b's next level lands in London
+    ///     a(S2) → c(from a) → d → b(from d) → c(from b) → d(from c): loop, because d is still searching
+    ///
+    /// c's search "from b" gets the same hop budget on both paths (b's zone to c has hop_count 5), so a memo entry
+    /// made while simulating S1 (where it reaches London through d) could be reused for S2, where d is already on
+    /// the stack and the only way on is c's own Pexip zone (Singapore).
+    static let crossSiteLoops = InlinePlan.yaml(
+        clusters: [
+            Cluster(
+                name: "a", address: "10.0.0.1", subzones: ["S1", "S2"],
+                zones: ["{name: ToB, peers: [10.0.0.2]}", "{name: ToC, peers: [10.0.0.3]}"],
+                rules: [
+                    "{name: S1 to b, priority: 10, source_mode: named, source_name: S1, mode: any_alias, target: ToB}",
+                    "{name: S2 to c, priority: 10, source_mode: named, source_name: S2, mode: any_alias, target: ToC}",
+                ]),
+            Cluster(
+                name: "b", address: "10.0.0.2",
+                zones: [
+                    "{name: ToA, peers: [10.0.0.1]}", "{name: ToC, peers: [10.0.0.3], hop_count: 5}",
+                    "{name: ToD, peers: [10.0.0.4]}", "{name: Pexip-London, peers: [10.3.0.1]}",
+                ],
+                rules: [
+                    "{name: B to c, priority: 10, mode: any_alias, target: ToC}",
+                    "{name: B to London, priority: 20, mode: any_alias, target: Pexip-London}",
+                ]),
+            Cluster(
+                name: "c", address: "10.0.0.3",
+                zones: [
+                    "{name: ToA, peers: [10.0.0.1]}", "{name: ToB, peers: [10.0.0.2]}", "{name: ToD, peers: [10.0.0.4]}",
+                    "{name: Pexip-Singapore, peers: [10.2.0.1, 10.2.0.2]}",
+                ],
+                rules: [
+                    "{name: C to d, priority: 10, mode: any_alias, target: ToD}",
+                    "{name: C to Singapore, priority: 10, mode: any_alias, target: Pexip-Singapore}",
+                ]),
+            Cluster(
+                name: "d", address: "10.0.0.4",
+                zones: ["{name: ToC, peers: [10.0.0.3]}", "{name: ToB, peers: [10.0.0.2]}"],
+                rules: ["{name: D to b, priority: 10, mode: any_alias, target: ToB}"]),
+        ],
+        sites: [
+            "{name: First, registers_to: a, subzone: S1, local_locations: [London]}",
+            "{name: Second, registers_to: a, subzone: S2, local_locations: [Singapore]}",
+        ])
+
+    // [VCS loop detection] issue 2 §3.5: whether a search loops depends on the searches still running above it,
+    // so a result found under one site's path must not be reused where that path differs.
+    @Test func memoisationAcrossSitesRespectsLoopDetection() throws {
+        let plan = try TestPlans.load(Self.crossSiteLoops)
+        // What the semantics say, call by call.
+        let first = TestPlans.call(plan, from: "First", "meet.alice@vc.example")
+        #expect(Set(TestPlans.nodes(first, in: plan)) == ["lon1", "sin1", "sin2"])
+        #expect(first.verdict == .ambiguous)
+        let second = TestPlans.call(plan, from: "Second", "meet.alice@vc.example")
+        #expect(Set(TestPlans.nodes(second, in: plan)) == ["sin1", "sin2"])
+        #expect(second.verdict == .local)
+
+        // The memoised simulation must agree, with any number of workers.
+        for workers in [1, 4] {
+            let simulation = Simulation(plan: plan, workers: workers)
+            let (calls, differences) = mismatches(simulation)
+            #expect(calls == simulation.callCount)
+            #expect(differences.isEmpty, "workers \(workers): \(differences.joined(separator: "\n"))")
+        }
+    }
+
+    /// Two sites in one cluster reach the same chain b → c → d through zones with different hop counts; only the
+    /// first has hops enough to get there.
+    static let crossSiteHopBudgets = InlinePlan.yaml(
+        clusters: [
+            Cluster(
+                name: "a", address: "10.0.0.1", subzones: ["S1", "S2"],
+                zones: ["{name: ToB, peers: [10.0.0.2]}", "{name: ToB-short, peers: [10.0.0.2], hop_count: 2}"],
+                rules: [
+                    "{name: S1 to b, priority: 10, source_mode: named, source_name: S1, mode: any_alias, target: ToB}",
+                    "{name: S2 to b, priority: 10, source_mode: named, source_name: S2, mode: any_alias, target: ToB-short}",
+                ]),
+            Cluster(name: "b", address: "10.0.0.2", zones: ["{name: ToA, peers: [10.0.0.1]}", "{name: ToC, peers: [10.0.0.3]}"],
+                    rules: ["{name: B to c, priority: 10, mode: any_alias, target: ToC}"]),
+            Cluster(name: "c", address: "10.0.0.3", zones: ["{name: ToD, peers: [10.0.0.4]}"],
+                    rules: ["{name: C to d, priority: 10, mode: any_alias, target: ToD}"]),
+            Cluster(name: "d", address: "10.0.0.4", zones: InlinePlan.pexipZones,
+                    rules: ["{name: D to Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"]),
+        ],
+        sites: [
+            "{name: First, registers_to: a, subzone: S1, local_locations: [Oslo]}",
+            "{name: Second, registers_to: a, subzone: S2, local_locations: [Oslo]}",
+        ])
+
+    // [VCS "Hop counts"]: the same downstream search with a different hop budget is a different search; the
+    // memoised simulation keeps them apart.
+    @Test func memoisationAcrossSitesRespectsHopBudgets() throws {
+        let plan = try TestPlans.load(Self.crossSiteHopBudgets)
+        #expect(TestPlans.call(plan, from: "First", "meet.alice@vc.example").verdict == .local)
+        #expect(TestPlans.call(plan, from: "Second", "meet.alice@vc.example").verdict == .loop)
+        for workers in [1, 4] {
+            let simulation = Simulation(plan: plan, workers: workers)
+            let (calls, differences) = mismatches(simulation)
+            #expect(calls == simulation.callCount)
+            #expect(differences.isEmpty, "workers \(workers): \(differences.joined(separator: "\n"))")
+        }
+    }
+
+    // Issue 2 §3: sites with the same entry point share outcomes, but each gets its own verdict from its own
+    // local locations.
+    @Test func sitesSharingAnEntryPointGetTheirOwnVerdicts() throws {
+        let plan = try TestPlans.load(InlinePlan.yaml(
+            clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+                               rules: ["{name: To Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"])],
+            sites: [
+                "{name: Oslo people, registers_to: vcs, subzone: SZ, local_locations: [Oslo]}",
+                "{name: Singapore people, registers_to: vcs, subzone: SZ, local_locations: [Singapore]}",
+            ]))
+        let simulation = Simulation(plan: plan, workers: 2)
+        var verdicts: [String: Set<Verdict>] = [:]
+        simulation.forEachCall { verdicts[plan.sites[$0.site].name, default: []].insert($0.verdict) }
+        #expect(verdicts["Oslo people"] == [.local])
+        #expect(verdicts["Singapore people"] == [.remote])
+        #expect(mismatches(simulation).differences.isEmpty)
+    }
+}
