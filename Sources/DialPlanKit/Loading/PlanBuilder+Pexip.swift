@@ -15,8 +15,17 @@ extension PlanBuilder {
         plan.services = fields.node("conferences").map(readServices) ?? []
         plan.gatewayRules = fields.node("gateway_routing_rules").map { readGatewayRules($0, locations: locationNames) } ?? []
         fields.reportUnknownKeys()
-        if plan.locations.isEmpty { sink.error("pexip has no system_locations", at: fields.location) }
-        if plan.nodes.isEmpty { sink.error("pexip has no worker_vms (Conferencing Nodes)", at: fields.location) }
+        // Only when none are written: entries with errors are reported on their own.
+        func isEmpty(_ key: String) -> Bool {
+            guard let value = fields.entry(key)?.value else { return true }
+            switch value {
+            case .sequence(let items, _): return items.isEmpty
+            case .scalar(_, let isNull, _): return isNull
+            case .mapping: return false
+            }
+        }
+        if isEmpty("system_locations") { sink.error("pexip has no system_locations", at: fields.location) }
+        if isEmpty("worker_vms") { sink.error("pexip has no worker_vms (Conferencing Nodes)", at: fields.location) }
     }
 
     private func readLocations(_ tree: YAMLTree) -> [SystemLocation] {

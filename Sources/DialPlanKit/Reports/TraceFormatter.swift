@@ -11,7 +11,7 @@ public enum TraceFormatter {
             case .notFound, .stopped, .shadowed, .rejected: label = style.yellow(step.status.rawValue)
             case .limit, .loop: label = style.red(step.status.rawValue)
             }
-            var line = indent + style.bold(step.kind.rawValue) + " " + label
+            var line = indent + style.bold(step.kind.rawValue) + (step.status == .info ? "" : " " + label)
             if let name = step.name, step.kind != .verdict { line += " " + style.cyan(name) }
             if let priority = step.priority { line += style.dim(" (priority \(priority))") }
             line += ": " + step.detail

@@ -202,7 +202,7 @@ struct CallEngine {
             // VCS loop detection: the same alias, protocol and source searched again. [VCS "Hop counts", loop detection]
             minTouched = min(minTouched, ancestor)
             note(step(.loop, .loop, cluster: cluster, alias: aliasText[Int(alias)],
-                      "loop: \(plan.clusters[cluster].name) is already searching '\(aliasText[Int(alias)])' (\(callProtocol.rawValue)) from \(tables.sourceName(source, cluster: cluster)); the search fails here"))
+                      "\(plan.clusters[cluster].name) is already searching '\(aliasText[Int(alias)])' (\(callProtocol.rawValue)) from \(tables.sourceName(source, cluster: cluster)); the search fails here"))
             var row = ResultRow(landingStart: Int32(landingPool.count))
             let hop = Hop(cluster: Int32(cluster), transform: -1, rule: -1, zone: -1)
             row.loop = FailureRow(route: route(hop, then: -1), alias: alias)
@@ -269,15 +269,15 @@ struct CallEngine {
                 let ruleIndex = tracing ? position : Int(tables.applicable[position])
                 let rule = tables.ruleRows[ruleBase + ruleIndex]
                 guard rule.enabled else {
-                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .disabled, "disabled") }
+                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .disabled, "the rule is disabled") }
                     continue
                 }
                 guard rule.callProtocol.admits(callProtocol) else {
-                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "skipped: the rule is for \(rule.callProtocol.rawValue) calls, this is \(callProtocol.rawValue)") }
+                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "the rule is for \(rule.callProtocol.rawValue) calls, this is \(callProtocol.rawValue)") }
                     continue
                 }
                 guard sourceFits(rule, source) else {
-                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "skipped: the rule's source is \(describeSource(clusterIndex, ruleIndex)), the call comes from \(tables.sourceName(source, cluster: clusterIndex))") }
+                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "the rule's source is \(describeSource(clusterIndex, ruleIndex)), the call comes from \(tables.sourceName(source, cluster: clusterIndex))") }
                     continue
                 }
                 let target: Int32
@@ -286,7 +286,7 @@ struct CallEngine {
                     target = alias
                 case .anyIPAddress:
                     guard PexipAlias.isIPAddress(aliasText[Int(alias)]) else {
-                        if tracing { noteRule(clusterIndex, ruleIndex, alias, .notMatched, "not matched: the alias is not an IP address") }
+                        if tracing { noteRule(clusterIndex, ruleIndex, alias, .notMatched, "the alias is not an IP address") }
                         continue
                     }
                     target = alias
@@ -295,7 +295,7 @@ struct CallEngine {
                     if hit == CallEngine.noMatch {
                         if tracing {
                             let matcher = plan.clusters[clusterIndex].searchRules[ruleIndex].matcher!
-                            noteRule(clusterIndex, ruleIndex, alias, .notMatched, "not matched: \(matcher.type.rawValue) '\(matcher.string)'")
+                            noteRule(clusterIndex, ruleIndex, alias, .notMatched, "\(matcher.type.rawValue) '\(matcher.string)'")
                         }
                         continue
                     }
@@ -367,9 +367,8 @@ struct CallEngine {
         let info = plan.clusters[cluster].searchRules[rule]
         let before = aliasText[Int(alias)]
         let after = aliasText[Int(target)]
-        var detail = "matched"
-        if let matcher = info.matcher { detail += " \(matcher.type.rawValue) '\(matcher.string)'" } else { detail += " (\(info.mode.rawValue))" }
-        if target != alias { detail += ", \(info.matcher!.behavior.rawValue): '\(before)' → '\(after)'" }
+        var detail = info.matcher.map { "\($0.type.rawValue) '\($0.string)'" } ?? info.mode.rawValue
+        if target != alias { detail += "; \(info.matcher!.behavior.rawValue): '\(before)' → '\(after)'" }
         detail += "; searching \(info.targetName)" + (info.progress == .stop ? " (stop)" : "")
         note(step(.searchRule, .matched, name: info.name, cluster: cluster, priority: info.priority, alias: before,
                   rewritten: target == alias ? nil : after, source: info.source, detail))
@@ -388,13 +387,13 @@ struct CallEngine {
         // Only the first enabled transform that matches is applied. [VCS "Pre-search transforms"]
         for (index, transform) in transforms.enumerated() {
             guard transform.enabled else {
-                note(step(.transform, .disabled, name: transform.name, cluster: clusterIndex, priority: transform.priority, alias: text, source: transform.source, "disabled"))
+                note(step(.transform, .disabled, name: transform.name, cluster: clusterIndex, priority: transform.priority, alias: text, source: transform.source, "the transform is disabled"))
                 continue
             }
             switch transform.matcher.evaluate(text, scratch: scratch) {
             case .noMatch:
                 note(step(.transform, .notMatched, name: transform.name, cluster: clusterIndex, priority: transform.priority, alias: text, source: transform.source,
-                          "not matched: \(transform.matcher.type.rawValue) '\(transform.matcher.string)'"))
+                          "\(transform.matcher.type.rawValue) '\(transform.matcher.string)'"))
                 continue
             case .limitExceeded:
                 if hit.limitedTransform < 0 { hit.limitedTransform = Int32(index) }
@@ -406,7 +405,7 @@ struct CallEngine {
                 hit = TransformHit(transform: Int32(index), alias: newAlias, limitedTransform: hit.limitedTransform)
                 note(step(.transform, .matched, name: transform.name, cluster: clusterIndex, priority: transform.priority, alias: text,
                           rewritten: aliasText[Int(newAlias)], source: transform.source,
-                          "applied \(transform.matcher.behavior.rawValue): '\(text)' → '\(aliasText[Int(newAlias)])'; later transforms are not tried"))
+                          "\(transform.matcher.type.rawValue) '\(transform.matcher.string)'; \(transform.matcher.behavior.rawValue): '\(text)' → '\(aliasText[Int(newAlias)])'; later transforms are not tried"))
             }
             break
         }
@@ -651,7 +650,7 @@ struct CallEngine {
             note(step(.serviceAlias, .accepted, name: info.name, alias: parsed, source: info.source,
                       "service alias '\(parsed)' → \(info.serviceType.rawValue) '\(info.name)'; Call Routing Rules are not consulted"))
             if tracing {
-                for rule in plan.gatewayRules where gatewayRuleApplies(rule, full: full, parsed: parsed, location: location, protocol: callProtocol) != nil {
+                for rule in plan.gatewayRules where gatewayRuleApplies(rule, full: full, parsed: parsed, location: location, protocol: callProtocol, quiet: true) != nil {
                     note(step(.gatewayRule, .shadowed, name: rule.name, priority: rule.priority, alias: parsed, source: rule.source,
                               "would also match, but a service alias wins"))
                 }
@@ -664,7 +663,7 @@ struct CallEngine {
                     cell.outgoing = intern(outgoing)
                     note(step(.gatewayRule, .accepted, name: rule.name, priority: rule.priority, alias: rule.matchStringFull ? full : parsed,
                               rewritten: outgoing, source: rule.source,
-                              "matches; Pexip dials '\(outgoing)' (\(rule.outgoingProtocol), \(rule.calledDeviceType)\(rule.outgoingLocation.map { ", from \(plan.locations[$0].name)" } ?? ""))"))
+                              "'\(rule.matchString)' matches; Pexip dials '\(outgoing)' (\(rule.outgoingProtocol), \(rule.calledDeviceType)\(rule.outgoingLocation.map { ", from \(plan.locations[$0].name)" } ?? ""))"))
                     break
                 }
             }
@@ -679,9 +678,9 @@ struct CallEngine {
     }
 
     /// The alias a Call Routing Rule dials out when it applies to this call, else nil.
-    private mutating func gatewayRuleApplies(_ rule: GatewayRoutingRule, full: String, parsed: String, location: Int, protocol callProtocol: CallProtocol) -> String? {
+    private mutating func gatewayRuleApplies(_ rule: GatewayRoutingRule, full: String, parsed: String, location: Int, protocol callProtocol: CallProtocol, quiet: Bool = false) -> String? {
         func skip(_ why: String) -> String? {
-            note(step(.gatewayRule, .skipped, name: rule.name, priority: rule.priority, source: rule.source, "skipped: \(why)"))
+            if !quiet { note(step(.gatewayRule, .skipped, name: rule.name, priority: rule.priority, source: rule.source, why)) }
             return nil
         }
         guard rule.enable else { return skip("disabled") }
@@ -695,10 +694,10 @@ struct CallEngine {
         let subject = rule.matchStringFull ? full : parsed
         switch rule.matcher.evaluate(subject, scratch: scratch) {
         case .noMatch:
-            note(step(.gatewayRule, .notMatched, name: rule.name, priority: rule.priority, alias: subject, source: rule.source, "not matched: '\(rule.matchString)'"))
+            if !quiet { note(step(.gatewayRule, .notMatched, name: rule.name, priority: rule.priority, alias: subject, source: rule.source, "'\(rule.matchString)'")) }
             return nil
         case .limitExceeded:
-            note(step(.gatewayRule, .limit, name: rule.name, priority: rule.priority, alias: subject, source: rule.source, "the regex hit PCRE2's limit"))
+            if !quiet { note(step(.gatewayRule, .limit, name: rule.name, priority: rule.priority, alias: subject, source: rule.source, "the regex hit PCRE2's limit")) }
             if pendingLimit < 0 {
                 pendingLimit = limit(LimitHit(message: "Call Routing Rule '\(rule.name)': the regex hit PCRE2's limit on '\(subject)'", source: rule.matchStringSource))
             }

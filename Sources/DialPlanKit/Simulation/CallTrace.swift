@@ -39,13 +39,13 @@ public struct CallTrace: Sendable {
         let local = siteInfo.localLocations.map { plan.locations[$0].name }.joined(separator: ", ")
         let detail: String
         switch verdict {
-        case .local: detail = "local: every landing is in \(local)"
-        case .remote: detail = "remote: the call lands in \(plan.locationNames(outcome.locations)), not in \(local)"
-        case .ambiguous: detail = "ambiguous: the call may land in \(plan.locationNames(outcome.locations)); only \(local) is local"
-        case .rejected: detail = "rejected: Pexip was reached but no service alias or Call Routing Rule took '\(outcome.finalAlias ?? alias)'"
-        case .loop: detail = "loop: the search came back to a cluster already searching for it, or ran out of hops"
-        case .unrouted: detail = "unrouted: no search reached a Pexip node that could take the call"
-        case .error: detail = "error: \(outcome.limit?.message ?? "the simulation could not decide")"
+        case .local: detail = "every landing is in \(local)"
+        case .remote: detail = "the call lands in \(plan.locationNames(outcome.locations)), not in \(local)"
+        case .ambiguous: detail = "the call may land in \(plan.locationNames(outcome.locations)); only \(local) is local"
+        case .rejected: detail = "Pexip was reached but no service alias or Call Routing Rule took '\(outcome.finalAlias ?? alias)'"
+        case .loop: detail = "the search came back to a cluster already searching for it, or ran out of hops"
+        case .unrouted: detail = "no search reached a Pexip node that could take the call"
+        case .error: detail = "\(outcome.limit?.message ?? "the simulation could not decide")"
         }
         steps.append(TraceStep(depth: 0, kind: .verdict, status: verdict == .local ? .found : .notFound, name: verdict.rawValue, detail: detail))
         self.site = site

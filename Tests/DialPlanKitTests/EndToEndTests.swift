@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+/// Runs the built `dialplan` binary and checks what a user sees: output, exit codes, nothing on the wrong stream.
+@Suite struct EndToEndTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `dialplan` executable next to the test bundle (both are built by `swift build --build-tests`).
+    static let binary: URL? = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dialplan"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("dialplan"),
+            TestPlans.root.appendingPathComponent(".build/debug/dialplan"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs `dialplan` with `arguments` in `directory` (default: a temporary directory outside the repository).
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Run {
+        let binary = try #require(binary, "the dialplan executable was not built; run `swift build` first")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NO_COLOR")
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting: a large report would otherwise fill the pipe and block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func path(_ relative: String) -> String { TestPlans.path(relative) }
+
+    @Test func checkWithoutAPlanAnalysesTheBundledSampleOutsideTheRepository() throws {
+        let run = try Self.run(["check"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("dialplan check DialPlans/acme"))
+        #expect(run.stdout.contains("988 calls: 988 local"))
+        #expect(run.stdout.contains("PASS"))
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func checkOnTheSampleByPathPasses() throws {
+        let run = try Self.run(["check", Self.path("DialPlans/acme")])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("988 local, 0 remote"))
+    }
+
+    @Test func checkOnTheMisroutedSampleNamesEveryPlantedFaultWithItsLocationAndExitsOne() throws {
+        let run = try Self.run(["check", "DialPlans/acme-misrouted"], in: TestPlans.root)
+        #expect(run.status == 1)
+        let expected = [
+            "DialPlans/acme-misrouted/call-control.yaml:134:9: error: [remote] 304 calls from 2 sites land outside their sites' local locations: vcs-apac search rule 'Fallback to Pexip Oslo' (priority 90)",
+            "DialPlans/acme-misrouted/call-control.yaml:81:9: error: [ambiguous] 222 calls from 2 sites may land outside their sites' local locations: zone 'Pexip-NewYork' of vcs-amer",
+            "DialPlans/acme-misrouted/call-control.yaml:9:9: error: [unrouted] 144 calls from 3 sites unrouted: vcs-emea transform 'Add video domain' (priority 10)",
+            "DialPlans/acme-misrouted/call-control.yaml:27:9: error: [loop] 18 calls from 5 sites loop between vcs-amer and vcs-emea",
+            "DialPlans/acme-misrouted/pexip.yaml:96:21: warning: [gateway-rule-overlaps-alias] Call Routing Rule 'Legacy CUCM extensions'",
+            "hint: rule 'APAC to Pexip Singapore' (priority 100) also matches",
+        ]
+        for line in expected { #expect(run.stdout.contains(line), "missing: \(line)") }
+        #expect(run.stdout.contains("FAIL"))
+        // Not a terminal: no colour codes.
+        #expect(!run.stdout.contains("\u{1B}["))
+    }
+
+    @Test func colourIsUsedOnlyWhenAskedForOrOnATerminal() throws {
+        let plain = try Self.run(["check", "--color", "never"])
+        #expect(!plain.stdout.contains("\u{1B}["))
+        let coloured = try Self.run(["check", "--color", "always"])
+        #expect(coloured.stdout.contains("\u{1B}[32m"))
+    }
+
+    @Test func checkJSONIsValidAndCarriesEveryNonLocalCall() throws {
+        let run = try Self.run(["check", Self.path("DialPlans/acme-misrouted"), "--format", "json"])
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["calls"] == 988)
+        #expect(summary["local"] == 300)
+        let groups = try #require(object["groups"] as? [[String: Any]])
+        let calls = groups.flatMap { ($0["calls"] as? [[String: Any]]) ?? [] }
+        #expect(calls.count == 988 - 300)
+        let first = try #require(calls.first)
+        for key in ["site", "alias", "protocol", "verdict", "landings", "mediaLocation", "finalAlias", "service"] {
+            #expect(first.keys.contains(key), "call JSON lacks \(key)")
+        }
+    }
+
+    @Test func traceExplainsACallStepByStep() throws {
+        let run = try Self.run(["trace", "--from", "Singapore Office", "--protocol", "sip", "meet.alice@vc.acme.example"])
+        #expect(run.status == 0)
+        for text in ["search-rule matched", "APAC to Pexip Singapore", "service-alias accepted", "landing found", "verdict local"] {
+            #expect(run.stdout.contains(text), "missing: \(text)")
+        }
+    }
+
+    @Test func traceOnTheMisroutedPlanShowsTheRuleThatSendsTheCallAway() throws {
+        let run = try Self.run(["trace", Self.path("DialPlans/acme-misrouted"), "--from", "Singapore Office", "--protocol", "h323", "1001"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("Fallback to Pexip Oslo"))
+        #expect(run.stdout.contains("verdict remote"))
+        let json = try Self.run(["trace", Self.path("DialPlans/acme-misrouted"), "--from", "Singapore Office", "--protocol", "h323", "1001", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "remote")
+        #expect(object["finalAlias"] as? String == "1001@vc.acme.example")
+        #expect(((object["steps"] as? [Any])?.count ?? 0) > 5)
+    }
+
+    @Test func traceFromAnUnknownSiteIsAUsageErrorWithASuggestion() throws {
+        let run = try Self.run(["trace", "--from", "Singapore Ofice", "meet.alice@vc.acme.example"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("did you mean 'Singapore Office'?"))
+    }
+
+    @Test func matrixCSVHasAHeaderAndOneRowPerCall() throws {
+        let run = try Self.run(["matrix", Self.path("DialPlans/acme"), "--format", "csv"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,route")
+        #expect(lines.count == 1 + 988)
+        #expect(lines.contains { $0.hasPrefix("Oslo Home Office,meet.alice@vc.acme.example,sip,local,osl-edge01 osl-edge02,Oslo-Edge,Oslo,") })
+    }
+
+    @Test func matrixJSONIsAnArrayOfCalls() throws {
+        let run = try Self.run(["matrix", "--format", "json"])
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(array.count == 988)
+    }
+
+    @Test func regexChecksOnePatternLikeVCSCheckPattern() throws {
+        let run = try Self.run(["regex", #"meet\.(.+)@vc\.acme\.example"#, "meet.bob@vc.acme.example", "--replace", #"\1"#])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("matched"))
+        #expect(run.stdout.contains("group 1: 'bob'"))
+        #expect(run.stdout.contains("→ 'bob'"))
+        let miss = try Self.run(["regex", #"meet\..+"#, "xmeet.bob"])
+        #expect(miss.status == 1)
+        #expect(miss.stdout.contains("not matched"))
+    }
+
+    @Test func aPatternThatDoesNotCompileIsABadInput() throws {
+        let run = try Self.run(["regex", "meet\\.(.+", "meet.bob"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("does not compile at column 10"))
+    }
+
+    @Test func aBrokenPlanPrintsOneLinePerErrorWithFileLineAndColumnAndExitsTwo() throws {
+        let run = try Self.run(["check", "Fixtures/broken/end-to-end"], in: TestPlans.root)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Fixtures/broken/end-to-end/plan.yaml:6:56: error: worker_vm 'osl1': no system location named 'Olso'; did you mean 'Oslo'?",
+            "Fixtures/broken/end-to-end/plan.yaml:15:100: error: cluster 'vcs' search rule 'To Pexip': pattern does not compile at column 22 of the pattern: missing closing parenthesis",
+            "Fixtures/broken/end-to-end/plan.yaml:17:69: error: site 'Oslo Office': unknown key 'protocol'; did you mean 'protocols'?",
+        ])
+    }
+
+    @Test func aMissingPlanIsABadInput() throws {
+        let run = try Self.run(["check", "/nonexistent/plan"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("/nonexistent/plan:1:1: error: no such plan file or directory"))
+    }
+
+    @Test func anUnknownOptionIsAUsageErrorWithExitTwo() throws {
+        let run = try Self.run(["check", "--frmat", "json"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(!run.stderr.isEmpty)
+    }
+
+    @Test func helpExitsZero() throws {
+        let run = try Self.run(["--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("check"))
+        #expect(run.stdout.contains("trace"))
+    }
+}
