@@ -80,9 +80,12 @@ extension PlanBuilder {
         if list.count > 100 { sink.error("\(cluster) has \(list.count) transforms; VCS allows at most 100", at: tree.location) }
         for item in list {
             guard var fields = FieldReader(item, what: "\(cluster) transform", sink: sink) else { continue }
+            // The name first, so that every message about the transform names it.
+            let writtenName = fields.string("name")
+            if let writtenName { fields.what = "\(cluster) transform '\(writtenName)'" }
             let priority = fields.int("priority", in: 1...65534, default: nil)
             if fields.entry("priority") == nil { sink.error("\(fields.what) has no 'priority' (1–65534)", at: fields.location) }
-            let name = fields.string("name") ?? "transform \(priority.map(String.init) ?? "?")"
+            let name = writtenName ?? "transform \(priority.map(String.init) ?? "?")"
             fields.what = "\(cluster) transform '\(name)'"
             let type = fields.enumValue("pattern_type", as: PatternType.self, default: .prefix) ?? .prefix
             let pattern = fields.requiredString("pattern_string")
@@ -97,12 +100,14 @@ extension PlanBuilder {
             let replace = fields.string("replace_string") ?? ""
             let enabled = readState(&fields)
             fields.reportUnknownKeys(alsoKnown: ["description"])
-            guard let priority, let pattern, let behavior,
-                checkBehavior(behavior, type: type, replace: replace, fields: fields),
-                let matcher = compileMatcher(
+            // The pattern is compiled even when another field is wrong, so that every problem is reported at once.
+            var matcher: AliasMatcher?
+            if let pattern, let behavior, checkBehavior(behavior, type: type, replace: replace, fields: fields) {
+                matcher = compileMatcher(
                     type: type, string: pattern, behavior: behavior, replace: replace,
                     patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
-            else { continue }
+            }
+            guard let priority, let matcher else { continue }
             transforms.append(Transform(name: name, priority: priority, enabled: enabled, matcher: matcher, source: fields.location))
         }
         // Transforms are compared in priority order; equal priorities keep file order. [VCS "Pre-search transforms"]
@@ -133,7 +138,6 @@ extension PlanBuilder {
             let targetName = fields.requiredString("target")
             let enabled = readState(&fields)
             fields.reportUnknownKeys(alsoKnown: ["description", "authentication", "system_generated"])
-            guard let name, let targetName else { continue }
 
             var namedSource: CallSource?
             if sourceMode == .named {
@@ -147,29 +151,31 @@ extension PlanBuilder {
             }
 
             var matcher: AliasMatcher?
+            var patternOK = true
             if mode == .aliasPatternMatch {
-                guard let pattern, !pattern.isEmpty else {
+                if let pattern, !pattern.isEmpty {
+                    if checkBehavior(behavior, type: type, replace: replace, fields: fields) {
+                        matcher = compileMatcher(
+                            type: type, string: pattern, behavior: behavior, replace: replace,
+                            patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
+                    }
+                } else {
                     sink.error("\(fields.what): mode alias_pattern_match needs a pattern_string", at: fields.location)
-                    continue
                 }
-                guard checkBehavior(behavior, type: type, replace: replace, fields: fields),
-                    let compiled = compileMatcher(
-                        type: type, string: pattern, behavior: behavior, replace: replace,
-                        patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
-                else { continue }
-                matcher = compiled
+                patternOK = matcher != nil
             } else if pattern != nil {
                 sink.warning("\(fields.what): pattern_string is ignored in mode \(mode.rawValue)", at: fields.location(of: "pattern_string"))
             }
 
-            let target: SearchTarget
-            if targetName == PlanBuilder.localZone {
-                target = .localZone
-            } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
-                target = .zone(zone)
-            } else {
-                continue
+            var target: SearchTarget?
+            if let targetName {
+                if targetName == PlanBuilder.localZone {
+                    target = .localZone
+                } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
+                    target = .zone(zone)
+                }
             }
+            guard let name, let targetName, let target, patternOK else { continue }
             rules.append(SearchRule(
                 name: name, priority: priority, enabled: enabled, callProtocol: ruleProtocol, sourceMode: sourceMode,
                 sourceName: sourceName, namedSource: namedSource, mode: mode, matcher: matcher, progress: progress,

@@ -73,10 +73,10 @@ extension PlanBuilder {
             let fqdn = fields.string("alternative_fqdn").flatMap { $0.isEmpty ? nil : $0 }
             let maintenance = fields.bool("maintenance_mode", default: false)
             fields.reportUnknownKeys(alsoKnown: ["description", "hostname", "domain", "netmask", "gateway"])
-            guard let name, let address, let location else { continue }
-            if let address = Optional(address), !PlanBuilder.isIPAddress(address) {
+            if let address, !PlanBuilder.isIPAddress(address) {
                 sink.error("\(fields.what): address '\(address)' is not an IPv4 or IPv6 address", at: fields.location(of: "address"))
             }
+            guard let name, let address, let location else { continue }
             nodes.append(ConferencingNode(
                 name: name, address: address, location: location, nodeType: nodeType, staticNATAddress: nat,
                 alternativeFQDN: fqdn, maintenanceMode: maintenance, source: fields.location))
@@ -150,11 +150,13 @@ extension PlanBuilder {
                 value.isEmpty ? nil : resolve(value, among: locations, kind: "system location", what: fields.what + " outgoing_location", at: fields.location(of: "outgoing_location"))
             }
             fields.reportUnknownKeys(alsoKnown: ["description", "tag", "id", "resource_uri", "sip_proxy", "h323_gatekeeper", "mssip_proxy", "stun_server", "turn_server", "crypto", "max_pixels_per_second", "max_callrate_in", "max_callrate_out", "call_type", "treat_as_trusted", "ivr_theme", "external_participant_avatar_lookup", "denoise_audio", "live_captions_enabled", "teams_proxy", "gms_access_token", "disabled_codecs", "media_encryption", "match_outgoing_calls"])
-            guard let name, let priority, let matchString,
-                let matcher = compileMatcher(
-                    type: .regex, string: matchString, behavior: .replace, replace: replace,
+            // Compiled even when another field is wrong, so that every problem is reported at once.
+            let matcher = matchString.flatMap {
+                compileMatcher(
+                    type: .regex, string: $0, behavior: .replace, replace: replace,
                     patternAt: fields.location(of: "match_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
-            else { continue }
+            }
+            guard let name, let priority, let matchString, let matcher else { continue }
             rules.append(GatewayRoutingRule(
                 name: name, priority: priority, enable: enable, matchIncomingCalls: incoming, matchIncomingSIP: sip,
                 matchIncomingH323: h323, matchIncomingMSSIP: mssip, matchIncomingWebRTC: webrtc,
@@ -167,6 +169,23 @@ extension PlanBuilder {
         requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "gateway_routing_rule")
         // Pexip checks rules in ascending priority; equal priorities keep their file order. [PX-configuring_gateway_rules]
         return rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    /// One spelling per address: IPv4 and IPv6 in their canonical text form (`2001:DB8:0:0::11` is `2001:db8::11`),
+    /// names lower-cased without a trailing dot.
+    static func canonicalAddress(_ text: String) -> String {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        if inet_pton(AF_INET, text, &v4) == 1, inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil {
+            return String(cString: buffer)
+        }
+        if inet_pton(AF_INET6, text, &v6) == 1, inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil {
+            return String(cString: buffer)
+        }
+        var name = text.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return name
     }
 
     static func isIPAddress(_ text: String) -> Bool {

@@ -95,12 +95,13 @@ extension PlanBuilder {
     /// Checks that need the whole plan: node addresses, zone peers, probes that repeat service aliases.
     func crossCheck(_ plan: inout DialPlan) {
         var addresses: [String: String] = [:]
-        if let management = plan.managementNode { addresses[management.address.lowercased()] = management.name }
+        if let management = plan.managementNode { addresses[PlanBuilder.canonicalAddress(management.address)] = management.name }
         for node in plan.nodes {
-            if let other = addresses[node.address.lowercased()] {
+            let key = PlanBuilder.canonicalAddress(node.address)
+            if let other = addresses[key] {
                 sink.error("worker_vm '\(node.name)' has the address \(node.address) of '\(other)'", at: node.source)
             } else {
-                addresses[node.address.lowercased()] = node.name
+                addresses[key] = node.name
             }
         }
         let directory = PeerDirectory(plan: plan)

@@ -42,6 +42,14 @@ public enum PlanLoader {
 
     /// Loads a plan from file contents already in memory; `path` of each is used in messages.
     public static func load(files: [(path: String, text: String)], name: String) throws(PlanLoadError) -> DialPlan {
+        // A byte order mark and Windows line endings change nothing in YAML, but they would shift the columns and
+        // lines this loader computes from the text, so both are normalised first (line numbers stay the same).
+        let files = files.map { file -> (path: String, text: String) in
+            var text = file.text
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+            return (file.path, text)
+        }
         var trees: [YAMLTree] = []
         var diagnostics: [Diagnostic] = []
         for file in files {
@@ -151,16 +159,29 @@ final class PlanBuilder {
     }
 
     /// The file position of the `column`-th character of `text`, given where the YAML scalar holding it starts.
-    /// Falls back to the scalar's position when the file does not spell `text` literally there (escapes, folds).
+    /// Follows single-quoted (`''` is a quote) and double-quoted (`\\`, `\"`) spellings; falls back to the scalar's
+    /// position when the file spells `text` some other way (other escapes, folded or multi-line values).
     func pointInto(_ location: SourceLocation, text: String, column: Int) -> SourceLocation {
         // libyaml counts columns in Unicode scalars, so the arithmetic is done in scalars too.
         guard let fileLines = lines[location.file], location.line - 1 < fileLines.count else { return location }
         let line = Array(fileLines[location.line - 1].unicodeScalars)
-        var start = location.column - 1
-        guard start >= 0, start < line.count else { return location }
-        if line[start] == "'" || line[start] == "\"" { start += 1 }
-        let prefix = Array(text.prefix(max(column - 1, 0)).unicodeScalars)
-        guard start + prefix.count <= line.count, Array(line[start..<(start + prefix.count)]) == prefix else { return location }
-        return SourceLocation(file: location.file, line: location.line, column: start + prefix.count + 1)
+        var position = location.column - 1
+        guard position >= 0, position < line.count else { return location }
+        let quote: Unicode.Scalar? = line[position] == "'" || line[position] == "\"" ? line[position] : nil
+        if quote != nil { position += 1 }
+        for scalar in text.prefix(max(column - 1, 0)).unicodeScalars {
+            guard position < line.count else { return location }
+            if quote == "'" && scalar == "'" {
+                guard position + 1 < line.count, line[position] == "'", line[position + 1] == "'" else { return location }
+                position += 2
+            } else if quote == "\"" && (scalar == "\\" || scalar == "\"") {
+                guard position + 1 < line.count, line[position] == "\\", line[position + 1] == scalar else { return location }
+                position += 2
+            } else {
+                guard line[position] == scalar else { return location }
+                position += 1
+            }
+        }
+        return SourceLocation(file: location.file, line: location.line, column: position + 1)
     }
 }

@@ -7,7 +7,7 @@ public struct PeerDirectory: Sendable {
 
     public init(plan: DialPlan) {
         for (index, node) in plan.nodes.enumerated() {
-            nodesByKey[node.address.lowercased(), default: []].append(index)
+            nodesByKey[PeerDirectory.key(node.address), default: []].append(index)
             if let fqdn = node.alternativeFQDN { nodesByKey[PeerDirectory.key(fqdn), default: []].append(index) }
         }
         for record in plan.dnsRecords { records[PeerDirectory.key(record.name), default: []].append(record) }
@@ -21,11 +21,7 @@ public struct PeerDirectory: Sendable {
         }
     }
 
-    static func key(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return name
-    }
+    static func key(_ name: String) -> String { PlanBuilder.canonicalAddress(name) }
 
     /// The addresses `name` stands for: itself and whatever its A/AAAA/CNAME records give.
     public func addresses(for name: String) -> [String] {
