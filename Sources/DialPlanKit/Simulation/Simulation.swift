@@ -44,8 +44,9 @@ public final class Simulation: Sendable {
     let coreBasis: [VerdictBasis]
     let routeSets: [RouteSet]
     /// `cells[(entry * protocols.count + column) * aliases.count + alias]`: core and route set, or `UInt32.max`.
-    let coreCells: [UInt32]
-    let routeCells: [UInt32]
+    let cells: CellStorage
+    var coreCells: UnsafeMutableBufferPointer<UInt32> { cells.cores }
+    var routeCells: UnsafeMutableBufferPointer<UInt32> { cells.routes }
     /// Per site: a flag per location, true when the location is local to the site.
     let localFlags: [[Bool]]
 
@@ -114,8 +115,7 @@ public final class Simulation: Sendable {
         run.execute(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         cores = run.cores
         routeSets = run.routeSets
-        coreCells = run.coreCells
-        routeCells = run.routeCells
+        cells = run.cells
         var pool: [Int32] = []
         coreBasis = run.cores.map { core in
             let start = Int32(pool.count)
@@ -205,8 +205,10 @@ private final class SimulationRun: @unchecked Sendable {
     let chunkCount: Int
     let cellCount: Int
 
-    private let coreBuffer: UnsafeMutableBufferPointer<UInt32>
-    private let routeBuffer: UnsafeMutableBufferPointer<UInt32>
+    /// Written by the workers (each to the cells of its own chunks), then renumbered in place by `merge`.
+    let cells: CellStorage
+    private var coreBuffer: UnsafeMutableBufferPointer<UInt32> { cells.cores }
+    private var routeBuffer: UnsafeMutableBufferPointer<UInt32> { cells.routes }
     private let owner: UnsafeMutableBufferPointer<Int32>
     private let lock = NSLock()
     private var workerCores: [[CallOutcome]] = []
@@ -214,8 +216,6 @@ private final class SimulationRun: @unchecked Sendable {
 
     private(set) var cores: [CallOutcome] = []
     private(set) var routeSets: [Simulation.RouteSet] = []
-    private(set) var coreCells: [UInt32] = []
-    private(set) var routeCells: [UInt32] = []
 
     init(tables: RoutingTables, aliases: [DialledAlias], entries: [Simulation.Entry], protocols: [CallProtocol], needed: [Bool]) {
         self.tables = tables
@@ -225,19 +225,12 @@ private final class SimulationRun: @unchecked Sendable {
         self.needed = needed
         chunkCount = (aliases.count + chunkSize - 1) / chunkSize
         cellCount = entries.count * protocols.count * aliases.count
-        coreBuffer = .allocate(capacity: max(cellCount, 1))
-        coreBuffer.initialize(repeating: UInt32.max)
-        routeBuffer = .allocate(capacity: max(cellCount, 1))
-        routeBuffer.initialize(repeating: UInt32.max)
+        cells = CellStorage(count: cellCount)
         owner = .allocate(capacity: max(chunkCount, 1))
         owner.initialize(repeating: 0)
     }
 
-    deinit {
-        coreBuffer.deallocate()
-        routeBuffer.deallocate()
-        owner.deallocate()
-    }
+    deinit { owner.deallocate() }
 
     func execute(workers requested: Int) {
         let workers = max(1, min(requested, chunkCount))
@@ -323,8 +316,6 @@ private final class SimulationRun: @unchecked Sendable {
                 return UInt32(routeSets.count - 1)
             }
         }
-        coreCells = [UInt32](repeating: UInt32.max, count: cellCount)
-        routeCells = [UInt32](repeating: UInt32.max, count: cellCount)
         let rowLength = aliases.count
         for row in 0..<(entries.count * protocols.count) where needed[row] {
             for chunk in 0..<chunkCount {
@@ -333,11 +324,29 @@ private final class SimulationRun: @unchecked Sendable {
                 let map = remap[worker]
                 for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
                     let slot = row * rowLength + alias
-                    coreCells[slot] = coreBuffer[slot] &+ offset
-                    routeCells[slot] = map[Int(routeBuffer[slot])]
+                    coreBuffer[slot] = coreBuffer[slot] &+ offset
+                    routeBuffer[slot] = map[Int(routeBuffer[slot])]
                 }
             }
         }
+    }
+}
+
+/// The two numbers of every cell, in memory that is never copied (tens of millions of calls make hundreds of MB).
+final class CellStorage: @unchecked Sendable {
+    let cores: UnsafeMutableBufferPointer<UInt32>
+    let routes: UnsafeMutableBufferPointer<UInt32>
+
+    init(count: Int) {
+        cores = .allocate(capacity: max(count, 1))
+        cores.initialize(repeating: UInt32.max)
+        routes = .allocate(capacity: max(count, 1))
+        routes.initialize(repeating: UInt32.max)
+    }
+
+    deinit {
+        cores.deallocate()
+        routes.deallocate()
     }
 }
 
