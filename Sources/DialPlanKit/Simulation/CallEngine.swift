@@ -444,16 +444,7 @@ struct CallEngine {
     /// Whether a call from `source` is one the rule's source setting admits. [VCS "Search rules" Source]
     @inline(__always)
     private func sourceFits(_ rule: RoutingTables.RuleRow, _ source: CallSource) -> Bool {
-        switch rule.sourceMode {
-        case .any: return true
-        case .allzones:
-            if case .defaultZone = source { return false }
-            return true
-        case .localzone:
-            if case .subzone = source { return true }
-            return false
-        case .named: return rule.namedSource == source
-        }
+        RoutingTables.admits(mode: rule.sourceMode, named: rule.namedSource, source: source)
     }
 
     private func describeSource(_ cluster: Int, _ rule: Int) -> String {

@@ -216,7 +216,13 @@ public final class RoutingTables: Sendable {
 
     /// Whether a search rule's source setting admits a call from `source`. [VCS "Search rules" Source]
     static func admits(_ rule: SearchRule, source: CallSource) -> Bool {
-        switch rule.sourceMode {
+        admits(mode: rule.sourceMode, named: rule.namedSource, source: source)
+    }
+
+    /// The same, from the rule's source mode and resolved source name.
+    @inline(__always)
+    static func admits(mode: SourceMode, named: CallSource?, source: CallSource) -> Bool {
+        switch mode {
         case .any: return true
         case .allzones:
             if case .defaultZone = source { return false }
@@ -224,7 +230,7 @@ public final class RoutingTables: Sendable {
         case .localzone:
             if case .subzone = source { return true }
             return false
-        case .named: return rule.namedSource == source
+        case .named: return named == source
         }
     }
 
