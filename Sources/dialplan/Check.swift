@@ -29,12 +29,15 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Treat warnings as failures (exit 1).")
     var strict = false
 
+    @Flag(name: .long, help: "Also report the transforms, search rules, zones and Call Routing Rules no call used.")
+    var coverage = false
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let plan = try DialPlan.load(self.plan)
         let simulation = Simulation(plan: plan, workers: common.jobs)
-        let report = CheckReport(simulation: simulation, examples: max(examples, 1))
+        let report = CheckReport(simulation: simulation, examples: max(examples, 1), coverage: coverage)
         var out = StandardOutput()
         switch format {
         case .text: CheckFormatter.text(report, style: Terminal.style(common.color), to: &out)

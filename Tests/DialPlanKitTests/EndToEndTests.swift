@@ -47,7 +47,7 @@ import Testing
         let run = try Self.run(["check"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("dialplan check DialPlans/acme"))
-        #expect(run.stdout.contains("988 calls: 988 local"))
+        #expect(run.stdout.contains("1144 calls: 1144 local"))
         #expect(run.stdout.contains("PASS"))
         #expect(run.stderr.isEmpty)
     }
@@ -55,7 +55,7 @@ import Testing
     @Test func checkOnTheSampleByPathPasses() throws {
         let run = try Self.run(["check", Self.path("DialPlans/acme")])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("988 local, 0 remote"))
+        #expect(run.stdout.contains("1144 local, 0 remote"))
     }
 
     @Test func checkOnTheMisroutedSampleNamesEveryPlantedFaultWithItsLocationAndExitsOne() throws {
@@ -87,11 +87,11 @@ import Testing
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(summary["calls"] == 988)
-        #expect(summary["local"] == 300)
+        #expect(summary["calls"] == 1144)
+        #expect(summary["local"] == 100)
         let groups = try #require(object["groups"] as? [[String: Any]])
         let calls = groups.flatMap { ($0["calls"] as? [[String: Any]]) ?? [] }
-        #expect(calls.count == 988 - 300)
+        #expect(calls.count == 1144 - 100)
         let first = try #require(calls.first)
         for key in ["site", "alias", "protocol", "verdict", "landings", "mediaLocation", "finalAlias", "service"] {
             #expect(first.keys.contains(key), "call JSON lacks \(key)")
@@ -130,14 +130,14 @@ import Testing
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.first == "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,route")
-        #expect(lines.count == 1 + 988)
+        #expect(lines.count == 1 + 1144)
         #expect(lines.contains { $0.hasPrefix("Oslo Home Office,meet.alice@vc.acme.example,sip,local,osl-edge01 osl-edge02,Oslo-Edge,Oslo,") })
     }
 
     @Test func matrixJSONIsAnArrayOfCalls() throws {
         let run = try Self.run(["matrix", "--format", "json"])
         let array = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
-        #expect(array.count == 988)
+        #expect(array.count == 1144)
     }
 
     @Test func regexChecksOnePatternLikeVCSCheckPattern() throws {

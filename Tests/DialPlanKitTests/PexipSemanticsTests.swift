@@ -152,7 +152,6 @@ import Testing
         let noSIP = try plan(gatewayRules: ["{name: Not SIP, priority: 10, match_incoming_sip: false, match_string: '.+', replace_string: 'rule'}", Self.fallback])
         #expect(decision(noSIP, "bob@gw.example", .sip) == "rule Fallback → fallback")
         #expect(decision(noSIP, "bob@gw.example", .h323) == "rule Not SIP → rule")
-        #expect(decision(noSIP, "bob@gw.example", .mssip) == "rule Not SIP → rule")
 
         let noH323 = try plan(gatewayRules: ["{name: Not H323, priority: 10, match_incoming_h323: false, match_string: '.+', replace_string: 'rule'}", Self.fallback])
         #expect(decision(noH323, "bob@gw.example", .sip) == "rule Not H323 → rule")
@@ -160,7 +159,7 @@ import Testing
 
         let noMSSIP = try plan(gatewayRules: ["{name: Not MSSIP, priority: 10, match_incoming_mssip: false, match_string: '.+', replace_string: 'rule'}", Self.fallback])
         #expect(decision(noMSSIP, "bob@gw.example", .sip) == "rule Not MSSIP → rule")
-        #expect(decision(noMSSIP, "bob@gw.example", .mssip) == "rule Fallback → fallback")
+        // match_incoming_mssip for Skype for Business calls: SkypeForBusinessTests.
     }
 
     // [PX-configuring_gateway_rules] match_incoming_only_if_registered: callers arriving through call control are

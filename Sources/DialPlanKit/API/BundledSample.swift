@@ -7,8 +7,10 @@ public enum BundledSample {
     public static let files: [(path: String, text: String)] = [
         ("DialPlans/acme/call-control.yaml", String(decoding: PackageResources.call_control_yaml, as: UTF8.self)),
         ("DialPlans/acme/dns.yaml", String(decoding: PackageResources.dns_yaml, as: UTF8.self)),
+        ("DialPlans/acme/network.yaml", String(decoding: PackageResources.network_yaml, as: UTF8.self)),
         ("DialPlans/acme/pexip.yaml", String(decoding: PackageResources.pexip_yaml, as: UTF8.self)),
         ("DialPlans/acme/sites.yaml", String(decoding: PackageResources.sites_yaml, as: UTF8.self)),
+        ("DialPlans/acme/skype.yaml", String(decoding: PackageResources.skype_yaml, as: UTF8.self)),
     ]
 
     /// Loads the bundled sample.

@@ -65,11 +65,21 @@ extension PlanBuilder {
             if fields.entry("local_locations") == nil {
                 sink.error("\(fields.what) has no 'local_locations' (where its calls must land)", at: fields.location)
             }
+            var sfbPool: Int?
+            if let pool = fields.string("sfb_pool") {
+                let pools = plan.skypeForBusiness?.pools.map(\.fqdn) ?? []
+                sfbPool = pools.firstIndex { $0.lowercased() == pool.lowercased() }
+                if sfbPool == nil {
+                    sink.error("\(fields.what): no Skype for Business pool named '\(pool)'\(pools.isEmpty ? " (the plan has no skype_for_business pools)" : FieldReader.didYouMean(pool, in: pools))", at: fields.location(of: "sfb_pool"))
+                }
+            }
+            // Skype users of a site place mssip calls too. [MS]
+            if sfbPool != nil { protocols.append(.mssip) }
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let name, let cluster else { continue }
             sites.append(Site(
                 name: name, registersTo: cluster, subzone: subzone, protocols: protocols, localLocations: local,
-                source: fields.location))
+                sfbPool: sfbPool, source: fields.location))
         }
         requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
         return sites

@@ -5,7 +5,7 @@ import Foundation
 /// The loader only reads its inputs.
 public enum PlanLoader {
     /// Top-level sections of a plan.
-    static let sections = ["pexip", "call_control", "dns", "sites", "probes"]
+    static let sections = ["pexip", "call_control", "dns", "skype_for_business", "sites", "probes", "network"]
 
     /// Loads the plan at `path` (a directory or a file).
     public static func load(path: String) throws(PlanLoadError) -> DialPlan {
@@ -90,7 +90,7 @@ final class PlanBuilder {
         let files = Array(lines.keys).sorted()
         var plan = DialPlan(
             name: name, files: files, managementNode: nil, locations: [], nodes: [], services: [], gatewayRules: [],
-            clusters: [], dnsRecords: [], sites: [], probes: [], warnings: [])
+            clusters: [], dnsRecords: [], sites: [], probes: [], warnings: [], network: nil)
         guard let pexipTree = sections["pexip"] else {
             sink.error("the plan has no 'pexip' section", at: entries.first?.keyLocation ?? SourceLocation(file: files.first ?? name, line: 1, column: 1))
             return nil
@@ -98,7 +98,9 @@ final class PlanBuilder {
         readPexip(pexipTree, into: &plan)
         if let tree = sections["dns"] { plan.dnsRecords = readDNS(tree) }
         if let tree = sections["call_control"] { plan.clusters = readCallControl(tree, plan: plan) }
+        if let tree = sections["skype_for_business"] { plan.skypeForBusiness = readSkypeForBusiness(tree) }
         if let tree = sections["sites"] { plan.sites = readSites(tree, plan: plan) }
+        if let tree = sections["network"] { plan.network = readNetwork(tree, plan: plan) }
         if let tree = sections["probes"] { plan.probes = readProbes(tree) }
         crossCheck(&plan)
         plan.warnings = sink.diagnostics.filter { $0.severity != .error }

@@ -20,6 +20,8 @@ public struct Site: Sendable, Hashable {
     public var protocols: [CallProtocol]
     /// Location indices where this site's calls must land (signalling and media).
     public var localLocations: [Int]
+    /// The Skype for Business pool the site's Skype users are homed on (index into `skypeForBusiness.pools`).
+    public var sfbPool: Int?
     public var source: SourceLocation
 }
 
@@ -45,8 +47,12 @@ public struct DialPlan: Sendable {
     public var dnsRecords: [DNSRecord]
     public var sites: [Site]
     public var probes: [Probe]
+    /// Skype for Business static routing, when the plan has it.
+    public var skypeForBusiness: SkypeForBusiness?
     /// Warnings found while loading (unknown peers, replace strings that do nothing, …).
     public var warnings: [Diagnostic]
+    /// The network between nodes and sites (`network:`), when the plan describes it.
+    public var network: Network?
 
     /// The location where media for a call signalled in `location` is handled: its `transcoding_location`, or
     /// itself when unset (model). [PX-handling_media_signaling]

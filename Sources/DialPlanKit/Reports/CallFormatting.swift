@@ -12,6 +12,8 @@ public struct CallFacts: Sendable {
     public var mediaLocation: String?
     public var mediaLocations: [String]
     public var finalAlias: String?
+    /// The nodes the call was offered to on Pexip: where it landed, or, when Pexip rejected it, the nodes that did.
+    public var reached: [(node: String, location: String)]
     public var service: (kind: String, name: String)?
     /// The call-control route of the first landing or failure, in words.
     public var route: String
@@ -25,6 +27,11 @@ public struct CallFacts: Sendable {
         mediaLocations = outcome.mediaLocations.map { plan.locations[$0].name }
         mediaLocation = mediaLocations.count == 1 ? mediaLocations[0] : nil
         finalAlias = outcome.finalAlias
+        if outcome.landings.isEmpty, let rejection = outcome.failures.first(where: { $0.kind == .rejected }) {
+            reached = rejection.nodes.map { (plan.nodes[$0].name, plan.locations[plan.nodes[$0].location].name) }
+        } else {
+            reached = landings
+        }
         service = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }
         if let landing = outcome.landings.first {
             route = plan.describe(route: landing.route)
@@ -38,7 +45,7 @@ public struct CallFacts: Sendable {
     public init(_ simulation: Simulation, _ call: CallRef) {
         self.init(
             plan: simulation.plan, site: call.site, alias: simulation.aliases[call.alias].alias, protocol: call.callProtocol,
-            verdict: simulation.verdict(site: call.site, core: Int(simulation.coreCells[call.cell])), outcome: simulation.outcome(cell: call.cell))
+            verdict: simulation.verdict(site: call.site, cell: call.cell), outcome: simulation.outcome(cell: call.cell))
     }
 
     /// Writes the call as a JSON object; `extra` adds fields before it closes.

@@ -19,7 +19,9 @@ public enum CheckFormatter {
 
     /// "988 calls: 300 local, 304 remote, …; 2 warnings".
     public static func summary(_ report: CheckReport, style: TextStyle) -> String {
-        let ordered = [Verdict.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error].map { verdict -> String in
+        let shown: [Verdict] = [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
+            + [Verdict.meshBroken, .blocked].filter { (report.counts[$0] ?? 0) > 0 || report.simulation.network != nil }
+        let ordered = shown.map { verdict -> String in
             let count = report.counts[verdict] ?? 0
             return count == 0 ? "0 \(verdict.rawValue)" : "\(count) \(style.verdict(verdict))"
         }
@@ -40,7 +42,7 @@ public enum CheckFormatter {
         json.key("summary")
         json.beginObject()
         json.field("calls", report.callCount)
-        for verdict in [Verdict.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error] {
+        for verdict in [Verdict.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error, .meshBroken, .blocked] {
             json.field(verdict.rawValue, report.counts[verdict] ?? 0)
         }
         json.endObject()

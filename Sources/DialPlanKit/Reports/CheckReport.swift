@@ -35,7 +35,8 @@ public struct CheckReport: Sendable {
     }
 
     /// Simulates `plan` and groups what went wrong. `examples` bounds the aliases listed per site in a group.
-    public init(simulation: Simulation, examples: Int = 4) {
+    /// `coverage` adds a note for every transform, search rule, zone and Call Routing Rule no call used.
+    public init(simulation: Simulation, examples: Int = 4, coverage: Bool = false) {
         self.simulation = simulation
         let plan = simulation.plan
         var counts: [Verdict: Int] = [:]
@@ -58,15 +59,19 @@ public struct CheckReport: Sendable {
             for alias in simulation.aliases.indices {
                 for callProtocol in simulation.protocols {
                     guard let cell = simulation.cell(site: site, alias: alias, protocol: callProtocol) else { continue }
-                    let verdict = simulation.verdict(site: site, core: Int(simulation.coreCells[cell]))
+                    let verdict = simulation.verdict(site: site, cell: cell)
                     counts[verdict, default: 0] += 1
                     guard verdict != .local else { continue }
-                    let cacheKey = CauseCacheKey(core: simulation.coreCells[cell], routes: simulation.routeCells[cell], localSet: siteLocalSet[site])
+                    var cacheKey = CauseCacheKey(core: simulation.coreCells[cell], routes: simulation.routeCells[cell], localSet: siteLocalSet[site])
+                    if verdict == .blocked {
+                        cacheKey.site = site
+                        cacheKey.column = simulation.protocols.firstIndex(of: callProtocol) ?? -1
+                    }
                     let cause: Cause
                     if let known = causeCache[cacheKey] {
                         cause = known
                     } else {
-                        cause = explainer.cause(of: simulation.outcome(cell: cell), verdict: verdict, site: site)
+                        cause = explainer.cause(of: simulation.outcome(cell: cell), verdict: verdict, site: site, protocol: callProtocol)
                         causeCache[cacheKey] = cause
                     }
                     let call = CallRef(site: site, alias: alias, callProtocol: callProtocol, cell: cell)
@@ -90,7 +95,10 @@ public struct CheckReport: Sendable {
         groups.sort { ($0.verdict, -$0.calls.count, $0.diagnostic.location ?? SourceLocation(file: "", line: 0, column: 0)) < ($1.verdict, -$1.calls.count, $1.diagnostic.location ?? SourceLocation(file: "", line: 0, column: 0)) }
         self.counts = counts
         self.groups = groups
-        findings = (plan.warnings + PlanLints.run(simulation.tables)).sorted {
+        let unused = coverage ? simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount) : []
+        // The network's findings: broken mesh pairs, node lints, the network section's warnings.
+        let network = simulation.network?.analysis.findings ?? NetworkAnalysis(plan: plan).findings
+        findings = (plan.warnings + PlanLints.run(simulation.tables) + network + unused).sorted {
             ($0.location ?? SourceLocation(file: "", line: 0, column: 0)) < ($1.location ?? SourceLocation(file: "", line: 0, column: 0))
         }
     }
@@ -100,6 +108,9 @@ struct CauseCacheKey: Hashable {
     var core: UInt32
     var routes: UInt32
     var localSet: Int
+    /// Reachability depends on the protocol (and the site), so network verdicts are explained per site and protocol.
+    var site: Int = -1
+    var column: Int = -1
 }
 
 /// Why a call is not local, reduced to what calls can share: the verdict and the part of the plan responsible.
@@ -112,6 +123,12 @@ struct Cause: Hashable {
         case transform(cluster: Int, transform: Int)
         case cluster(Int)
         case limit(LimitHit)
+        /// A Skype for Business static route (configuration, route).
+        case staticRoute(configuration: Int, route: Int)
+        /// A static routing configuration where no route matched; nil when none applied to the pool.
+        case sfbConfiguration(Int?)
+        /// The network: a blocked flow, a NAT or a missing route between nodes or from the site to its node.
+        case network(PathFailure)
     }
 
     var verdict: Verdict
@@ -141,7 +158,8 @@ struct CauseFinder {
     let simulation: Simulation
     var plan: DialPlan { simulation.plan }
 
-    func cause(of outcome: CallOutcome, verdict: Verdict, site: Int) -> Cause {
+    func cause(of outcome: CallOutcome, verdict: Verdict, site: Int, protocol callProtocol: CallProtocol? = nil) -> Cause {
+        let outcomeProtocol = callProtocol
         if let limit = outcome.limit { return Cause(verdict: .error, blame: .limit(limit), route: []) }
         let isLocal = simulation.localFlags[site]
         switch verdict {
@@ -149,7 +167,7 @@ struct CauseFinder {
             // A single zone whose peers span locations is to blame for its calls; otherwise the rule that sent the
             // call to the first landing outside the site's locations.
             let routes = Set(outcome.landings.map(\.route))
-            if routes.count == 1, let route = routes.first, let last = route.last, last.zone >= 0 {
+            if routes.count == 1, let route = routes.first, let last = route.last, !last.isSkypeForBusiness, last.zone >= 0 {
                 let locations = Set(outcome.landings.map { simulation.tables.nodeLocation[$0.node] })
                 if locations.count > 1 {
                     return Cause(verdict: verdict, blame: .zone(cluster: Int(last.cluster), zone: Int(last.zone)), route: route)
@@ -159,11 +177,19 @@ struct CauseFinder {
                 !isLocal[simulation.tables.nodeLocation[landing.node]] || !isLocal[simulation.tables.nodeMediaLocation[landing.node]]
             } ?? outcome.landings[0]
             let last = offending.route.last!
+            if last.isSkypeForBusiness {
+                return Cause(verdict: verdict, blame: .staticRoute(configuration: Int(last.zone), route: Int(last.rule)), route: offending.route)
+            }
             return Cause(verdict: verdict, blame: .searchRule(cluster: Int(last.cluster), rule: Int(last.rule)), route: offending.route)
         case .rejected, .unrouted, .loop:
             let kinds: [Failure.Kind] = verdict == .rejected ? [.rejected] : verdict == .loop ? [.loop, .hopLimit] : [.unrouted]
             guard let failure = outcome.failures.first(where: { kinds.contains($0.kind) }) else {
                 return Cause(verdict: verdict, blame: .cluster(plan.sites[site].registersTo), route: [])
+            }
+            if let hop = failure.route.last, hop.isSkypeForBusiness {
+                let blame: Cause.Blame = hop.rule >= 0
+                    ? .staticRoute(configuration: Int(hop.zone), route: Int(hop.rule)) : .sfbConfiguration(hop.zone >= 0 ? Int(hop.zone) : nil)
+                return Cause(verdict: verdict, blame: blame, route: failure.route)
             }
             if failure.kind == .loop, let cycle = loopCycle(failure.route) {
                 return Cause(verdict: verdict, blame: .loop(cycle), route: failure.route)
@@ -182,6 +208,21 @@ struct CauseFinder {
                 return Cause(verdict: verdict, blame: .searchRule(cluster: Int(last.cluster), rule: Int(last.rule)), route: failure.route)
             }
             return Cause(verdict: verdict, blame: .cluster(Int(failure.route.first?.cluster ?? Int32(plan.sites[site].registersTo))), route: failure.route)
+        case .meshBroken, .blocked:
+            guard let network = simulation.network?.analysis else {
+                return Cause(verdict: verdict, blame: .cluster(plan.sites[site].registersTo), route: outcome.landings.first?.route ?? [])
+            }
+            for landing in outcome.landings {
+                if verdict == .meshBroken, let failure = network.brokenPairs(involving: landing.node).first?.check.failure {
+                    return Cause(verdict: verdict, blame: .network(failure), route: landing.route)
+                }
+                if verdict == .blocked, let callProtocol = outcomeProtocol, let check = network.reachability(site: site, node: landing.node, protocol: callProtocol),
+                    let failure = check.failure
+                {
+                    return Cause(verdict: verdict, blame: .network(failure), route: landing.route)
+                }
+            }
+            return Cause(verdict: verdict, blame: .cluster(plan.sites[site].registersTo), route: outcome.landings.first?.route ?? [])
         case .error:
             return Cause(verdict: .error, blame: .cluster(plan.sites[site].registersTo), route: [])
         case .local:
@@ -203,7 +244,7 @@ struct CauseFinder {
         guard failure.alias.lowercased() != dialled.lowercased(),
             simulation.tables.serviceByAlias[PexipAlias.parse(dialled).lowercased()] != nil
         else { return nil }
-        for hop in failure.route {
+        for hop in failure.route where !hop.isSkypeForBusiness {
             if hop.transform >= 0 { return .transform(cluster: Int(hop.cluster), transform: Int(hop.transform)) }
             if hop.rule >= 0, let matcher = plan.clusters[Int(hop.cluster)].searchRules[Int(hop.rule)].matcher,
                 matcher.behavior != .leave
@@ -217,7 +258,12 @@ struct CauseFinder {
     func diagnostic(for cause: Cause, calls: [CallRef], examples: Int) -> Diagnostic {
         let first = simulation.outcome(cell: calls[0].cell)
         let sites = Set(calls.map(\.site))
-        let count = "\(calls.count) call\(calls.count == 1 ? "" : "s") from \(sites.count == 1 ? plan.sites[sites.first!].name : "\(sites.count) sites")"
+        let skype: Bool
+        switch cause.blame {
+        case .staticRoute, .sfbConfiguration: skype = true
+        default: skype = false
+        }
+        let count = "\(calls.count) \(skype ? "Skype for Business " : "")call\(calls.count == 1 ? "" : "s") from \(sites.count == 1 ? plan.sites[sites.first!].name : "\(sites.count) sites")"
         var location: SourceLocation?
         var message: String
         var notes: [String] = []
@@ -230,6 +276,10 @@ struct CauseFinder {
         case .transform(let cluster, let transform): location = plan.clusters[cluster].transforms[transform].source
         case .cluster(let cluster): location = plan.clusters[cluster].source
         case .limit(let limit): location = limit.source
+        case .network(let failure): location = failure.source
+        case .staticRoute(let configuration, let route): location = plan.skypeForBusiness?.configurations[configuration].routes[route].source
+        case .sfbConfiguration(let configuration):
+            location = configuration.flatMap { plan.skypeForBusiness?.configurations[$0].source } ?? plan.skypeForBusiness?.source
         }
 
         switch cause.verdict {
@@ -238,6 +288,8 @@ struct CauseFinder {
             let verb = cause.verdict == .remote ? "land outside their sites' local locations" : "may land outside their sites' local locations"
             if case .zone(let cluster, let zone) = cause.blame {
                 message = "\(count) \(verb): zone '\(plan.clusters[cluster].zones[zone].name)' of \(plan.clusters[cluster].name) has peers in \(landed)"
+            } else if case .staticRoute = cause.blame {
+                message = "\(count) \(verb): \(who) sends them to \(cause.route.last.map(plan.zoneName) ?? "?") (\(landed))"
             } else {
                 message = "\(count) \(verb): \(who) sends them to zone \(cause.route.last.map(plan.zoneName) ?? "?") (\(landed))"
             }
@@ -246,7 +298,11 @@ struct CauseFinder {
         case .rejected:
             let failure = first.failures.first { $0.kind == .rejected }
             let nodes = failure.map { $0.nodes.map { plan.nodes[$0].name }.joined(separator: ", ") } ?? "Pexip"
-            if case .transform = cause.blame {
+            if case .staticRoute(let configuration, let route) = cause.blame,
+                plan.skypeForBusiness?.configurations[configuration].routes[route].replaceHostInRequestURI == true
+            {
+                message = "\(count) rejected by Pexip: \(who) replaces the host in the request URI, so Pexip receives '\(failure?.alias ?? "?")', which no service alias or Call Routing Rule takes"
+            } else if case .transform = cause.blame {
                 message = "\(count) rejected by Pexip: \(who) rewrites the dialled alias into one that no service alias or Call Routing Rule takes"
             } else if isRewrite(cause.blame), failure?.alias.lowercased() != first.dialled.lowercased() {
                 message = "\(count) rejected by Pexip: \(who) rewrites the alias into one that no service alias or Call Routing Rule takes"
@@ -273,12 +329,42 @@ struct CauseFinder {
                 message = "\(count) unrouted: no search rule at \(plan.clusters[cluster].name) sends them to Pexip"
             case .zone(let cluster, let zone):
                 message = "\(count) unrouted: zone '\(plan.clusters[cluster].zones[zone].name)' of \(plan.clusters[cluster].name) reaches no Pexip node that can take them (\(zoneProblem(cluster: cluster, zone: zone)))"
+            case .staticRoute(let configuration, let route):
+                let target = simulation.tables.sfbTargets[configuration][route]
+                message = "\(count) unrouted: \(who) reaches no Pexip node that can take them (\(routeProblem(target)))"
+            case .sfbConfiguration(let configuration):
+                if let configuration, let identity = plan.skypeForBusiness?.configurations[configuration].identity {
+                    let domains = Array(Set(calls.compactMap { PexipAlias.domain(of: simulation.aliases[$0.alias].alias) })).sorted()
+                    message = "\(count) unrouted: no static route of '\(identity)' matches \(domains.isEmpty ? "aliases without a domain" : "the domain\(domains.count == 1 ? "" : "s") " + domains.prefix(4).joined(separator: ", "))"
+                } else {
+                    message = "\(count) unrouted: no static routing configuration applies to their pool (neither its own nor a global one)"
+                }
             default:
                 message = "\(count) unrouted: \(who) sends them nowhere that finds them"
             }
             if let failure = first.failures.first(where: { $0.kind == .unrouted }) {
                 let ending = " → the search for '\(failure.alias)' ends here, not found"
                 notes.append("route: \(plan.describe(route: failure.route))\(ending)")
+            }
+        case .meshBroken:
+            if case .network(let failure) = cause.blame {
+                message = "\(count) land on nodes whose IPsec mesh is broken: \(failure)"
+            } else {
+                message = "\(count) land on nodes whose IPsec mesh is broken"
+            }
+            if let network = simulation.network?.analysis {
+                let nodes = Set(first.landings.map(\.node)).sorted()
+                for node in nodes {
+                    let broken = network.brokenPairs(involving: node)
+                    guard !broken.isEmpty else { continue }
+                    notes.append("\(plan.nodes[node].name): \(broken.count) broken pair\(broken.count == 1 ? "" : "s"), e.g. " + broken.prefix(3).map { "\(network.name(of: $0.from)) → \(network.name(of: $0.to))" }.joined(separator: ", "))
+                }
+            }
+        case .blocked:
+            if case .network(let failure) = cause.blame {
+                message = "\(count) cannot reach their landing node: \(failure)"
+            } else {
+                message = "\(count) cannot reach their landing node"
             }
         case .error:
             if case .limit(let limit) = cause.blame {
@@ -306,6 +392,19 @@ struct CauseFinder {
         case .transform(let cluster, let transform): plan.describeTransform(cluster: cluster, transform: transform)
         case .cluster(let cluster): plan.clusters[cluster].name
         case .limit(let limit): limit.message
+        case .staticRoute(let configuration, let route): plan.describeStaticRoute(configuration: configuration, route: route)
+        case .sfbConfiguration(let configuration):
+            configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"
+        case .network(let failure): failure.description
+        }
+    }
+
+    private func routeProblem(_ target: RoutingTables.StaticRouteTarget) -> String {
+        switch target.problem {
+        case .tlsToAddress: "a TLS route needs an FQDN destination, not an address"
+        case .unresolved: target.resolution
+        case .notPexip(let addresses): "\(target.resolution): \(addresses.joined(separator: ", ")) \(addresses.count == 1 ? "is" : "are") no Pexip node"
+        case nil: "every node behind it is in maintenance mode"
         }
     }
 

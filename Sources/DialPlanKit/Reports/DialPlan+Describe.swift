@@ -12,14 +12,35 @@ extension DialPlan {
         return "\(clusters[cluster].name) transform '\(transform.name)' (priority \(transform.priority))"
     }
 
-    /// The name of the zone a hop searched ("LocalZone" for -1).
+    /// The name of the zone a hop searched ("LocalZone" for -1; a Skype static route's destination).
     public func zoneName(_ hop: Hop) -> String {
-        hop.zone < 0 ? "LocalZone" : clusters[Int(hop.cluster)].zones[Int(hop.zone)].name
+        if hop.isSkypeForBusiness, let route = staticRoute(of: hop) { return route.destination }
+        return hop.zone < 0 ? "LocalZone" : clusters[Int(hop.cluster)].zones[Int(hop.zone)].name
+    }
+
+    /// The static route a Skype for Business hop took, if it took one.
+    public func staticRoute(of hop: Hop) -> StaticRoute? {
+        guard hop.isSkypeForBusiness, hop.zone >= 0, hop.rule >= 0, let sfb = skypeForBusiness else { return nil }
+        return sfb.configurations[Int(hop.zone)].routes[Int(hop.rule)]
+    }
+
+    /// "static route 'vc.acme.example' of 'service:Registrar:sfb-sin.acme.example'".
+    public func describeStaticRoute(configuration: Int, route: Int) -> String {
+        guard let configuration = skypeForBusiness?.configurations[configuration] else { return "a static route" }
+        return "static route '\(configuration.routes[route].matchURI)' of '\(configuration.identity)'"
     }
 
     /// One hop: "vcs-apac: [transform 'Add video domain' →] rule 'X' (priority 90) → zone Pexip-Oslo"; a hop
     /// where the search ended names the cluster and its transform only.
     public func describe(_ hop: Hop) -> String {
+        if hop.isSkypeForBusiness {
+            guard hop.zone >= 0, let configuration = skypeForBusiness?.configurations[Int(hop.zone)] else {
+                return "Skype for Business: no static routing configuration"
+            }
+            guard hop.rule >= 0 else { return "Skype for Business: configuration '\(configuration.identity)': no route matches" }
+            let route = configuration.routes[Int(hop.rule)]
+            return "Skype for Business: configuration '\(configuration.identity)' → static route '\(route.matchURI)' → \(route.transport.rawValue.uppercased()) \(route.destination):\(route.port)"
+        }
         let cluster = clusters[Int(hop.cluster)]
         var parts: [String] = []
         if hop.transform >= 0 { parts.append("transform '\(cluster.transforms[Int(hop.transform)].name)'") }
@@ -52,6 +73,10 @@ extension DialPlan {
 
     /// Where a hop's search rule (or, without one, its cluster) is defined.
     func source(of hop: Hop) -> SourceLocation {
+        if hop.isSkypeForBusiness {
+            let configuration = hop.zone >= 0 ? skypeForBusiness?.configurations[Int(hop.zone)] : nil
+            return staticRoute(of: hop)?.source ?? configuration?.source ?? skypeForBusiness?.source ?? SourceLocation(file: name, line: 1, column: 1)
+        }
         let cluster = clusters[Int(hop.cluster)]
         return hop.rule >= 0 ? cluster.searchRules[Int(hop.rule)].source : cluster.source
     }

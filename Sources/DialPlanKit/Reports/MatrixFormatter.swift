@@ -6,7 +6,7 @@ public enum MatrixFormatter {
         let siteWidth = max(4, plan.sites.map(\.name.count).max() ?? 0)
         let aliasWidth = max(5, simulation.aliases.map(\.alias.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-        out.write(style.bold(pad("SITE", siteWidth) + "  " + pad("ALIAS", aliasWidth) + "  PROTO  " + pad("VERDICT", 9) + "  LANDS ON") + "\n")
+        out.write(style.bold(pad("SITE", siteWidth) + "  " + pad("ALIAS", aliasWidth) + "  PROTO  " + pad("VERDICT", 11) + "  LANDS ON") + "\n")
         var buffer = ""
         simulation.forEachCall { call in
             let facts = CallFacts(plan: plan, site: call.site, alias: simulation.aliases[call.alias].alias, protocol: call.callProtocol, verdict: call.verdict, outcome: call.outcome)
@@ -15,7 +15,7 @@ public enum MatrixFormatter {
             if let service = facts.service { landing += " → \(service.kind) '\(service.name)'" }
             if let final = facts.finalAlias, final != facts.alias { landing += " as \(final)" }
             buffer += pad(facts.site, siteWidth) + "  " + pad(facts.alias, aliasWidth) + "  " + pad(facts.callProtocol.rawValue, 5) + "  "
-                + style.verdict(facts.verdict) + String(repeating: " ", count: max(0, 9 - facts.verdict.rawValue.count)) + "  " + landing + "\n"
+                + style.verdict(facts.verdict) + String(repeating: " ", count: max(0, 11 - facts.verdict.rawValue.count)) + "  " + landing + "\n"
             if buffer.utf8.count > 1 << 16 { out.write(buffer); buffer = "" }
         }
         out.write(buffer)

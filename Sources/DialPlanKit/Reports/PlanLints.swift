@@ -2,7 +2,7 @@
 public enum PlanLints {
     /// Runs every lint.
     public static func run(_ tables: RoutingTables) -> [Diagnostic] {
-        gatewayRulesOverlappingAliases(tables) + zonesSpanningLocations(tables)
+        gatewayRulesOverlappingAliases(tables) + zonesSpanningLocations(tables) + SkypeForBusinessLints.run(tables)
     }
 
     /// A Call Routing Rule whose pattern matches a service alias never applies to it, because Pexip matches service

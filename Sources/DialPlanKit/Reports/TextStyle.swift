@@ -29,7 +29,7 @@ public struct TextStyle: Sendable {
         switch verdict {
         case .local: green(verdict.rawValue)
         case .ambiguous, .rejected, .unrouted: yellow(verdict.rawValue)
-        case .remote, .loop, .error: red(verdict.rawValue)
+        case .remote, .loop, .error, .meshBroken, .blocked: red(verdict.rawValue)
         }
     }
 

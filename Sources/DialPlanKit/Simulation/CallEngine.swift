@@ -39,6 +39,10 @@ struct CallEngine {
     /// Landings being collected by the searches on the stack; each search owns the region it appended.
     private var collecting: [LandingRow] = []
 
+    /// What the simulated calls used, for coverage reports: transforms applied, search rules that matched a call
+    /// they applied to, zones searched, Call Routing Rules that took a call (global numbering, see `RoutingTables`).
+    private(set) var coverage: Coverage
+
     // Across epochs: routes (alias-independent) and DNS answers.
     private var routeHop: [Hop] = []
     private var routeTail: [Int32] = []
@@ -61,6 +65,7 @@ struct CallEngine {
         self.tracing = tracing
         log = tracing ? TraceLog() : nil
         locationCount = plan.locations.count
+        coverage = Coverage(tables: tables)
     }
 
     // MARK: Entry points
@@ -81,13 +86,18 @@ struct CallEngine {
         log?.steps.removeAll(keepingCapacity: true)
     }
 
-    /// Simulates `alias` dialled by an endpoint registered in `subzone` of `cluster`; returns an index into `results`.
-    mutating func simulate(alias: String, cluster: Int, subzone: Int, protocol callProtocol: CallProtocol) -> Int32 {
-        simulate(aliasID: intern(alias), cluster: cluster, subzone: subzone, protocol: callProtocol)
+    /// Simulates `alias` dialled by an endpoint registered in `subzone` of `cluster` (for `mssip`, by a Skype user
+    /// homed on `pool`); returns an index into `results`.
+    mutating func simulate(alias: String, cluster: Int, subzone: Int, pool: Int? = nil, protocol callProtocol: CallProtocol) -> Int32 {
+        simulate(aliasID: intern(alias), cluster: cluster, subzone: subzone, pool: pool, protocol: callProtocol)
     }
 
     /// Simulates an interned alias (see `intern`), as the batch run does for every entry point of one alias.
-    mutating func simulate(aliasID id: Int32, cluster: Int, subzone: Int, protocol callProtocol: CallProtocol) -> Int32 {
+    mutating func simulate(aliasID id: Int32, cluster: Int, subzone: Int, pool: Int? = nil, protocol callProtocol: CallProtocol) -> Int32 {
+        if callProtocol == .mssip {
+            collecting.removeAll(keepingCapacity: true)
+            return store(searchSkype(pool: pool, alias: id))
+        }
         // Each search empties what it pushed, so after a call these are empty already; clear them cheaply anyway.
         if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
         if !visiting.isEmpty { visiting.removeAll(keepingCapacity: true) }
@@ -309,6 +319,7 @@ struct CallEngine {
                     target = hit
                 }
                 anyMatched = true
+                coverage.rules[ruleBase + ruleIndex] = true
                 if rule.stop { stoppedBy = ruleIndex }
                 if tracing { noteMatchedRule(clusterIndex, ruleIndex, alias, target) }
                 let hop = Hop(cluster: Int32(clusterIndex), transform: transformed.transform, rule: Int32(ruleIndex), zone: rule.zone)
@@ -414,6 +425,7 @@ struct CallEngine {
         }
         // `intern` may have appended to the cache; `slot` still names this alias's entry (ids only grow).
         transformCache[slot] = hit
+        if hit.transform >= 0 { coverage.transforms[tables.transformBase[clusterIndex] + Int(hit.transform)] = true }
         return hit
     }
 
@@ -468,6 +480,7 @@ struct CallEngine {
             return
         }
         let target = tables.zoneRows[tables.zoneBase[clusterIndex] + Int(hop.zone)]
+        coverage.zones[tables.zoneBase[clusterIndex] + Int(hop.zone)] = true
         let hopRoute = route(hop, then: -1)
         depth += 1
         defer { depth -= 1 }
@@ -492,48 +505,7 @@ struct CallEngine {
                       "\(zone.type.rawValue) zone: offers '\(aliasText[Int(alias)])' to \(zone.peers.joined(separator: ", "))"))
         }
 
-        let rejectedStart = nodePool.count
-        var reachedNode = false
-        var tracedLocations: [Int: (Int32, String)] = [:]
-        for node in nodes {
-            guard !tables.nodeInMaintenance[node] else {
-                if tracing {
-                    let info = plan.nodes[node]
-                    note(step(.pexipNode, .skipped, name: info.name, alias: aliasText[Int(alias)], source: info.source, "in maintenance mode: accepts no new calls"))
-                }
-                continue
-            }
-            reachedNode = true
-            let location = tables.nodeLocation[node]
-            let cell: PexipCell
-            if tracing, let earlier = tracedLocations[location] {
-                cell = pexipCache[Int(alias) * locationCount * protocolCount + location * protocolCount + Int(callProtocol.index)]
-                let info = plan.nodes[node]
-                note(step(.pexipNode, earlier.0 == -1 ? .rejected : .accepted, name: info.name, alias: aliasText[Int(alias)], source: info.source,
-                          "decides as \(earlier.1), in the same location (\(plan.locations[location].name))"))
-            } else {
-                if tracing {
-                    let info = plan.nodes[node]
-                    note(step(.pexipNode, .info, name: info.name, alias: aliasText[Int(alias)], source: info.source,
-                              "offered to \(info.name) (\(info.nodeType == .proxying ? "proxying edge" : "transcoding") node in \(plan.locations[location].name))"))
-                }
-                cell = pexipDecision(alias: alias, location: location, protocol: callProtocol)
-                if tracing { tracedLocations[location] = (cell.decision, plan.nodes[node].name) }
-            }
-            if cell.limit >= 0, row.limit < 0 { row.limit = cell.limit }
-            if cell.decision == -1 {
-                nodePool.append(Int32(node))
-            } else {
-                appendLanding(LandingRow(node: Int32(node), alias: alias, decision: cell.decision, outgoing: cell.outgoing, route: hopRoute), levelStart: levelStart)
-            }
-        }
-        if nodePool.count > rejectedStart {
-            if !row.rejected.isPresent {
-                row.rejected = FailureRow(route: hopRoute, alias: alias, nodeStart: Int32(rejectedStart), nodeCount: Int32(nodePool.count - rejectedStart))
-            } else {
-                nodePool.removeSubrange(rejectedStart...)
-            }
-        }
+        let reachedNode = offer(nodes, alias: alias, protocol: callProtocol, route: hopRoute, levelStart: levelStart, into: &row)
         if !nodes.isEmpty && !reachedNode && clusters.isEmpty && !row.unrouted.isPresent {
             row.unrouted = FailureRow(route: hopRoute, alias: alias)
         }
@@ -577,6 +549,132 @@ struct CallEngine {
             }
             if !row.unrouted.isPresent { row.unrouted = FailureRow(route: hopRoute, alias: alias) }
         }
+    }
+
+    // MARK: Skype for Business
+
+    /// A Skype user's call: the pool's static routing configuration (else the global one), the first enabled route
+    /// whose `match_uri` covers the alias's domain (phone-URI-only routes only for phone URIs), its destination's
+    /// Pexip nodes, then Pexip as for any call. [MS New-CsStaticRoute, Set-CsStaticRoutingConfiguration]
+    private mutating func searchSkype(pool: Int?, alias: Int32) -> ResultRow {
+        var row = ResultRow(landingStart: Int32(landingPool.count))
+        let text = aliasText[Int(alias)]
+        guard let pool, let sfb = plan.skypeForBusiness, let configurationIndex = tables.sfbConfigurationForPool[pool] else {
+            note(step(.sfbConfiguration, .notFound, alias: text, "no static routing configuration applies to this pool (neither its own nor a global one)"))
+            row.unrouted = FailureRow(route: route(Hop(cluster: -1, transform: -1, rule: -1, zone: -1), then: -1), alias: alias)
+            return row
+        }
+        let configuration = sfb.configurations[configurationIndex]
+        note(step(.sfbConfiguration, .info, name: configuration.identity, alias: text, source: configuration.source,
+                  "Skype user homed on \(sfb.pools[pool].fqdn): static routing configuration '\(configuration.identity)' applies" + (configuration.scope == .global ? " (the pool has none of its own)" : "")))
+        depth += 1
+        defer { depth -= 1 }
+        let lowered = text.lowercased()
+        let isPhone = lowered.hasPrefix("tel:") || lowered.contains(";user=phone")
+        let domain = PexipAlias.domain(of: text)
+        var chosen: Int?
+        for (index, staticRoute) in configuration.routes.enumerated() {
+            guard staticRoute.enabled else {
+                note(step(.staticRoute, .disabled, name: staticRoute.matchURI, alias: text, source: staticRoute.source, "the route is disabled"))
+                continue
+            }
+            guard !staticRoute.matchOnlyPhoneURI || isPhone else {
+                note(step(.staticRoute, .skipped, name: staticRoute.matchURI, alias: text, source: staticRoute.source, "the route is for phone URIs only"))
+                continue
+            }
+            guard let domain, staticRoute.matches(domain: domain) else {
+                note(step(.staticRoute, .notMatched, name: staticRoute.matchURI, alias: text, source: staticRoute.source, "'\(domain ?? "(no domain)")' is not \(staticRoute.matchURI)"))
+                continue
+            }
+            chosen = index
+            note(step(.staticRoute, .matched, name: staticRoute.matchURI, alias: text, source: staticRoute.source,
+                      "\(domain) matches; \(staticRoute.transport.rawValue.uppercased()) to \(staticRoute.destination):\(staticRoute.port); the first matching route is taken"))
+            break
+        }
+        guard let chosen else {
+            note(step(.sfbConfiguration, .notFound, name: configuration.identity, alias: text, "no route of '\(configuration.identity)' matches \(domain.map { "the domain \($0)" } ?? "an alias without a domain")"))
+            row.unrouted = FailureRow(route: route(Hop(cluster: -1, transform: -1, rule: -1, zone: Int32(configurationIndex)), then: -1), alias: alias)
+            return row
+        }
+        coverage.staticRoutes[tables.sfbRouteBase[configurationIndex] + chosen] = true
+        let staticRoute = configuration.routes[chosen]
+        let hopRoute = route(Hop(cluster: -1, transform: -1, rule: Int32(chosen), zone: Int32(configurationIndex)), then: -1)
+        let target = tables.sfbTargets[configurationIndex][chosen]
+        note(step(.dns, target.nodes.isEmpty ? .notFound : .found, name: staticRoute.destination, alias: text, source: staticRoute.source, target.resolution))
+        if target.problem != nil || target.nodes.isEmpty {
+            row.unrouted = FailureRow(route: hopRoute, alias: alias)
+            return row
+        }
+        // With ReplaceHostInRequestUri the request URI's host becomes the destination. [MS New-CsStaticRoute]
+        var received = alias
+        if staticRoute.replaceHostInRequestURI {
+            let parsed = PexipAlias.parse(text)
+            let user = parsed.lastIndex(of: "@").map { String(parsed[..<$0]) } ?? parsed
+            received = intern(user + "@" + staticRoute.destination)
+            note(step(.staticRoute, .info, name: staticRoute.matchURI, alias: text, rewritten: aliasText[Int(received)], "replace_host_in_request_uri: Pexip receives '\(aliasText[Int(received)])'"))
+        }
+        let start = collecting.count
+        _ = offer(target.nodes, alias: received, protocol: .mssip, route: hopRoute, levelStart: start, into: &row)
+        if collecting.count > start {
+            row.rejected = .absent
+            row.landingStart = Int32(landingPool.count)
+            row.landingCount = Int32(collecting.count - start)
+            for index in start..<collecting.count { landingPool.append(collecting[index]) }
+            collecting.removeLast(collecting.count - start)
+        } else {
+            row.landingStart = Int32(landingPool.count)
+            if !row.rejected.isPresent && !row.unrouted.isPresent { row.unrouted = FailureRow(route: hopRoute, alias: received) }
+        }
+        return row
+    }
+
+    /// Offers the call to Pexip nodes: each that is not in maintenance decides (service alias, Call Routing Rule, or
+    /// reject); takers become landings in the current level, rejecters the first rejection. Returns whether any
+    /// node could be offered the call.
+    private mutating func offer<Nodes: Collection<Int>>(_ nodes: Nodes, alias: Int32, protocol callProtocol: CallProtocol, route hopRoute: Int32, levelStart: Int, into row: inout ResultRow) -> Bool {
+        let rejectedStart = nodePool.count
+        var reachedNode = false
+        var tracedLocations: [Int: (Int32, String)] = [:]
+        for node in nodes {
+            guard !tables.nodeInMaintenance[node] else {
+                if tracing {
+                    let info = plan.nodes[node]
+                    note(step(.pexipNode, .skipped, name: info.name, alias: aliasText[Int(alias)], source: info.source, "in maintenance mode: accepts no new calls"))
+                }
+                continue
+            }
+            reachedNode = true
+            let location = tables.nodeLocation[node]
+            let cell: PexipCell
+            if tracing, let earlier = tracedLocations[location] {
+                cell = pexipCache[Int(alias) * locationCount * protocolCount + location * protocolCount + Int(callProtocol.index)]
+                let info = plan.nodes[node]
+                note(step(.pexipNode, earlier.0 == -1 ? .rejected : .accepted, name: info.name, alias: aliasText[Int(alias)], source: info.source,
+                          "decides as \(earlier.1), in the same location (\(plan.locations[location].name))"))
+            } else {
+                if tracing {
+                    let info = plan.nodes[node]
+                    note(step(.pexipNode, .info, name: info.name, alias: aliasText[Int(alias)], source: info.source,
+                              "offered to \(info.name) (\(info.nodeType == .proxying ? "proxying edge" : "transcoding") node in \(plan.locations[location].name))"))
+                }
+                cell = pexipDecision(alias: alias, location: location, protocol: callProtocol)
+                if tracing { tracedLocations[location] = (cell.decision, plan.nodes[node].name) }
+            }
+            if cell.limit >= 0, row.limit < 0 { row.limit = cell.limit }
+            if cell.decision == -1 {
+                nodePool.append(Int32(node))
+            } else {
+                appendLanding(LandingRow(node: Int32(node), alias: alias, decision: cell.decision, outgoing: cell.outgoing, route: hopRoute), levelStart: levelStart)
+            }
+        }
+        if nodePool.count > rejectedStart {
+            if !row.rejected.isPresent {
+                row.rejected = FailureRow(route: hopRoute, alias: alias, nodeStart: Int32(rejectedStart), nodeCount: Int32(nodePool.count - rejectedStart))
+            } else {
+                nodePool.removeSubrange(rejectedStart...)
+            }
+        }
+        return reachedNode
     }
 
     private mutating func prepend(_ hop: Hop, to tail: Int32) -> Int32 { route(hop, then: tail) }
@@ -651,6 +749,7 @@ struct CallEngine {
             for (index, rule) in plan.gatewayRules.enumerated() {
                 if let outgoing = gatewayRuleApplies(rule, full: full, parsed: parsed, location: location, protocol: callProtocol) {
                     cell.decision = Int32(-index - 2)
+                    coverage.gatewayRules[index] = true
                     cell.outgoing = intern(outgoing)
                     note(step(.gatewayRule, .accepted, name: rule.name, priority: rule.priority, alias: rule.matchStringFull ? full : parsed,
                               rewritten: outgoing, source: rule.source,

@@ -15,6 +15,12 @@ public enum Verdict: String, Sendable, CaseIterable, Codable, Comparable {
     case unrouted
     /// The simulation could not decide (a regex hit its match or depth limit).
     case error
+    /// It lands locally, but on a node whose IPsec mesh with the nodes it must talk to is broken (blocked UDP 500
+    /// or ESP, NAT, no route). [PX-gs_server_network]
+    case meshBroken = "mesh-broken"
+    /// It lands locally, but the site's endpoints cannot reach the node (signalling or media blocked).
+    /// [PX-port_usage]
+    case blocked
 
     /// Report order: the worst first.
     public var rank: Int {
@@ -22,10 +28,12 @@ public enum Verdict: String, Sendable, CaseIterable, Codable, Comparable {
         case .error: 0
         case .loop: 1
         case .remote: 2
-        case .ambiguous: 3
-        case .rejected: 4
-        case .unrouted: 5
-        case .local: 6
+        case .meshBroken: 3
+        case .blocked: 4
+        case .ambiguous: 5
+        case .rejected: 6
+        case .unrouted: 7
+        case .local: 8
         }
     }
 
@@ -34,7 +42,12 @@ public enum Verdict: String, Sendable, CaseIterable, Codable, Comparable {
 
 /// One step of a call's path through call control, without the alias: a cluster, the transform applied on entry,
 /// the search rule that matched and the zone it searched. Aliases differ per call; hops are what calls share.
+/// A Skype for Business call has one hop with `cluster == -1`: `zone` is its static routing configuration (-1:
+/// none) and `rule` the static route taken (-1: none matched).
 public struct Hop: Sendable, Hashable {
+    /// Whether this hop is a Skype for Business static route rather than a VCS search.
+    public var isSkypeForBusiness: Bool { cluster < 0 }
+
     public var cluster: Int32
     /// Index into the cluster's transforms, or -1.
     public var transform: Int32

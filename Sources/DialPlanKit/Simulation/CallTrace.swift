@@ -13,15 +13,22 @@ public struct CallTrace: Sendable {
         let siteInfo = plan.sites[site]
         var engine = CallEngine(tables: tables, tracing: true)
         engine.begin()
-        let result = engine.simulate(alias: alias, cluster: siteInfo.registersTo, subzone: siteInfo.subzone, protocol: callProtocol)
+        let result = engine.simulate(alias: alias, cluster: siteInfo.registersTo, subzone: siteInfo.subzone, pool: siteInfo.sfbPool, protocol: callProtocol)
         let outcome = engine.outcome(of: result, dialled: alias)
         var isLocal = [Bool](repeating: false, count: plan.locations.count)
         for location in siteInfo.localLocations { isLocal[location] = true }
-        let verdict = outcome.verdict(isLocal: isLocal)
+        var verdict = outcome.verdict(isLocal: isLocal)
         let cluster = plan.clusters[siteInfo.registersTo]
+        let origin: String
+        if callProtocol == .mssip {
+            let pool = siteInfo.sfbPool.flatMap { plan.skypeForBusiness?.pools[$0].fqdn }
+            origin = pool.map { "a Skype for Business user homed on \($0)" } ?? "a Skype for Business user, but the site has no sfb_pool"
+        } else {
+            origin = "the endpoint is registered to \(cluster.name) in subzone \(cluster.subzones[siteInfo.subzone].name)"
+        }
         var steps = [TraceStep(
             depth: 0, kind: .call, status: .info, name: siteInfo.name, cluster: cluster.name, alias: alias,
-            detail: "\(siteInfo.name) dials '\(alias)' over \(callProtocol.rawValue): the endpoint is registered to \(cluster.name) in subzone \(cluster.subzones[siteInfo.subzone].name)",
+            detail: "\(siteInfo.name) dials '\(alias)' over \(callProtocol.rawValue): \(origin)",
             source: siteInfo.source)]
         steps += engine.steps.map { step in
             var step = step
@@ -36,9 +43,38 @@ public struct CallTrace: Sendable {
                 detail: "lands on \(node.name) in \(plan.locations[node.location].name) (media in \(plan.locations[plan.mediaLocation(of: node.location)].name)) as \(service), via \(plan.describe(route: landing.route))",
                 source: node.source))
         }
+        // The network: a local call also needs its landing nodes in a healthy mesh and reachable from the site.
+        // [PX-gs_server_network] [PX-port_usage]
+
+        if plan.network != nil && !outcome.landings.isEmpty {
+            let analysis = NetworkAnalysis(plan: plan)
+            var meshBroken = false
+            var blocked = false
+            var seen = Set<Int>()
+            for landing in outcome.landings where seen.insert(landing.node).inserted {
+                let node = plan.nodes[landing.node]
+                let broken = analysis.brokenPairs(involving: landing.node)
+                meshBroken = meshBroken || !broken.isEmpty
+                steps.append(TraceStep(
+                    depth: 0, kind: .hop, status: broken.isEmpty ? .accepted : .rejected, name: node.name,
+                    detail: broken.isEmpty
+                        ? "IPsec mesh: \(node.name) reaches every node it must (UDP 500 and ESP both ways, no NAT)"
+                        : "IPsec mesh broken for \(node.name): " + broken.prefix(4).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to)): \($0.check.failure?.description ?? $0.status.rawValue)" }.joined(separator: "; ")
+                            + (broken.count > 4 ? "; and \(broken.count - 4) more pairs" : ""),
+                    source: broken.first?.check.failure?.source ?? node.source))
+                if let check = analysis.reachability(site: site, node: landing.node, protocol: callProtocol) {
+                    blocked = blocked || check.status != .ok
+                    steps += analysis.traceSteps(check, depth: 1)
+                }
+            }
+            if verdict == .local { verdict = meshBroken ? .meshBroken : blocked ? .blocked : .local }
+        }
         let local = siteInfo.localLocations.map { plan.locations[$0].name }.joined(separator: ", ")
         let detail: String
         switch verdict {
+        case .meshBroken: detail = "the call lands in \(local), but a landing node's IPsec mesh is broken"
+        case .blocked: detail = "the call lands in \(local), but the site's endpoints cannot reach the landing node"
+
         case .local: detail = "every landing is in \(local)"
         case .remote: detail = "the call lands in \(plan.locationNames(outcome.locations)), not in \(local)"
         case .ambiguous: detail = "the call may land in \(plan.locationNames(outcome.locations)); only \(local) is local"

@@ -5,6 +5,9 @@ public final class RoutingTables: Sendable {
     let directory: PeerDirectory
     /// Per cluster: index of its first search rule in the global rule numbering (for per-alias caches).
     let ruleBase: [Int]
+    /// Per cluster: index of its first transform in the global transform numbering.
+    let transformBase: [Int]
+    let totalTransforms: Int
     let totalRules: Int
     /// Per cluster: ranges of search-rule indices with equal priority, in order.
     let levels: [[Range<Int>]]
@@ -68,6 +71,32 @@ public final class RoutingTables: Sendable {
         }
     }
 
+    /// Per pool: the static routing configuration its users get (nil: none, so their calls are unrouted).
+    let sfbConfigurationForPool: [Int?]
+    /// Per configuration, per route: the Pexip nodes its destination reaches, or why it reaches none.
+    let sfbTargets: [[StaticRouteTarget]]
+    /// Per configuration: index of its first route in the global route numbering (coverage).
+    let sfbRouteBase: [Int]
+    let sfbRouteCount: Int
+
+    /// Where a static route's destination leads.
+    public struct StaticRouteTarget: Sendable {
+        public enum Problem: Sendable, Hashable {
+            /// `-TLSRoute` needs an FQDN: a TLS connection to an address fails the certificate check. [MS]
+            case tlsToAddress
+            /// No DNS record, trusted application pool or node names the destination.
+            case unresolved
+            /// The destination resolves, but not to Pexip nodes.
+            case notPexip([String])
+        }
+
+        /// Pexip nodes behind the destination.
+        public var nodes: [Int]
+        public var problem: Problem?
+        /// How the destination was resolved, for traces.
+        public var resolution: String
+    }
+
     /// The parts of a search rule the search loop reads, without strings or classes.
     struct RuleRow {
         var enabled: Bool
@@ -120,6 +149,14 @@ public final class RoutingTables: Sendable {
         for rule in plan.gatewayRules { captures = max(captures, rule.matcher.regex?.captureCount ?? 0) }
         ruleBase = base
         totalRules = total
+        var transformBase: [Int] = []
+        var transforms = 0
+        for cluster in plan.clusters {
+            transformBase.append(transforms)
+            transforms += cluster.transforms.count
+        }
+        self.transformBase = transformBase
+        totalTransforms = transforms
         self.levels = levels
         maxCaptures = captures
 
@@ -163,6 +200,23 @@ public final class RoutingTables: Sendable {
                 return zone.map(CallSource.zone) ?? .defaultZone
             }
         }
+        if let sfb = plan.skypeForBusiness {
+            sfbConfigurationForPool = sfb.pools.indices.map { sfb.configuration(forPool: $0) }
+            sfbTargets = sfb.configurations.map { configuration in
+                configuration.routes.map { RoutingTables.target(of: $0, sfb: sfb, directory: directory) }
+            }
+        } else {
+            sfbConfigurationForPool = []
+            sfbTargets = []
+        }
+        var routeBase: [Int] = []
+        var routeCount = 0
+        for configuration in plan.skypeForBusiness?.configurations ?? [] {
+            routeBase.append(routeCount)
+            routeCount += configuration.routes.count
+        }
+        sfbRouteBase = routeBase
+        sfbRouteCount = routeCount
         var aliases: [String: Int] = [:]
         for (index, service) in plan.services.enumerated() {
             for alias in service.aliases { aliases[alias.alias.lowercased()] = index }
@@ -212,6 +266,32 @@ public final class RoutingTables: Sendable {
         self.applicableBase = applicableBase
         nodeLocation = plan.nodes.map(\.location)
         nodeMediaLocation = plan.nodes.map { plan.mediaLocation(of: $0.location) }
+    }
+
+    /// Resolves a static route's destination: an address is a node's address; an FQDN goes through the plan's DNS
+    /// records (and node `alternative_fqdn`s), or, failing that, through the trusted application pool of that name,
+    /// whose computers are resolved the same way. [MS] [PX-sfb/dmz_infinity_config]
+    static func target(of route: StaticRoute, sfb: SkypeForBusiness, directory: PeerDirectory) -> StaticRouteTarget {
+        let isAddress = PlanBuilder.isIPAddress(route.destination)
+        if isAddress && route.transport == .tls {
+            return StaticRouteTarget(nodes: directory.nodes(for: route.destination), problem: .tlsToAddress, resolution: "\(route.destination) is an address, but a TLS route needs an FQDN")
+        }
+        var nodes = directory.nodes(for: route.destination)
+        var resolution = ""
+        let addresses = Array(directory.addresses(for: route.destination).dropFirst())
+        if !addresses.isEmpty { resolution = "\(route.destination) → \(addresses.joined(separator: ", "))" }
+        if nodes.isEmpty, let pool = sfb.trustedApplicationPools.first(where: { PeerDirectory.key($0.fqdn) == PeerDirectory.key(route.destination) }) {
+            for computer in pool.computers { nodes += directory.nodes(for: computer).filter { !nodes.contains($0) } }
+            resolution = "trusted application pool \(pool.fqdn) → \(pool.computers.joined(separator: ", "))"
+        }
+        if !nodes.isEmpty {
+            return StaticRouteTarget(nodes: nodes, problem: nil, resolution: resolution.isEmpty ? route.destination : resolution)
+        }
+        if isAddress || !addresses.isEmpty {
+            let reached = isAddress ? [route.destination] : addresses
+            return StaticRouteTarget(nodes: [], problem: .notPexip(reached), resolution: resolution.isEmpty ? route.destination : resolution)
+        }
+        return StaticRouteTarget(nodes: [], problem: .unresolved, resolution: "\(route.destination) does not resolve (no DNS record, trusted application pool or node of that name)")
     }
 
     /// Whether a search rule's source setting admits a call from `source`. [VCS "Search rules" Source]

@@ -8,6 +8,8 @@ public struct DialledAlias: Sendable, Hashable {
         /// Index into `services`.
         case service(Int)
         case probe
+        /// Given by the caller (a batch test's alias or sample).
+        case extra
     }
 
     public var alias: String
@@ -50,9 +52,11 @@ public final class Simulation: Sendable {
     /// Per site: a flag per location, true when the location is local to the site.
     let localFlags: [[Bool]]
 
+    /// Where a site's calls start: its cluster and subzone, and for Skype users their pool.
     struct Entry: Hashable {
         var cluster: Int
         var subzone: Int
+        var pool: Int?
     }
 
     /// What a site's verdict needs from an outcome, without references.
@@ -61,7 +65,14 @@ public final class Simulation: Sendable {
         var unlanded: Verdict
         var locationStart: Int32
         var locationCount: Int32
+        var nodeStart: Int32
+        var nodeCount: Int32
     }
+
+    /// Landing nodes of every core, flat.
+    let nodePool: [Int]
+    /// Mesh and reachability verdicts, when the plan describes its network.
+    let network: NetworkVerdicts?
 
     /// The routes of an outcome's landings and failures, in the outcome's own order.
     struct RouteSet: Hashable {
@@ -72,15 +83,25 @@ public final class Simulation: Sendable {
     /// Locations of every core, flat.
     let locationPool: [Int32]
 
-    /// Simulates every call of `plan` on `workers` threads (default: every core).
-    public init(plan: DialPlan, workers: Int? = nil) {
-        let tables = RoutingTables(plan: plan)
-        self.tables = tables
+    /// What the calls used, over all of them.
+    public let coverage: Coverage
+
+    /// Every alias `plan` dials: all service aliases, then the probes.
+    public static func planAliases(_ plan: DialPlan) -> [DialledAlias] {
         var aliases: [DialledAlias] = []
         for (index, service) in plan.services.enumerated() {
             for alias in service.aliases { aliases.append(DialledAlias(alias: alias.alias, origin: .service(index))) }
         }
         for probe in plan.probes { aliases.append(DialledAlias(alias: probe.alias, origin: .probe)) }
+        return aliases
+    }
+
+    /// Simulates every call of `plan` on `workers` threads (default: every core): every site dials every alias
+    /// (default: the plan's service aliases and probes) over each protocol it uses.
+    public init(plan: DialPlan, aliases: [DialledAlias]? = nil, workers: Int? = nil) {
+        let tables = RoutingTables(plan: plan)
+        self.tables = tables
+        let aliases = aliases ?? Simulation.planAliases(plan)
         self.aliases = aliases
 
         var entries: [Entry] = []
@@ -88,7 +109,7 @@ public final class Simulation: Sendable {
         var siteEntry: [Int] = []
         var protocolSet = Set<CallProtocol>()
         for site in plan.sites {
-            let entry = Entry(cluster: site.registersTo, subzone: site.subzone)
+            let entry = Entry(cluster: site.registersTo, subzone: site.subzone, pool: site.sfbPool)
             if entryIndex[entry] == nil {
                 entryIndex[entry] = entries.count
                 entries.append(entry)
@@ -114,24 +135,35 @@ public final class Simulation: Sendable {
         let run = SimulationRun(tables: tables, aliases: aliases, entries: entries, protocols: protocols, needed: needed)
         run.execute(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
         cores = run.cores
+        coverage = run.coverage
         routeSets = run.routeSets
         cells = run.cells
         var pool: [Int32] = []
+        var nodes: [Int] = []
         coreBasis = run.cores.map { core in
             let start = Int32(pool.count)
+            let nodeStart = Int32(nodes.count)
             pool.append(contentsOf: core.locations.map(Int32.init))
+            nodes.append(contentsOf: core.landings.map(\.node))
             let unlanded: Verdict = core.limit != nil ? .error : core.landings.isEmpty ? core.verdict(isLocal: []) : .local
-            return VerdictBasis(unlanded: unlanded, locationStart: start, locationCount: Int32(core.locations.count))
+            return VerdictBasis(
+                unlanded: unlanded, locationStart: start, locationCount: Int32(core.locations.count),
+                nodeStart: nodeStart, nodeCount: Int32(core.landings.count))
         }
         locationPool = pool
+        nodePool = nodes
+        network = NetworkVerdicts(plan: plan, protocols: protocols)
     }
 
     /// How many distinct outcomes (without routes) and distinct route sets the calls share.
     public var distinctOutcomes: (outcomes: Int, routeSets: Int) { (cores.count, routeSets.count) }
 
-    /// Number of simulated calls (sites × their protocols × aliases).
+    /// Number of simulated calls (sites × their protocols × aliases; Skype users only call aliases with a domain).
     public var callCount: Int {
-        plan.sites.reduce(0) { $0 + $1.protocols.count } * aliases.count
+        let skypeDialable = aliases.filter { PexipAlias.domain(of: $0.alias) != nil }.count
+        return plan.sites.reduce(0) { total, site in
+            total + site.protocols.reduce(0) { $0 + ($1 == .mssip ? skypeDialable : aliases.count) }
+        }
     }
 
     /// The cell of a call, when the site uses that protocol.
@@ -150,7 +182,14 @@ public final class Simulation: Sendable {
 
     /// The verdict of a call (nil when the site does not use that protocol).
     public func verdict(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> Verdict? {
-        cell(site: site, alias: alias, protocol: callProtocol).map { verdict(site: site, core: Int(coreCells[$0])) }
+        cell(site: site, alias: alias, protocol: callProtocol).map { verdict(site: site, cell: $0) }
+    }
+
+    /// The verdict of the call in `cell`, placed by `site`.
+    @inline(__always)
+    func verdict(site: Int, cell: Int) -> Verdict {
+        let column = (cell / aliases.count) % protocols.count
+        return verdict(site: site, core: Int(coreCells[cell]), column: column)
     }
 
     /// The outcome of a cell, with its routes.
@@ -163,18 +202,22 @@ public final class Simulation: Sendable {
         return outcome
     }
 
-    /// A site's verdict for a core outcome, without touching any reference-counted storage.
+    /// A site's verdict for a core outcome placed over protocol `column`, without touching reference-counted
+    /// storage: routing decides local/remote/ambiguous, then the network may turn a local call into `mesh-broken`
+    /// or `blocked`.
     @inline(__always)
-    func verdict(site: Int, core: Int) -> Verdict {
+    func verdict(site: Int, core: Int, column: Int) -> Verdict {
         let basis = coreBasis[core]
         guard basis.unlanded == .local else { return basis.unlanded }
-        return localFlags[site].withUnsafeBufferPointer { flags in
+        let routed = localFlags[site].withUnsafeBufferPointer { flags in
             var local = 0
             for offset in 0..<Int(basis.locationCount) where flags[Int(locationPool[Int(basis.locationStart) + offset])] {
                 local += 1
             }
-            return local == Int(basis.locationCount) ? .local : local == 0 ? .remote : .ambiguous
+            return local == Int(basis.locationCount) ? Verdict.local : local == 0 ? .remote : .ambiguous
         }
+        guard routed == .local, let network else { return routed }
+        return network.adjust(site: site, column: column, nodes: nodePool[Int(basis.nodeStart)..<Int(basis.nodeStart + basis.nodeCount)])
     }
 
     /// Visits every call: sites in plan order, then aliases, then protocols.
@@ -186,7 +229,7 @@ public final class Simulation: Sendable {
                     guard let cell = cell(site: site, alias: alias, protocol: callProtocol) else { continue }
                     try body(SimulatedCall(
                         site: site, alias: alias, callProtocol: callProtocol,
-                        verdict: verdict(site: site, core: Int(coreCells[cell])), outcome: outcome(cell: cell)))
+                        verdict: verdict(site: site, cell: cell), outcome: outcome(cell: cell)))
                 }
             }
         }
@@ -216,6 +259,7 @@ private final class SimulationRun: @unchecked Sendable {
 
     private(set) var cores: [CallOutcome] = []
     private(set) var routeSets: [Simulation.RouteSet] = []
+    private(set) var coverage: Coverage
 
     init(tables: RoutingTables, aliases: [DialledAlias], entries: [Simulation.Entry], protocols: [CallProtocol], needed: [Bool]) {
         self.tables = tables
@@ -226,6 +270,7 @@ private final class SimulationRun: @unchecked Sendable {
         chunkCount = (aliases.count + chunkSize - 1) / chunkSize
         cellCount = entries.count * protocols.count * aliases.count
         cells = CellStorage(count: cellCount)
+        coverage = Coverage(tables: tables)
         owner = .allocate(capacity: max(chunkCount, 1))
         owner.initialize(repeating: 0)
     }
@@ -259,9 +304,12 @@ private final class SimulationRun: @unchecked Sendable {
                 epochCores.removeAll()
                 let text = aliases[alias].alias
                 let aliasID = engine.intern(text)
+                // Skype users dial SIP URIs; an alias without a domain is not something they can call. [MS]
+                let skypeDialable = PexipAlias.domain(of: text) != nil
                 for (entryIndex, entry) in entries.enumerated() {
                     for column in protocols.indices where needed[entryIndex * protocols.count + column] {
-                        let result = engine.simulate(aliasID: aliasID, cluster: entry.cluster, subzone: entry.subzone, protocol: protocols[column])
+                        if protocols[column] == .mssip && !skypeDialable { continue }
+                        let result = engine.simulate(aliasID: aliasID, cluster: entry.cluster, subzone: entry.subzone, pool: entry.pool, protocol: protocols[column])
                         let row = engine.results[Int(result)]
                         let coreKey = engine.coreKey(for: row)
                         let coreHash = coreKey.fastHash
@@ -297,6 +345,7 @@ private final class SimulationRun: @unchecked Sendable {
         lock.withLock {
             workerCores[worker] = cores
             workerRouteSets[worker] = routeSets
+            coverage.formUnion(engine.coverage)
         }
     }
 
@@ -324,6 +373,7 @@ private final class SimulationRun: @unchecked Sendable {
                 let map = remap[worker]
                 for alias in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
                     let slot = row * rowLength + alias
+                    guard coreBuffer[slot] != UInt32.max else { continue }
                     coreBuffer[slot] = coreBuffer[slot] &+ offset
                     routeBuffer[slot] = map[Int(routeBuffer[slot])]
                 }

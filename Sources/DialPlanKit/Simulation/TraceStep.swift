@@ -5,6 +5,7 @@ public struct TraceStep: Sendable, Hashable {
         case call, cluster, transform, level, searchRule = "search-rule", zone, dns, hop, loop
         case pexipNode = "pexip-node", serviceAlias = "service-alias", gatewayRule = "gateway-rule"
         case landing, verdict
+        case sfbConfiguration = "sfb-configuration", staticRoute = "static-route"
     }
 
     /// How it went.

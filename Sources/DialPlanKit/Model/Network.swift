@@ -1,0 +1,171 @@
+/// The network between Pexip nodes and sites (the plan's `network:` section): segments with their address ranges,
+/// links between segments with an optional firewall and NAT, explicit routes, and where each site's endpoints are.
+/// Pexip needs a NAT-free path that lets UDP 500 and ESP through in both directions between every pair of nodes.
+/// [PX-gs_server_network] [PX-port_usage]
+public struct Network: Sendable {
+    public var segments: [NetworkSegment]
+    public var links: [NetworkLink]
+    public var firewalls: [Firewall]
+    public var routes: [NetworkRoute]
+    /// Where the endpoints of sites are; sites without an entry are not checked.
+    public var endpoints: [SiteEndpoints]
+    /// Warnings found while reading the section (rules that can never match, …); reported by
+    /// `NetworkAnalysis.findings`, not with the plan's load warnings.
+    public var warnings: [Diagnostic]
+    public var source: SourceLocation
+
+    /// Index of the segment holding `address`: the one whose ranges contain it, else the default segment.
+    public func segment(containing address: IPAddressValue) -> Int? {
+        segments.firstIndex { !$0.isDefault && $0.ranges.contains(address) } ?? segments.firstIndex(where: \.isDefault)
+    }
+
+    /// The endpoints entry of site index `site`.
+    public func endpoints(ofSite site: Int) -> SiteEndpoints? {
+        endpoints.first { $0.site == site }
+    }
+}
+
+/// A network segment: a subnet or a group of subnets with no filtering or translation inside it (a data centre
+/// LAN, a DMZ, a WAN, the Internet).
+public struct NetworkSegment: Sendable, Hashable {
+    public var name: String
+    /// The addresses in the segment; for the default segment, every address outside the other segments.
+    public var ranges: AddressSet
+    /// The segment that holds every address no other segment holds (the Internet, usually). At most one.
+    public var isDefault: Bool
+    public var source: SourceLocation
+}
+
+/// A link between two segments: a router, a firewall or a NAT device. Packets cross it in both directions.
+public struct NetworkLink: Sendable, Hashable {
+    public var name: String
+    /// The two segments it joins.
+    public var ends: [Int]
+    /// The firewall that filters packets crossing the link, in either direction.
+    public var firewall: Int?
+    public var nat: NetworkNAT?
+    public var source: SourceLocation
+
+    /// The end of the link that is not `segment`.
+    public func otherEnd(_ segment: Int) -> Int { ends[0] == segment ? ends[1] : ends[0] }
+}
+
+/// Whether a firewall rule lets a packet through.
+public enum FirewallAction: String, Sendable, CaseIterable, Codable {
+    case allow, deny
+}
+
+/// The IP protocol a firewall rule or a flow is about.
+public enum IPProtocol: String, Sendable, CaseIterable, Codable {
+    case udp, tcp, esp, icmp, any
+
+    /// "UDP", "ESP": how network engineers write them.
+    public var label: String { self == .any ? "any protocol" : rawValue.uppercased() }
+
+    /// Whether the protocol has ports.
+    public var hasPorts: Bool { self == .udp || self == .tcp }
+}
+
+/// A firewall: an ordered rule list, first match wins, and a default action for packets no rule matches. Rules
+/// say their direction with `from`/`to` (source and destination addresses); `between` is both directions.
+public struct Firewall: Sendable, Hashable {
+    public var name: String
+    public var defaultAction: FirewallAction
+    /// Whether a packet allowed by the default action opens state for its replies (as `stateful` on rules).
+    public var stateful: Bool
+    /// Rules as written, with `between` and presets expanded; equal `number`s came from one written rule.
+    public var rules: [FirewallRule]
+    public var source: SourceLocation
+    /// Where `default` is written (the firewall itself when it is left to its default).
+    public var defaultSource: SourceLocation
+}
+
+/// One (expanded) firewall rule.
+public struct FirewallRule: Sendable, Hashable {
+    /// The position of the written rule in its firewall (1-based), as firewall consoles number them.
+    public var number: Int
+    public var name: String?
+    /// The preset it came from (`ipsec`, `sip`, `h323`, `media`).
+    public var preset: String?
+    public var action: FirewallAction
+    public var ipProtocol: IPProtocol
+    public var sources: AddressSet
+    public var destinations: AddressSet
+    /// How `from` and `to` are written, for messages.
+    public var sourcesText: String
+    public var destinationsText: String
+    /// Destination ports; nil for any (and for protocols without ports).
+    public var ports: PortSet?
+    /// Source ports; nil for any.
+    public var sourcePorts: PortSet?
+    /// Whether replies to a packet it allows are let through without a rule of their own.
+    public var stateful: Bool
+    public var source: SourceLocation
+
+    /// "rule 3 'Endpoints to edge'" or "rule 3 (ipsec)".
+    public var label: String {
+        var text = "rule \(number)"
+        if let name { text += " '\(name)'" } else if let preset { text += " (\(preset))" }
+        return text
+    }
+}
+
+/// NAT on a link. Static NAT maps inside addresses 1:1 onto outside ones and translates every packet of a mapped
+/// host; dynamic NAT and masquerade translate the source of connections opened from the inside (their replies are
+/// translated back). Between two Pexip nodes neither is allowed; between endpoints and nodes both are.
+/// [PX-gs_server_network] [PX-public_dmz_configuration]
+public struct NetworkNAT: Sendable, Hashable {
+    /// The kind of translation.
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        case `static`, dynamic, masquerade
+    }
+
+    /// One static mapping: `inside` onto `outside`, ranges of the same size.
+    public struct Mapping: Sendable, Hashable {
+        public var inside: AddressRange
+        public var outside: AddressRange
+        public var source: SourceLocation
+    }
+
+    public var kind: Kind
+    /// The segment on the inside (private) side; one of the link's ends.
+    public var inside: Int
+    public var mappings: [Mapping]
+    /// The address dynamic NAT or masquerade translates sources to (nil: the device's own, unnamed).
+    public var address: IPAddressValue?
+    public var source: SourceLocation
+
+    /// The outside address of `address` under a static mapping.
+    func outside(of address: IPAddressValue) -> IPAddressValue? {
+        guard kind == .static, let mapping = mappings.first(where: { $0.inside.contains(address) }) else { return nil }
+        return address.shifted(from: mapping.inside.lower, to: mapping.outside.lower)
+    }
+
+    /// The inside address of an outside `address` under a static mapping.
+    func inside(of address: IPAddressValue) -> IPAddressValue? {
+        guard kind == .static, let mapping = mappings.first(where: { $0.outside.contains(address) }) else { return nil }
+        return address.shifted(from: mapping.outside.lower, to: mapping.inside.lower)
+    }
+}
+
+/// An explicit route: traffic from one segment to another goes through `via`, in order, instead of the shortest
+/// path over links.
+public struct NetworkRoute: Sendable, Hashable {
+    public var from: Int
+    public var to: Int
+    /// Segments in between, in order.
+    public var via: [Int]
+    /// Whether the route also holds from `to` to `from` (through `via` reversed): written with `between`.
+    public var bothWays: Bool
+    public var source: SourceLocation
+}
+
+/// Where a site's endpoints are: addresses, possibly a whole segment such as the Internet.
+public struct SiteEndpoints: Sendable, Hashable {
+    /// Site index.
+    public var site: Int
+    public var addresses: AddressSet
+    /// As written, for messages.
+    public var text: String
+    public var source: SourceLocation
+}

@@ -1,0 +1,164 @@
+/// One hop of a walked packet, for `trace`: what the link's firewall and NAT did.
+struct WalkEvent: Sendable, Hashable {
+    var status: TraceStep.Status
+    var name: String?
+    var detail: String
+    var source: SourceLocation?
+}
+
+/// Walks one packet hop by hop along the path between two segments, through each link's firewall and NAT, then
+/// walks its replies back, the way a firewall administrator traces a flow. Packets are concrete (one address and
+/// port each way); `NetworkEngine` reduces ranges of endpoints and ports to such packets.
+///
+/// Model choices: a firewall on a link filters packets in both directions with one rule list (rules say their
+/// direction with `from`/`to`); it sees the inside (untranslated) addresses of a NAT on the same link, as ASA and
+/// most firewalls since do; replies follow the request's path backwards; a stateful rule (or a stateful
+/// firewall's default allow) lets the replies of what it allowed through that firewall, and replies of a stateless
+/// one need a rule of their own.
+struct FlowWalker: Sendable {
+    let network: Network
+    let paths: SegmentPaths
+
+    /// The address a sender in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
+    /// address of each static NAT on the way in, as an endpoint on the Internet dials a node's static NAT address.
+    func dialledAddress(_ address: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
+        guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else { return address }
+        var address = address
+        for hop in hops.reversed() {
+            if let nat = network.links[hop.link].nat, nat.inside == hop.to, let outside = nat.outside(of: address) {
+                address = outside
+            }
+        }
+        return address
+    }
+
+    /// The first failure of `packet` on its way from its source's segment to `destinationSegment` and back, or nil
+    /// when it and its replies get through. `events`, when given, collects every hop.
+    func walk(
+        _ packet: Packet, flow: FlowSpec, from sourceSegment: Int, to destinationSegment: Int, natAllowed: Bool,
+        events: inout [WalkEvent]?
+    ) -> PathFailure? {
+        let segments = network.segments
+        func failure(_ kind: PathFailure.Kind, link: Int?, firewall: Int? = nil, rule: String? = nil, isReturn: Bool = false, reason: String, source: SourceLocation?) -> PathFailure {
+            PathFailure(
+                kind: kind, flow: flow, link: link.map { network.links[$0].name }, firewall: firewall.map { network.firewalls[$0].name },
+                rule: rule, isReturnTraffic: isReturn, reason: reason, source: source, part: nil)
+        }
+        guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else {
+            let reason = "no path from segment '\(segments[sourceSegment].name)' to segment '\(segments[destinationSegment].name)': no links or routes join them"
+            events?.append(WalkEvent(status: .notFound, name: segments[sourceSegment].name, detail: reason, source: segments[sourceSegment].source))
+            return failure(.noRoute, link: nil, reason: reason, source: segments[sourceSegment].source)
+        }
+        events?.append(WalkEvent(status: .info, name: segments[sourceSegment].name, detail: "leaves \(describe(packet)) in segment '\(segments[sourceSegment].name)'", source: segments[sourceSegment].source))
+        var packet = packet
+        // What each link's firewall saw, whether its NAT translated the request, and the firewalls holding state.
+        var views: [Packet] = []
+        var translatedRequest: [Bool] = []
+        var stateFirewalls: Set<Int> = []
+        for (number, hop) in hops.enumerated() {
+            let link = network.links[hop.link]
+            let crossing = "hop \(number + 1): \(segments[hop.from].name) → \(segments[hop.to].name) over link '\(link.name)'"
+            var notes: [String] = []
+            var translated = false
+            // Inbound through a NAT: the destination is translated before the firewall sees it.
+            if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
+                let note = "static NAT translates the destination \(packet.destination) → \(inside)"
+                translated = true
+                packet.destination = inside
+                if !natAllowed {
+                    events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
+                    return failure(.nat, link: hop.link, reason: "static NAT on link '\(link.name)' translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                }
+                notes.append(note)
+            }
+            let view = packet
+            var ruleSource: SourceLocation?
+            if let firewallIndex = link.firewall {
+                let firewall = network.firewalls[firewallIndex]
+                let decision = decide(firewall, view)
+                ruleSource = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
+                let by = decision.rule.map { firewall.rules[$0].label } ?? "default \(firewall.defaultAction.rawValue) (no rule matches)"
+                guard decision.allowed else {
+                    events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) denies \(flow)", source: ruleSource))
+                    return failure(.blocked, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
+                        reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'", source: ruleSource)
+                }
+                if decision.stateful { stateFirewalls.insert(firewallIndex) }
+                notes.append("firewall '\(firewall.name)' \(by) allows \(flow)\(decision.stateful ? " (stateful)" : " (stateless)")")
+            } else {
+                notes.append("no firewall")
+            }
+            // Outbound through a NAT: the source is translated after the firewall.
+            if let nat = link.nat, nat.inside == hop.from {
+                var translatedSource: IPAddressValue?
+                switch nat.kind {
+                case .static: translatedSource = nat.outside(of: packet.source)
+                case .dynamic, .masquerade: translatedSource = nat.address ?? packet.source
+                }
+                if let translatedSource {
+                    let note = "\(nat.kind.rawValue) NAT translates the source \(packet.source) → \(nat.kind == .static || nat.address != nil ? translatedSource.description : "the device's address")"
+                    if !natAllowed {
+                        events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; ")); \(note)", source: nat.source))
+                        return failure(.nat, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)' translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
+                    }
+                    translated = true
+                    packet.source = translatedSource
+                    notes.append(note)
+                }
+            }
+            events?.append(WalkEvent(status: link.firewall == nil ? .info : .accepted, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; "))", source: ruleSource ?? link.source))
+            views.append(view)
+            translatedRequest.append(translated)
+        }
+        events?.append(WalkEvent(status: .found, name: segments[destinationSegment].name, detail: "arrives at \(packet.destination) in segment '\(segments[destinationSegment].name)'", source: nil))
+        // Replies, back along the same links.
+        for (number, hop) in hops.enumerated().reversed() {
+            let link = network.links[hop.link]
+            let reply = views[number].reply
+            let crossing = "reply hop \(number + 1): \(segments[hop.to].name) → \(segments[hop.from].name) over link '\(link.name)'"
+            if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], nat.outside(of: reply.source) != nil {
+                // The request reached the host's real address, but its replies leave with the mapped one.
+                let reason = "static NAT on link '\(link.name)' translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
+                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(reason)", source: nat.source))
+                return failure(.nat, link: hop.link, isReturn: true, reason: reason, source: nat.source)
+            }
+            guard let firewallIndex = link.firewall else { continue }
+            let firewall = network.firewalls[firewallIndex]
+            if stateFirewalls.contains(firewallIndex) {
+                events?.append(WalkEvent(status: .accepted, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' lets the replies through (state of the request)", source: nil))
+                continue
+            }
+            let decision = decide(firewall, reply)
+            let by = decision.rule.map { firewall.rules[$0].label } ?? "default \(firewall.defaultAction.rawValue) (no rule matches)"
+            let source = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
+            guard decision.allowed else {
+                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies", source: source))
+                return failure(.blocked, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label }, isReturn: true,
+                    reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; what allows the request is not stateful", source: source)
+            }
+            events?.append(WalkEvent(status: .accepted, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) allows the replies", source: source))
+        }
+        return nil
+    }
+
+    /// The first rule of `firewall` that matches `packet`, or its default action.
+    func decide(_ firewall: Firewall, _ packet: Packet) -> (allowed: Bool, rule: Int?, stateful: Bool) {
+        for (index, rule) in firewall.rules.enumerated() where matches(rule, packet) {
+            return (rule.action == .allow, index, rule.stateful)
+        }
+        return (firewall.defaultAction == .allow, nil, firewall.stateful)
+    }
+
+    private func matches(_ rule: FirewallRule, _ packet: Packet) -> Bool {
+        (rule.ipProtocol == .any || rule.ipProtocol == packet.ipProtocol)
+            && rule.sources.contains(packet.source) && rule.destinations.contains(packet.destination)
+            && (rule.ports?.contains(packet.destinationPort) ?? true)
+            && (rule.sourcePorts?.contains(packet.sourcePort) ?? true)
+    }
+
+    private func describe(_ packet: Packet) -> String {
+        guard packet.ipProtocol.hasPorts else { return "\(packet.ipProtocol.label) \(packet.source) → \(packet.destination)" }
+        func endpoint(_ address: IPAddressValue, _ port: Int) -> String { address.isIPv4 ? "\(address):\(port)" : "[\(address)]:\(port)" }
+        return "\(packet.ipProtocol.label) \(endpoint(packet.source, packet.sourcePort)) → \(endpoint(packet.destination, packet.destinationPort))"
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+
+/// The network verdicts of a plan: every ordered pair of Pexip nodes that must talk, whether it can (UDP 500 and
+/// ESP both ways, no NAT), node lints, and on demand whether a site's endpoints reach a node.
+/// [PX-gs_server_network] [PX-port_usage]
+public struct NetworkAnalysis: Sendable {
+    public let plan: DialPlan
+    /// Every ordered pair that must talk, with its result (management node first, then nodes in plan order).
+    public let pairs: [MeshPair]
+    /// Broken pairs (grouped by the rule, link or node responsible), node lints and the network section's load
+    /// warnings, in file order.
+    public let findings: [Diagnostic]
+
+    private let engine: NetworkEngine?
+    private let requirements: MeshRequirements
+    private let pairIndex: [MeshEnd: [Int]]
+    private let pairLookup: [PairKey: Int]
+
+    private struct PairKey: Hashable {
+        var from: MeshEnd
+        var to: MeshEnd
+    }
+
+    private struct MeshMemoKey: Hashable {
+        var from: Int
+        var to: Int
+        var fromSegment: Int
+        var toSegment: Int
+    }
+    private let reachabilityCache = ReachabilityCache()
+
+    /// Analyses `plan`; without a network only the node lints run.
+    public init(plan: DialPlan) {
+        self.plan = plan
+        requirements = MeshRequirements(plan: plan)
+        guard let network = plan.network else {
+            engine = nil
+            pairs = []
+            pairIndex = [:]
+            pairLookup = [:]
+            findings = NodeLints.run(plan: plan, network: nil).sorted(by: NetworkAnalysis.fileOrder)
+            return
+        }
+        let engine = NetworkEngine(network: network)
+        self.engine = engine
+        var pairs: [MeshPair] = []
+        var pairIndex: [MeshEnd: [Int]] = [:]
+        var pairLookup: [PairKey: Int] = [:]
+        let ends = requirements.ends
+        let places = ends.map { NetworkAnalysis.place($0, plan: plan, network: network) }
+        // Nodes in one atom (same subnet, same rules) get the same answer: hundreds of nodes in a few subnets
+        // make a few distinct checks, each then relabelled for its pair.
+        var memo: [MeshMemoKey: PathCheck] = [:]
+        for (i, from) in ends.enumerated() {
+            for (j, to) in ends.enumerated() where requirements.isRequired(from, to) {
+                var check: PathCheck
+                if let source = places[i].address, let destination = places[j].address, places[i].segment != nil, places[j].segment != nil {
+                    let key = MeshMemoKey(from: engine.atom(source), to: engine.atom(destination), fromSegment: places[i].segment!, toSegment: places[j].segment!)
+                    if let known = memo[key] {
+                        check = known
+                        check.from = places[i].label
+                        check.to = places[j].label
+                        for index in check.flows.indices {
+                            check.flows[index].witness.source = source
+                            check.flows[index].witness.destination = destination
+                        }
+                    } else {
+                        check = NetworkAnalysis.meshCheck(from: places[i], to: places[j], engine: engine)
+                        memo[key] = check
+                    }
+                } else {
+                    check = NetworkAnalysis.meshCheck(from: places[i], to: places[j], engine: engine)
+                }
+                pairIndex[from, default: []].append(pairs.count)
+                pairIndex[to, default: []].append(pairs.count)
+                pairLookup[PairKey(from: from, to: to)] = pairs.count
+                pairs.append(MeshPair(from: from, to: to, check: check))
+            }
+        }
+        self.pairs = pairs
+        self.pairIndex = pairIndex
+        self.pairLookup = pairLookup
+        let unplaced = Set(ends.indices.filter { places[$0].segment == nil }.map { ends[$0] })
+        findings = (NodeLints.run(plan: plan, network: network) + network.warnings
+            + NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)).sorted(by: NetworkAnalysis.fileOrder)
+    }
+
+    public var hasNetwork: Bool { plan.network != nil }
+
+    /// Every end of the mesh: the Management Node (when the plan has one), then the Conferencing Nodes.
+    public var ends: [MeshEnd] { requirements.ends }
+
+    /// Whether `from` must reach `to` (false for an end and itself, and for pairs a Proxying Edge Node does not need).
+    public func isRequired(_ from: MeshEnd, _ to: MeshEnd) -> Bool { requirements.isRequired(from, to) }
+
+    /// The check of an ordered pair, when it must talk.
+    public func pair(from: MeshEnd, to: MeshEnd) -> MeshPair? {
+        pairLookup[PairKey(from: from, to: to)].map { pairs[$0] }
+    }
+
+    /// Broken pairs involving node index `node` (empty when healthy), for the call verdict `mesh-broken`.
+    public func brokenPairs(involving node: Int) -> [MeshPair] {
+        (pairIndex[.node(node)] ?? []).map { pairs[$0] }.filter { $0.status != .ok }
+    }
+
+    /// Whether the mesh is healthy: every pair ok and no error among the findings.
+    public var isHealthy: Bool {
+        pairs.allSatisfy { $0.status == .ok } && !findings.contains { $0.severity == .error }
+    }
+
+    /// The node's or the Management Node's name.
+    public func name(of end: MeshEnd) -> String {
+        switch end {
+        case .management: plan.managementNode?.name ?? "management"
+        case .node(let index): plan.nodes[index].name
+        }
+    }
+
+    /// The address as written in the plan.
+    public func address(of end: MeshEnd) -> String {
+        switch end {
+        case .management: plan.managementNode?.address ?? ""
+        case .node(let index): plan.nodes[index].address
+        }
+    }
+
+    /// The system location's index (nil for the Management Node).
+    public func location(of end: MeshEnd) -> Int? {
+        guard case .node(let index) = end else { return nil }
+        return plan.nodes[index].location
+    }
+
+    /// The name of the segment holding the end's address.
+    public func segmentName(of end: MeshEnd) -> String? {
+        guard let network = plan.network, let address = IPAddressValue(address(of: end)),
+            let segment = network.segment(containing: address)
+        else { return nil }
+        return network.segments[segment].name
+    }
+
+    /// Where the end is defined in the plan.
+    public func source(of end: MeshEnd) -> SourceLocation? {
+        switch end {
+        case .management: plan.managementNode?.source
+        case .node(let index): plan.nodes[index].source
+        }
+    }
+
+    /// Whether endpoints of site index `site` reach node index `node` for a call of `callProtocol` (signalling +
+    /// media); nil when the plan does not say where the site's endpoints are. SIP passes over TLS 5061 or TCP 5060;
+    /// H.323 needs TCP 1720; every call needs media UDP 40000–49999; NAT is allowed on this leg. [PX-port_usage]
+    /// Thread-safe, computed once per (site, node, protocol).
+    public func reachability(site: Int, node: Int, protocol callProtocol: CallProtocol) -> PathCheck? {
+        guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
+        let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
+        if let known = reachabilityCache.get(key) { return known }
+        let flows: [(FlowSpec, Int)]
+        switch callProtocol {
+        case .sip: flows = [(.sipTLS, 0), (.sipTCP, 0), (.media, 1)]
+        case .h323: flows = [(.h323, 0), (.media, 1)]
+        case .mssip: flows = [(.sipTLS, 0), (.media, 1)]
+        }
+        let from = "\(plan.sites[site].name) endpoints (\(endpoints.text))"
+        let to = NetworkAnalysis.place(.node(node), plan: plan, network: network)
+        let check = NetworkAnalysis.pathCheck(
+            from: from, sources: endpoints.addresses, sourceSegment: network.segment(containing: endpoints.addresses.first ?? .zero),
+            to: to, flows: flows, natAllowed: true, engine: engine)
+        reachabilityCache.set(key, check)
+        return check
+    }
+
+    /// Hop-by-hop steps of a path check, traceroute style: the path, then per flow its hops (segment, firewall
+    /// rule that permitted or denied, NAT applied) and its replies.
+    public func traceSteps(_ check: PathCheck, depth: Int) -> [TraceStep] {
+        var steps: [TraceStep] = []
+        let path = check.segments.isEmpty ? "no path" : "path " + check.segments.joined(separator: " → ")
+        steps.append(TraceStep(
+            depth: depth, kind: .hop, status: check.status == .ok ? .accepted : .rejected, name: "\(check.from) → \(check.to)",
+            detail: "\(path): " + (check.failure.map { "\(check.status.rawValue): \($0)" } ?? "ok")))
+        guard let engine, let network = plan.network else { return steps }
+        let satisfied = Set(check.flows.filter { $0.status == .ok }.map(\.group))
+        for flow in check.flows {
+            let status: TraceStep.Status = flow.status == .ok ? .accepted : satisfied.contains(flow.group) ? .skipped : .rejected
+            // "IKE: ok", "media: blocked (UDP 45000–49999): denied by …"; ESP is its own purpose.
+            let purpose = flow.flow.purpose == flow.flow.description ? "" : flow.flow.purpose + ": "
+            var detail = flow.status == .ok ? "\(purpose)ok" : "\(purpose)\(flow.status.rawValue)" + (flow.failure.map { ($0.part.map { " (\($0))" } ?? "") + ": " + $0.reason } ?? "")
+            if status == .skipped { detail += " (an alternative passes)" }
+            steps.append(TraceStep(depth: depth + 1, kind: .hop, status: status, name: flow.flow.description, detail: detail, source: flow.failure?.source))
+            guard let destination = check.destinationSegment, let source = network.segment(containing: flow.witness.source) else { continue }
+            var events: [WalkEvent]? = []
+            _ = engine.walker.walk(flow.witness, flow: flow.flow, from: source, to: destination, natAllowed: check.natAllowed, events: &events)
+            for event in events ?? [] {
+                steps.append(TraceStep(depth: depth + 2, kind: .hop, status: event.status, name: event.name, detail: event.detail, source: event.source))
+            }
+        }
+        return steps
+    }
+
+    // MARK: Building checks
+
+    /// Where an end of a path is: its name for messages, address and segment.
+    struct Place {
+        var label: String
+        var address: IPAddressValue?
+        var segment: Int?
+        var source: SourceLocation?
+        var problem: String
+    }
+
+    static func place(_ end: MeshEnd, plan: DialPlan, network: Network) -> Place {
+        let (kind, name, text, source): (String, String, String, SourceLocation?) = switch end {
+        case .management: ("management_vm", plan.managementNode?.name ?? "management", plan.managementNode?.address ?? "", plan.managementNode?.source)
+        case .node(let index): ("worker_vm", plan.nodes[index].name, plan.nodes[index].address, plan.nodes[index].source)
+        }
+        let address = IPAddressValue(text)
+        let segment = address.flatMap { network.segment(containing: $0) }
+        let problem = address == nil ? "\(kind) '\(name)' address '\(text)' is not an IP address" : "\(kind) '\(name)' address \(text) is in no network segment"
+        return Place(label: "\(name) (\(text))", address: address, segment: segment, source: source, problem: problem)
+    }
+
+    static func meshCheck(from: Place, to: Place, engine: NetworkEngine) -> PathCheck {
+        pathCheck(
+            from: from.label, sources: from.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: from.segment,
+            to: to, flows: [(.ike, 0), (.esp, 1)], natAllowed: false, engine: engine, sourceProblem: from.segment == nil ? (from.problem, from.source) : nil)
+    }
+
+    static func pathCheck(
+        from label: String, sources: AddressSet, sourceSegment: Int?, to: Place, flows: [(FlowSpec, Int)], natAllowed: Bool,
+        engine: NetworkEngine, sourceProblem: (String, SourceLocation?)? = nil
+    ) -> PathCheck {
+        let network = engine.network
+        var checks: [FlowCheck] = []
+        let unplaced = sourceProblem ?? (to.segment == nil || to.address == nil ? (to.problem, to.source) : nil)
+        for (flow, group) in flows {
+            if let (problem, source) = unplaced {
+                let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil)
+                let packet = Packet(ipProtocol: flow.ipProtocol, source: .zero, destination: .zero, sourcePort: 0, destinationPort: 0)
+                checks.append(FlowCheck(flow: flow, status: .noRoute, failure: failure, group: group, witness: packet))
+            } else {
+                checks.append(engine.check(flow, group: group, from: sources, to: to.address!, destinationSegment: to.segment!, natAllowed: natAllowed))
+            }
+        }
+        var status = PathCheck.Status.ok
+        for group in Set(checks.map(\.group)).sorted() {
+            let members = checks.filter { $0.group == group }
+            if !members.contains(where: { $0.status == .ok }) {
+                status = members[0].status
+                break
+            }
+        }
+        var segments: [String] = []
+        if unplaced == nil, let sourceSegment, let destination = to.segment {
+            if let hops = engine.walker.paths.path(from: sourceSegment, to: destination) {
+                segments = [network.segments[sourceSegment].name] + hops.map { network.segments[$0.to].name }
+            }
+        }
+        return PathCheck(
+            from: label, to: to.label, status: status, flows: checks, segments: segments, natAllowed: natAllowed,
+            sourceSegment: sourceSegment, destinationSegment: unplaced == nil ? to.segment : nil)
+    }
+
+    // MARK: Findings
+
+    /// One diagnostic per cause (rule, firewall default, NAT, missing path), at the place responsible, with every
+    /// pair it breaks as a note. Pairs of a node that no segment holds are left to that node's lint.
+    static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [Diagnostic] {
+        var order: [PathFailure] = []
+        var groups: [PathFailure: [MeshPair]] = [:]
+        for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
+            guard let failure = pair.check.failure else { continue }
+            if groups[failure] == nil { order.append(failure) }
+            groups[failure, default: []].append(pair)
+        }
+        return order.map { failure in
+            let broken = groups[failure]!
+            let count = broken.count == 1 ? "1 ordered pair of Pexip nodes" : "\(broken.count) ordered pairs of Pexip nodes"
+            let what: String
+            switch failure.kind {
+            case .blocked: what = "cannot set up IPsec: \(failure.flow)\(failure.isReturnTraffic ? " replies" : "") \(failure.reason)"
+            case .nat: what = "go through NAT: \(failure.reason)"
+            case .noRoute: what = "have no route: \(failure.reason)"
+            }
+            let check = "mesh-\(failure.kind.rawValue)"
+            let notes = broken.map { "\($0.check.from) → \($0.check.to)" }
+            return Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes)
+        }
+    }
+
+    static func fileOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        (a.location ?? SourceLocation(file: "", line: 0, column: 0)) < (b.location ?? SourceLocation(file: "", line: 0, column: 0))
+    }
+}
+
+/// The lazily filled (site, node, protocol) → path check table: call verdicts ask from many threads.
+private final class ReachabilityCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var site: Int
+        var node: Int
+        var callProtocol: CallProtocol
+    }
+
+    private let lock = NSLock()
+    private var table: [Key: PathCheck] = [:]
+
+    func get(_ key: Key) -> PathCheck? {
+        lock.lock()
+        defer { lock.unlock() }
+        return table[key]
+    }
+
+    func set(_ key: Key, _ value: PathCheck) {
+        lock.lock()
+        table[key] = value
+        lock.unlock()
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+
+/// Checks flows between ranges of addresses and ports, fast. Every address range a segment, rule, NAT mapping or
+/// site names cuts the address space into atoms, and every port range cuts the ports into pieces: all addresses
+/// of one atom (and ports of one piece) meet the same rules, segments and translations, so one concrete packet per
+/// (atom, atom, piece, piece) decides for all of them. Results are memoised on that key, so a plan with hundreds
+/// of nodes in a few subnets checks a few hundred distinct packets, not every pair of addresses.
+final class NetworkEngine: @unchecked Sendable {
+    let network: Network
+    let walker: FlowWalker
+    /// Sorted starts of address atoms (after the first, which starts at ::).
+    private let addressCuts: [IPAddressValue]
+    /// Sorted starts of port pieces.
+    private let portCuts: [Int]
+    // The memo is filled lazily from any thread (call verdicts are computed in parallel), hence the lock.
+    private let lock = NSLock()
+    private var memo: [MemoKey: PathFailure?] = [:]
+
+    private struct MemoKey: Hashable {
+        var ipProtocol: IPProtocol
+        var source: Int
+        var destination: Int
+        var sourcePort: Int
+        var destinationPort: Int
+        var sourceSegment: Int
+        var destinationSegment: Int
+        var natAllowed: Bool
+    }
+
+    init(network: Network) {
+        self.network = network
+        walker = FlowWalker(network: network, paths: SegmentPaths(network: network))
+        var cuts = Set<IPAddressValue>()
+        func cut(_ range: AddressRange) {
+            cuts.insert(range.lower)
+            if let next = range.upper.successor { cuts.insert(next) }
+        }
+        var ports = Set<Int>()
+        func cut(_ set: PortSet?) {
+            for range in set?.ranges ?? [] {
+                ports.insert(range.lowerBound)
+                ports.insert(range.upperBound + 1)
+            }
+        }
+        for segment in network.segments { segment.ranges.ranges.forEach(cut) }
+        for endpoints in network.endpoints { endpoints.addresses.ranges.forEach(cut) }
+        for firewall in network.firewalls {
+            for rule in firewall.rules {
+                rule.sources.ranges.forEach(cut)
+                rule.destinations.ranges.forEach(cut)
+                cut(rule.ports)
+                cut(rule.sourcePorts)
+            }
+        }
+        var mappings: [NetworkNAT.Mapping] = []
+        for link in network.links {
+            guard let nat = link.nat else { continue }
+            if let address = nat.address { cut(AddressRange(address)) }
+            for mapping in nat.mappings {
+                cut(mapping.inside)
+                cut(mapping.outside)
+                mappings.append(mapping)
+            }
+        }
+        // A range mapped onto another carries the cuts of each side to the other, so that an atom translates into
+        // one atom.
+        for mapping in mappings where mapping.inside.lower != mapping.inside.upper {
+            for point in cuts {
+                if mapping.inside.contains(point) { cuts.insert(point.shifted(from: mapping.inside.lower, to: mapping.outside.lower)) }
+                if mapping.outside.contains(point) { cuts.insert(point.shifted(from: mapping.outside.lower, to: mapping.inside.lower)) }
+            }
+        }
+        for flow in [FlowSpec.ike, .esp, .sipTLS, .sipTCP, .h323, .media] {
+            cut(flow.ports)
+            cut(flow.sourcePorts)
+        }
+        addressCuts = cuts.sorted()
+        portCuts = ports.sorted()
+    }
+
+    /// The atom holding `address`: addresses with one atom meet the same rules, segments and translations.
+    func atom(_ address: IPAddressValue) -> Int {
+        var low = 0
+        var high = addressCuts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if addressCuts[middle] <= address { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private func piece(_ port: Int) -> Int {
+        var low = 0
+        var high = portCuts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if portCuts[middle] <= port { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Splits `set` at atom boundaries.
+    func atoms(of set: AddressSet) -> [AddressRange] {
+        var result: [AddressRange] = []
+        for range in set.ranges {
+            var start = range.lower
+            let first = atom(start)
+            var index = first
+            while index < addressCuts.count, addressCuts[index] <= range.upper {
+                if let end = addressCuts[index].predecessor, end >= start { result.append(AddressRange(start, end)) }
+                start = addressCuts[index]
+                index += 1
+            }
+            result.append(AddressRange(start, range.upper))
+        }
+        return result
+    }
+
+    /// Splits `set` at piece boundaries (nil: the one port 0 of ESP).
+    func pieces(of set: PortSet?) -> [ClosedRange<Int>] {
+        guard let set else { return [0...0] }
+        var result: [ClosedRange<Int>] = []
+        for range in set.ranges {
+            var start = range.lowerBound
+            for cut in portCuts where cut > start && cut <= range.upperBound {
+                result.append(start...(cut - 1))
+                start = cut
+            }
+            result.append(start...range.upperBound)
+        }
+        return result
+    }
+
+    /// The memoised walk of one packet.
+    func failure(of packet: Packet, flow: FlowSpec, from sourceSegment: Int, to destinationSegment: Int, natAllowed: Bool) -> PathFailure? {
+        let key = MemoKey(
+            ipProtocol: packet.ipProtocol, source: atom(packet.source), destination: atom(packet.destination),
+            sourcePort: piece(packet.sourcePort), destinationPort: piece(packet.destinationPort),
+            sourceSegment: sourceSegment, destinationSegment: destinationSegment, natAllowed: natAllowed)
+        lock.lock()
+        let known = memo[key]
+        lock.unlock()
+        if let known {
+            return known.map { var failure = $0; failure.flow = flow; return failure }
+        }
+        var events: [WalkEvent]? = nil
+        let result = walker.walk(packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed, events: &events)
+        lock.lock()
+        memo[key] = .some(result)
+        lock.unlock()
+        return result
+    }
+
+    /// Checks `flow` from every address of `sources` (all in the plan's segments) to `destination`, reporting the
+    /// first failing part: which endpoints' addresses and which ports, when not all of them fail.
+    func check(
+        _ flow: FlowSpec, group: Int, from sources: AddressSet, to destination: IPAddressValue, destinationSegment: Int,
+        natAllowed: Bool
+    ) -> FlowCheck {
+        let sourceAtoms = atoms(of: sources)
+        let sourcePorts = pieces(of: flow.sourcePorts)
+        let destinationPorts = pieces(of: flow.ports)
+        var firstFailure: (PathFailure, Packet)?
+        var failingSources = AddressSet()
+        var failingPorts: [ClosedRange<Int>] = []
+        var witness: Packet?
+        // A host address of the piece for the packet (x.x.x.1 rather than a subnet's .0), any address of the atom
+        // giving the same answer; the largest IPv4 piece shows a passing flow in `trace`.
+        func representative(_ range: AddressRange) -> IPAddressValue {
+            range.lower == range.upper ? range.lower : range.lower.successor ?? range.lower
+        }
+        let shown = sourceAtoms.filter { $0.lower.isIPv4 }.max { $0.upper.shifted(from: $0.lower, to: .zero) < $1.upper.shifted(from: $1.lower, to: .zero) }
+        for sourceRange in sourceAtoms {
+            guard let sourceSegment = network.segment(containing: sourceRange.lower) else { continue }
+            // Endpoints dial a node's public address through static NAT; Pexip nodes use each other's own
+            // addresses, which is why NAT between them breaks IPsec. [PX-public_dmz_configuration]
+            let dialled = natAllowed ? walker.dialledAddress(destination, from: sourceSegment, to: destinationSegment) : destination
+            for sourcePort in sourcePorts {
+                for destinationPort in destinationPorts {
+                    let packet = Packet(
+                        ipProtocol: flow.ipProtocol, source: representative(sourceRange), destination: dialled,
+                        sourcePort: sourcePort.lowerBound, destinationPort: destinationPort.lowerBound)
+                    if witness == nil || sourceRange == shown && witness!.source != packet.source { witness = packet }
+                    guard let failure = failure(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed) else { continue }
+                    if firstFailure == nil { firstFailure = (failure, packet) }
+                    // Parts that fail for the same reason are reported together.
+                    guard failure == firstFailure!.0 else { continue }
+                    failingSources.insert(sourceRange)
+                    if !failingPorts.contains(destinationPort) { failingPorts.append(destinationPort) }
+                }
+            }
+        }
+        guard let (firstFound, packet) = firstFailure else {
+            let fallback = Packet(ipProtocol: flow.ipProtocol, source: sources.first ?? .zero, destination: destination, sourcePort: 0, destinationPort: 0)
+            return FlowCheck(flow: flow, status: .ok, failure: nil, group: group, witness: witness ?? fallback)
+        }
+        var failure = firstFound
+        var parts: [String] = []
+        if failingSources != sources, sources.ranges.count > 0 { parts.append("from \(failingSources)") }
+        let failingPortSet = PortSet(failingPorts)
+        if let ports = flow.ports, failingPortSet != ports { parts.append("\(flow.ipProtocol.label) \(failingPortSet)") }
+        failure.part = parts.isEmpty ? nil : parts.joined(separator: ", ")
+        return FlowCheck(flow: flow, status: PathCheck.Status(failure.kind), failure: failure, group: group, witness: packet)
+    }
+}

@@ -1,0 +1,172 @@
+/// One kind of traffic a path must carry: a protocol and, for UDP and TCP, the destination ports.
+public struct FlowSpec: Sendable, Hashable, CustomStringConvertible {
+    public var ipProtocol: IPProtocol
+    /// Destination ports; nil for protocols without ports.
+    public var ports: PortSet?
+    /// The ports the sender sends from.
+    public var sourcePorts: PortSet?
+    /// What the traffic is for: "IKE", "ESP", "SIP TLS", "media".
+    public var purpose: String
+
+    /// "UDP 500", "ESP", "UDP 40000–49999".
+    public var description: String {
+        guard let ports else { return ipProtocol.label }
+        return "\(ipProtocol.label) \(ports)"
+    }
+
+    /// IKE between nodes: UDP from port 500 to port 500. [PX-port_usage]
+    public static let ike = FlowSpec(ipProtocol: .udp, ports: PortSet(500), sourcePorts: PortSet(500), purpose: "IKE")
+    /// ESP (IP protocol 50) between nodes. [PX-port_usage]
+    public static let esp = FlowSpec(ipProtocol: .esp, ports: nil, sourcePorts: nil, purpose: "ESP")
+    /// Endpoint-facing ports on a node. [PX-port_usage]
+    public static let sipTLS = FlowSpec(ipProtocol: .tcp, ports: PortSet(5061), sourcePorts: .ephemeral, purpose: "SIP TLS")
+    public static let sipTCP = FlowSpec(ipProtocol: .tcp, ports: PortSet(5060), sourcePorts: .ephemeral, purpose: "SIP TCP")
+    public static let h323 = FlowSpec(ipProtocol: .tcp, ports: PortSet(1720), sourcePorts: .ephemeral, purpose: "H.323 call signalling")
+    public static let media = FlowSpec(ipProtocol: .udp, ports: PortSet([40000...49999]), sourcePorts: .ephemeral, purpose: "media")
+}
+
+/// Why a flow does not get through.
+public struct PathFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure, as `mesh` and `check` name it.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case noRoute = "no-route", blocked, nat
+    }
+
+    public var kind: Kind
+    public var flow: FlowSpec
+    /// The link where the flow is blocked or translated.
+    public var link: String?
+    /// The firewall that blocks it.
+    public var firewall: String?
+    /// The rule that denies it ("rule 3 'No ESP'"), or nil when the firewall's default action does.
+    public var rule: String?
+    /// Whether it is the replies that fail (the request got through).
+    public var isReturnTraffic: Bool
+    /// What happened, without the flow: "denied by firewall 'wan-fw' default deny on link 'oslo-wan'".
+    public var reason: String
+    /// The rule, firewall default, NAT or node responsible.
+    public var source: SourceLocation?
+    /// When only part of the flow fails: the endpoints' addresses or ports that do ("from 10.50.0.128/25").
+    public var part: String?
+
+    /// "ESP: denied by firewall 'wan-fw' default deny on link 'oslo-wan'".
+    public var description: String {
+        var text = "\(flow)"
+        if isReturnTraffic { text += " replies" }
+        if let part { text += " (\(part))" }
+        return text + ": " + reason
+    }
+}
+
+/// The check of one flow on one path.
+public struct FlowCheck: Sendable, Hashable, CustomStringConvertible {
+    public var flow: FlowSpec
+    public var status: PathCheck.Status
+    public var failure: PathFailure?
+    /// Flows with the same group are alternatives: one that passes satisfies the group (SIP over TLS or TCP).
+    public var group: Int
+    /// A packet that shows the result (the first failing part), re-walked for `traceSteps`.
+    var witness: Packet
+
+    public var description: String { failure?.description ?? "\(flow): ok" }
+}
+
+/// Whether traffic gets from one place to another: the path and, per flow, ok or the hop that fails it.
+public struct PathCheck: Sendable, Hashable, CustomStringConvertible {
+    /// The outcome of a check.
+    public enum Status: String, Sendable, Hashable, Codable, Comparable {
+        case ok, noRoute = "no-route", blocked, nat
+
+        init(_ kind: PathFailure.Kind) {
+            switch kind {
+            case .noRoute: self = .noRoute
+            case .blocked: self = .blocked
+            case .nat: self = .nat
+            }
+        }
+
+        private var rank: Int {
+            switch self {
+            case .ok: 0
+            case .blocked: 1
+            case .nat: 2
+            case .noRoute: 3
+            }
+        }
+
+        public static func < (lhs: Status, rhs: Status) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// Who sends: "osl-px01 (10.10.1.11)" or "Oslo HQ endpoints (10.50.0.0/24)".
+    public var from: String
+    /// Who receives.
+    public var to: String
+    public var status: Status
+    /// Every flow checked, in order.
+    public var flows: [FlowCheck]
+    /// Segment names along the path (empty when there is none).
+    public var segments: [String]
+    /// Whether translation is allowed on the path (sites to nodes) or not (between nodes).
+    var natAllowed: Bool
+    var sourceSegment: Int?
+    var destinationSegment: Int?
+
+    /// The failure that decides the status (nil when ok).
+    public var failure: PathFailure? {
+        guard status != .ok else { return nil }
+        let groups = Dictionary(grouping: flows, by: \.group)
+        for group in groups.keys.sorted() where !groups[group]!.contains(where: { $0.status == .ok }) {
+            return groups[group]!.first?.failure
+        }
+        return nil
+    }
+
+    /// "osl-px01 (10.10.1.11) → sin-px01 (10.40.1.11): blocked: ESP: denied by firewall 'wan-fw' default deny on
+    /// link 'oslo-wan'".
+    public var description: String {
+        "\(from) → \(to): " + (failure.map { "\(status.rawValue): \($0)" } ?? "ok (\(flows.filter { $0.status == .ok }.map(\.flow.description).joined(separator: ", ")))")
+    }
+}
+
+/// One end of a mesh pair: the Management Node or a Conferencing Node.
+public enum MeshEnd: Sendable, Hashable, Comparable {
+    case management
+    case node(Int)
+
+    public static func < (lhs: MeshEnd, rhs: MeshEnd) -> Bool {
+        switch (lhs, rhs) {
+        case (.management, .node): true
+        case (.node(let a), .node(let b)): a < b
+        default: false
+        }
+    }
+}
+
+/// An ordered pair of Pexip nodes that must reach each other, and whether they do: UDP 500 (IKE) and ESP from
+/// `from` to `to` with their replies, no NAT on the way. [PX-gs_server_network] [PX-port_usage]
+public struct MeshPair: Sendable, Hashable, CustomStringConvertible {
+    public var from: MeshEnd
+    public var to: MeshEnd
+    public var check: PathCheck
+
+    public var status: PathCheck.Status { check.status }
+    /// IKE (UDP 500).
+    public var ike: FlowCheck { check.flows[0] }
+    /// ESP.
+    public var esp: FlowCheck { check.flows[1] }
+
+    public var description: String { check.description }
+}
+
+/// A packet at one point of a path: addresses and, for UDP and TCP, ports (0 otherwise).
+struct Packet: Sendable, Hashable {
+    var ipProtocol: IPProtocol
+    var source: IPAddressValue
+    var destination: IPAddressValue
+    var sourcePort: Int
+    var destinationPort: Int
+
+    var reply: Packet {
+        Packet(ipProtocol: ipProtocol, source: destination, destination: source, sourcePort: destinationPort, destinationPort: sourcePort)
+    }
+}

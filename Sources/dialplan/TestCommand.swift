@@ -1,0 +1,98 @@
+import ArgumentParser
+import DialPlanKit
+import Foundation
+
+/// `dialplan test [PLAN] CASES…`: batch-test calls against expectations, for CI.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run cases files: calls to place and what must (or must not) happen to them.",
+        discussion: """
+            A cases file (YAML, or CSV for spreadsheets) lists calls — from which sites, which alias or a pattern \
+            to generate aliases from — and the expected verdict, location, media location, node, service or final \
+            alias, or what must not happen. The first argument is the plan when it is a directory or a YAML file \
+            with a `pexip` section; otherwise the plan is the one a cases file names (`plan:`), else the bundled \
+            sample.
+
+            Exit 0 when every case passes, 1 when one fails, 2 when a cases file or the plan cannot be loaded.
+
+            Examples:
+              dialplan test DialPlans/acme.cases.yaml
+              dialplan test DialPlans/acme DialPlans/acme.cases.yaml --junit report.xml
+              dialplan test my-plan change-1234.csv --format json
+            """)
+
+    @Argument(help: ArgumentHelp("[PLAN] CASES…: the plan (optional) and one or more cases files.", valueName: "plan-and-cases"))
+    var arguments: [String]
+
+    @Option(name: .long, help: "Output format: text, json or junit.")
+    var format: TestFormat = .text
+
+    @Option(name: .long, help: "Also write a JUnit XML report to this file.")
+    var junit: String?
+
+    @Flag(name: .long, help: "Report the transforms, search rules, zones and Call Routing Rules no tested call used.")
+    var coverage = false
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        var planPath: String?
+        var casePaths = arguments
+        if arguments.count >= 2, TestCommand.isPlan(arguments[0]) {
+            planPath = arguments[0]
+            casePaths.removeFirst()
+        }
+        let unresolved = try casePaths.map { path throws -> UnresolvedTestSuite in try TestSuiteLoader.load(path: path) }
+        if planPath == nil {
+            let named = Set(unresolved.compactMap(\.planPath))
+            guard named.count <= 1 else {
+                throw UsageError(message: "the cases files name different plans (\(named.sorted().joined(separator: ", "))); give the plan as the first argument")
+            }
+            planPath = named.first
+        }
+        let plan = try DialPlan.load(planPath)
+        var suites: [TestSuite] = []
+        var diagnostics: [Diagnostic] = []
+        for suite in unresolved {
+            do { suites.append(try suite.resolve(against: plan)) } catch { diagnostics += error.diagnostics }
+        }
+        if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }
+
+        let run = TestRun(plan: plan, suites: suites, workers: common.jobs)
+        var out = StandardOutput()
+        let style = Terminal.style(common.color)
+        switch format {
+        case .text: TestRunFormatter.text(run, style: style, to: &out)
+        case .json: TestRunFormatter.json(run, to: &out)
+        case .junit: TestRunFormatter.junit(run, to: &out)
+        }
+        if coverage && format == .text {
+            let unused = run.simulation.coverage.unused(in: run.simulation.tables, calls: run.simulation.callCount)
+            out.write("\ncoverage: " + run.simulation.coverage.counts.map { "\($0.used)/\($0.total) \($0.kind)" }.joined(separator: ", ") + "\n")
+            for note in unused { out.write(style.diagnostic(note)) }
+        }
+        if let junit {
+            guard !arguments.contains(junit) else { throw UsageError(message: "--junit \(junit) would overwrite an input") }
+            var xml = ""
+            TestRunFormatter.junit(run, to: &xml)
+            do { try xml.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
+                throw UsageError(message: "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
+            }
+        }
+        if !run.passed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    /// A directory, or a YAML file with a top-level `pexip` section, is a plan; anything else is a cases file.
+    static func isPlan(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue { return true }
+        guard !path.lowercased().hasSuffix(".csv"), let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.hasPrefix("pexip:") }
+    }
+}
+
+enum TestFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, junit
+}
