@@ -8,6 +8,8 @@ struct SyntheticPlan {
     var regions: Int
     var sitesPerRegion: Int
     var vmrs: Int
+    /// Also write a `network:` section (a data centre, a DMZ and an office subnet per site, WAN firewalls).
+    var network = false
 
     var siteCount: Int { regions * sitesPerRegion }
     var aliasCount: Int { vmrs * 3 }
@@ -17,6 +19,45 @@ struct SyntheticPlan {
         try pexip().write(to: directory.appendingPathComponent("pexip.yaml"), atomically: true, encoding: .utf8)
         try callControl().write(to: directory.appendingPathComponent("call-control.yaml"), atomically: true, encoding: .utf8)
         try sites().write(to: directory.appendingPathComponent("sites.yaml"), atomically: true, encoding: .utf8)
+        if network {
+            try networkSection().write(to: directory.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    private func networkSection() -> String {
+        var text = "network:\n  segments:\n    - {name: mgmt, ranges: [10.0.0.0/24]}\n"
+        for region in 0..<regions {
+            text += "    - {name: dc\(region), ranges: [10.\(region / 200 + 1).\(region % 200).0/24]}\n"
+            text += "    - {name: dmz\(region), ranges: [10.\(region / 200 + 101).\(region % 200).0/24]}\n"
+            for site in 0..<sitesPerRegion {
+                text += "    - {name: office\(region)-\(site), ranges: [100.\(region % 250).\(site).0/24]}\n"
+            }
+        }
+        text += "    - {name: wan, ranges: [172.16.0.0/12]}\n  endpoints:\n"
+        for region in 0..<regions {
+            for site in 0..<sitesPerRegion {
+                text += "    - {site: Site \(region)-\(site), subnets: [office\(region)-\(site)]}\n"
+            }
+        }
+        text += """
+              firewalls:
+                - name: wan-fw
+                  default: deny
+                  rules:
+                    - {name: Pexip IPsec, preset: ipsec, from: pexip-nodes, to: pexip-nodes}
+                    - {name: Offices, preset: [sip, h323, media], from: any, to: pexip-nodes}
+              links:
+
+            """
+        text += "    - {name: mgmt-wan, between: [mgmt, wan], firewall: wan-fw}\n"
+        for region in 0..<regions {
+            text += "    - {name: wan\(region), between: [dc\(region), wan], firewall: wan-fw}\n"
+            text += "    - {name: dmz\(region), between: [dc\(region), dmz\(region)]}\n"
+            for site in 0..<sitesPerRegion {
+                text += "    - {between: [office\(region)-\(site), dc\(region)]}\n"
+            }
+        }
+        return text
     }
 
     private func nodeAddress(_ region: Int, _ node: Int) -> String { "10.\(region / 200 + 1).\(region % 200).\(11 + node)" }

@@ -3,19 +3,27 @@ import Foundation
 
 // Benchmarks for `dialplan`: generate a synthetic global plan, then measure loading, the full simulation and the
 // check report, with peak memory. Run:
-//   swift run -c release dialplan-bench [regions] [sites-per-region] [vmrs] [--jobs N]
+//   swift run -c release dialplan-bench [regions] [sites-per-region] [vmrs] [--jobs N] [--network]
 // Defaults: 25 regions × 16 sites (400 sites), 10,000 VMRs (30,000 aliases) → 24 million calls.
 
 var positional: [Int] = []
 var jobs: Int?
+var withNetwork = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
-    if argument == "--jobs", let value = arguments.next().flatMap(Int.init) { jobs = value } else if let number = Int(argument) { positional.append(number) }
+    if argument == "--jobs", let value = arguments.next().flatMap(Int.init) {
+        jobs = value
+    } else if argument == "--network" {
+        withNetwork = true
+    } else if let number = Int(argument) {
+        positional.append(number)
+    }
 }
 let shape = SyntheticPlan(
     regions: positional.count > 0 ? positional[0] : 25,
     sitesPerRegion: positional.count > 1 ? positional[1] : 16,
-    vmrs: positional.count > 2 ? positional[2] : 10_000)
+    vmrs: positional.count > 2 ? positional[2] : 10_000,
+    network: withNetwork)
 
 func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 func peakMegabytes() -> Double {
@@ -27,7 +35,7 @@ func peakMegabytes() -> Double {
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-bench-\(getpid())")
 defer { try? FileManager.default.removeItem(at: directory) }
 try shape.write(to: directory)
-print("plan: \(shape.regions) regions, \(shape.siteCount) sites, \(shape.vmrs) VMRs (\(shape.aliasCount) aliases), workers: \(jobs.map(String.init) ?? "all \(ProcessInfo.processInfo.activeProcessorCount) cores")")
+print("plan: \(shape.regions) regions, \(shape.siteCount) sites, \(shape.vmrs) VMRs (\(shape.aliasCount) aliases)\(withNetwork ? ", with a network" : ""), workers: \(jobs.map(String.init) ?? "all \(ProcessInfo.processInfo.activeProcessorCount) cores")")
 
 var start = DispatchTime.now()
 let plan = try PlanLoader.load(path: directory.path)

@@ -163,7 +163,7 @@ indirect enum YAMLTree: Sendable {
             case .scalar(_, true, _):
                 continue  // an empty file or document
             default:
-                diagnostics.append(Diagnostic(.error, "a plan file must be a mapping of sections (pexip, call_control, dns, sites, probes), not \(tree.kindName)", at: tree.location))
+                diagnostics.append(Diagnostic(.error, "a plan file must be a mapping of sections (\(PlanLoader.sections.joined(separator: ", "))), not \(tree.kindName)", at: tree.location))
             }
         }
         if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }

@@ -55,13 +55,25 @@ public struct CallTrace: Sendable {
                 let node = plan.nodes[landing.node]
                 let broken = analysis.brokenPairs(involving: landing.node)
                 meshBroken = meshBroken || !broken.isEmpty
-                steps.append(TraceStep(
-                    depth: 0, kind: .hop, status: broken.isEmpty ? .accepted : .rejected, name: node.name,
-                    detail: broken.isEmpty
-                        ? "IPsec mesh: \(node.name) reaches every node it must (UDP 500 and ESP both ways, no NAT)"
-                        : "IPsec mesh broken for \(node.name): " + broken.prefix(4).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to)): \($0.check.failure?.description ?? $0.status.rawValue)" }.joined(separator: "; ")
-                            + (broken.count > 4 ? "; and \(broken.count - 4) more pairs" : ""),
-                    source: broken.first?.check.failure?.source ?? node.source))
+                if broken.isEmpty {
+                    steps.append(TraceStep(
+                        depth: 0, kind: .hop, status: .accepted, name: node.name,
+                        detail: "IPsec mesh: \(node.name) reaches every node it must, and they reach it (UDP 500 and ESP, no NAT)", source: node.source))
+                }
+                // One step per cause, with the pairs it breaks, then the first such pair hop by hop.
+                var causes: [(String, [MeshPair])] = []
+                for pair in broken {
+                    let cause = pair.check.failure?.description ?? pair.status.rawValue
+                    if let index = causes.firstIndex(where: { $0.0 == cause }) { causes[index].1.append(pair) } else { causes.append((cause, [pair])) }
+                }
+                for (cause, pairs) in causes {
+                    let names = pairs.prefix(6).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }.joined(separator: ", ")
+                    steps.append(TraceStep(
+                        depth: 0, kind: .hop, status: .rejected, name: node.name,
+                        detail: "IPsec mesh broken: \(cause) (\(pairs.count) pair\(pairs.count == 1 ? "" : "s"): \(names)\(pairs.count > 6 ? ", …" : ""))",
+                        source: pairs[0].check.failure?.source ?? node.source))
+                    steps += analysis.traceSteps(pairs[0].check, depth: 1)
+                }
                 if let check = analysis.reachability(site: site, node: landing.node, protocol: callProtocol) {
                     blocked = blocked || check.status != .ok
                     steps += analysis.traceSteps(check, depth: 1)

@@ -8,18 +8,22 @@ struct NetworkVerdicts: Sendable {
     /// `unreachable[site][column][node]`: the site's endpoints cannot reach the node over that protocol.
     let unreachable: [[[Bool]]]
 
-    /// Nil when the plan has no network section (then only call routing decides).
-    init?(plan: DialPlan, protocols: [CallProtocol]) {
+    /// Nil when the plan has no network section (then only call routing decides). `landingNodes(site, column)`
+    /// gives the nodes the site's calls of that protocol can land on: only those paths are checked, a few per site
+    /// instead of every node.
+    init?(plan: DialPlan, protocols: [CallProtocol], landingNodes: (Int, Int) -> Set<Int>) {
         guard plan.network != nil else { return nil }
         let analysis = NetworkAnalysis(plan: plan)
         self.analysis = analysis
         meshBroken = plan.nodes.indices.map { !analysis.brokenPairs(involving: $0).isEmpty }
         unreachable = plan.sites.indices.map { site in
-            protocols.map { callProtocol in
-                plan.nodes.indices.map { node in
-                    guard plan.sites[site].protocols.contains(callProtocol), let check = analysis.reachability(site: site, node: node, protocol: callProtocol) else { return false }
-                    return check.status != .ok
+            protocols.enumerated().map { column, callProtocol in
+                var flags = [Bool](repeating: false, count: plan.nodes.count)
+                guard plan.sites[site].protocols.contains(callProtocol) else { return flags }
+                for node in landingNodes(site, column) {
+                    if let check = analysis.reachability(site: site, node: node, protocol: callProtocol) { flags[node] = check.status != .ok }
                 }
+                return flags
             }
         }
     }

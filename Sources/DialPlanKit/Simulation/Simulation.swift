@@ -152,7 +152,30 @@ public final class Simulation: Sendable {
         }
         locationPool = pool
         nodePool = nodes
-        network = NetworkVerdicts(plan: plan, protocols: protocols)
+        // The nodes each entry point's calls land on, per protocol: what the network checks need.
+        var entryNodes: [[Set<Int>]] = Array(repeating: Array(repeating: [], count: protocols.count), count: entries.count)
+        if plan.network != nil {
+            let cells = run.cells.cores
+            let basis = coreBasis
+            let aliasCount = aliases.count
+            // A stamp per core instead of a set: tens of millions of cells, each read once.
+            var seen = [Int32](repeating: -1, count: run.cores.count)
+            var stamp: Int32 = 0
+            for entry in entries.indices {
+                for column in protocols.indices {
+                    let row = (entry * protocols.count + column) * aliasCount
+                    for alias in 0..<aliasCount {
+                        let core = cells[row + alias]
+                        guard core != UInt32.max, seen[Int(core)] != stamp else { continue }
+                        seen[Int(core)] = stamp
+                        let item = basis[Int(core)]
+                        for offset in 0..<Int(item.nodeCount) { entryNodes[entry][column].insert(nodes[Int(item.nodeStart) + offset]) }
+                    }
+                    stamp += 1
+                }
+            }
+        }
+        network = NetworkVerdicts(plan: plan, protocols: protocols) { site, column in entryNodes[siteEntry[site]][column] }
     }
 
     /// How many distinct outcomes (without routes) and distinct route sets the calls share.
