@@ -263,15 +263,7 @@ public struct PatternSampler: Sendable {
 
     /// 1-based column, in characters, of a Unicode-scalar offset in `text` (as `PCRERegex` reports columns).
     static func column(ofScalarOffset offset: Int, in text: String) -> Int {
-        var column = 1
-        var consumed = 0
-        for character in text {
-            let width = character.unicodeScalars.count
-            if consumed + width > offset { return column }
-            consumed += width
-            column += 1
-        }
-        return column
+        PCRERegex.column(ofOffset: offset, in: text) { $0.unicodeScalars.count }
     }
 }
 

@@ -98,12 +98,17 @@ public final class PCRERegex: @unchecked Sendable {
     /// 1-based column, in characters, of a UTF-8 byte offset inside `text`.
     /// An offset inside a character (a letter and its combining mark) counts as that character.
     static func column(ofByteOffset offset: Int, in text: String) -> Int {
+        column(ofOffset: offset, in: text) { $0.utf8.count }
+    }
+
+    /// 1-based column, in characters, of an offset counted in units of `width` (bytes, scalars…).
+    static func column(ofOffset offset: Int, in text: String, width: (Character) -> Int) -> Int {
         var column = 1
         var consumed = 0
         for character in text {
-            let width = character.utf8.count
-            if consumed + width > offset { return column }
-            consumed += width
+            let characterWidth = width(character)
+            if consumed + characterWidth > offset { return column }
+            consumed += characterWidth
             column += 1
         }
         return column
