@@ -281,7 +281,9 @@ public struct NetworkAnalysis: Sendable {
             case .noRoute: what = "have no route: \(failure.reason)"
             }
             let check = "mesh-\(failure.kind.rawValue)"
-            let notes = broken.map { "\($0.check.from) → \($0.check.to)" }
+            // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
+            var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
+            if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
             return Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes)
         }
     }

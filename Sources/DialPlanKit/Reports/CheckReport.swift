@@ -459,7 +459,11 @@ struct CauseFinder {
             if bySite[call.site] == nil { order.append(call.site) }
             bySite[call.site, default: []].append(call)
         }
-        return order.map { siteIndex in
+        // A global plan's group may span hundreds of sites: list the first ones and count the rest (JSON has all).
+        let shownSites = 20
+        let remainder = order.count > shownSites
+            ? ["… and \(order.count - shownSites) more sites (\(order.dropFirst(shownSites).reduce(0) { $0 + bySite[$1]!.count }) calls)"] : []
+        return order.prefix(shownSites).map { siteIndex in
             let siteCalls = bySite[siteIndex]!
             let site = plan.sites[siteIndex]
             // Aliases in first-seen order, each with its protocols.
@@ -478,6 +482,6 @@ struct CauseFinder {
             }
             let more = aliasOrder.count > examples ? ", and \(aliasOrder.count - examples) more alias\(aliasOrder.count - examples == 1 ? "" : "es")" : ""
             return "\(site.name) (local: \(plan.locationNames(site.localLocations))): \(siteCalls.count) call\(siteCalls.count == 1 ? "" : "s"), e.g. \(listed.joined(separator: "; "))\(more)"
-        }
+        } + remainder
     }
 }
