@@ -196,3 +196,29 @@ import Testing
         #expect(locations == locations.sorted())
     }
 }
+
+/// How much one diagnostic lists: a global plan's group can span hundreds of sites.
+@Suite struct CheckReportSizeTests {
+    @Test func aGroupListsTwentySitesAndCountsTheRest() throws {
+        let sites = (1...25).map { "  - {name: Site \($0), registers_to: vcs, local_locations: [Singapore]}" }.joined(separator: "\n")
+        let yaml = """
+            pexip:
+              system_locations: [{name: Oslo}, {name: Singapore}]
+              worker_vms: [{name: osl1, address: 10.1.0.1, system_location: Oslo}, {name: sin1, address: 10.2.0.1, system_location: Singapore}]
+              conferences: [{name: Alice, aliases: [meet.alice@vc.example]}]
+            call_control:
+              - name: vcs
+                addresses: [10.0.0.2]
+                zones: [{name: Pexip-Oslo, peers: [10.1.0.1]}]
+                search_rules: [{name: Everything to Oslo, mode: any_alias, target: Pexip-Oslo}]
+            sites:
+            \(sites)
+            """
+        let report = CheckReport(simulation: Simulation(plan: try TestPlans.load(yaml), workers: 1))
+        let group = try #require(report.groups.first)
+        #expect(group.calls.count == 50)
+        let siteNotes = group.diagnostic.notes.filter { $0.hasPrefix("Site ") }
+        #expect(siteNotes.count == 20)
+        #expect(group.diagnostic.notes.last == "… and 5 more sites (10 calls)")
+    }
+}
