@@ -17,7 +17,7 @@ struct Trace: ParsableCommand {
     @Option(name: .long, help: "The site the call is placed from.")
     var from: String
 
-    @Option(name: .customLong("protocol"), help: "sip or h323 (default: every protocol the site uses).")
+    @Option(name: .customLong("protocol"), help: "sip, h323 or mssip (default: every protocol the site uses).")
     var callProtocol: CallProtocol?
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -37,6 +37,10 @@ struct Trace: ParsableCommand {
         guard let site = plan.siteIndex(named: from) else {
             let names = plan.sites.map(\.name)
             throw UsageError(message: "no site named '\(from)' in \(plan.name)\(didYouMean(from, names)); sites: \(names.joined(separator: ", "))")
+        }
+        if let callProtocol, !plan.sites[site].protocols.contains(callProtocol) {
+            let uses = plan.sites[site].protocols.sorted().map(\.rawValue).joined(separator: ", ")
+            throw UsageError(message: "site '\(plan.sites[site].name)' does not place \(callProtocol.rawValue) calls (it uses \(uses))" + (callProtocol == .mssip ? "; give it an sfb_pool for Skype for Business calls" : ""))
         }
         let protocols = callProtocol.map { [$0] } ?? plan.sites[site].protocols.sorted()
         let tables = RoutingTables(plan: plan)

@@ -125,6 +125,13 @@ import Testing
         #expect(run.stderr.contains("did you mean 'Singapore Office'?"))
     }
 
+    @Test func tracingAProtocolTheSiteDoesNotUseIsAUsageError() throws {
+        let run = try Self.run(["trace", "--from", "Boston Office", "--protocol", "h323", "meet.alice@vc.acme.example"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("site 'Boston Office' does not place h323 calls (it uses sip)"))
+    }
+
     @Test func matrixCSVHasAHeaderAndOneRowPerCall() throws {
         let run = try Self.run(["matrix", Self.path("DialPlans/acme"), "--format", "csv"])
         #expect(run.status == 0)
