@@ -31,7 +31,7 @@ struct TestCommand: ParsableCommand {
     @Option(name: .long, help: "Also write a JUnit XML report to this file.")
     var junit: String?
 
-    @Flag(name: .long, help: "Report the transforms, search rules, zones and Call Routing Rules no tested call used.")
+    @Flag(name: .long, help: "Report the transforms, search rules, zones, static routes and Call Routing Rules no tested call used (text and json).")
     var coverage = false
 
     @OptionGroup var common: CommonOptions
@@ -63,14 +63,9 @@ struct TestCommand: ParsableCommand {
         var out = StandardOutput()
         let style = Terminal.style(common.color)
         switch format {
-        case .text: TestRunFormatter.text(run, style: style, to: &out)
-        case .json: TestRunFormatter.json(run, to: &out)
+        case .text: TestRunFormatter.text(run, style: style, coverage: coverage, to: &out)
+        case .json: TestRunFormatter.json(run, coverage: coverage, to: &out)
         case .junit: TestRunFormatter.junit(run, to: &out)
-        }
-        if coverage && format == .text {
-            let unused = run.simulation.coverage.unused(in: run.simulation.tables, calls: run.simulation.callCount)
-            out.write("\ncoverage: " + run.simulation.coverage.counts.map { "\($0.used)/\($0.total) \($0.kind)" }.joined(separator: ", ") + "\n")
-            for note in unused { out.write(style.diagnostic(note)) }
         }
         if let junit {
             guard !arguments.contains(junit) else { throw UsageError(message: "--junit \(junit) would overwrite an input") }

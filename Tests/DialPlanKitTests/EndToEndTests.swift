@@ -190,6 +190,53 @@ import Testing
         #expect(!run.stderr.isEmpty)
     }
 
+    @Test func testRunsTheSampleCasesAndExitsZero() throws {
+        let run = try Self.run(["test", Self.path("DialPlans/acme.cases.yaml")])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("38 tests"))
+        #expect(run.stdout.contains("0 failed — PASS"))
+    }
+
+    @Test func testOnTheMisroutedPlanFailsAndWritesAJUnitReport() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-junit-\(UUID().uuidString).xml").path
+        let run = try Self.run(["test", Self.path("DialPlans/acme-misrouted"), Self.path("DialPlans/acme.cases.yaml"), "--junit", report])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("FAIL APAC never lands in Oslo"))
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dialplan\" tests=\"38\""))
+        #expect(xml.contains("<failure type=\"expectation\""))
+    }
+
+    @Test func testWithCoverageListsUnusedRulesInJSON() throws {
+        let run = try Self.run(["test", Self.path("DialPlans/acme.cases.yaml"), "--coverage", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let coverage = try #require(object["coverage"] as? [String: Any])
+        let unused = try #require(coverage["unused"] as? [[String: Any]])
+        #expect(unused.contains { ($0["message"] as? String)?.contains("'Registered devices only'") == true })
+    }
+
+    @Test func aBadCasesFileIsABadInput() throws {
+        let cases = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-cases-\(UUID().uuidString).yaml").path
+        try "cases: [{name: c, from: Nowhere, alias: a@b, expect: {verdict: local}}]\n".write(toFile: cases, atomically: true, encoding: .utf8)
+        let run = try Self.run(["test", cases])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(":1:25: error: no site named 'Nowhere' in DialPlans/acme"))
+    }
+
+    @Test func diffListsTheCallsAChangeMovesAndFailsOnChangeWhenAsked() throws {
+        let plain = try Self.run(["diff", Self.path("DialPlans/acme"), Self.path("DialPlans/acme-misrouted")])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("verdict local → remote; location Singapore → Oslo"))
+        #expect(plain.stdout.contains("after:  vcs-apac: rule 'Fallback to Pexip Oslo' (priority 90) → zone Pexip-Oslo"))
+        let strict = try Self.run(["diff", Self.path("DialPlans/acme"), Self.path("DialPlans/acme-misrouted"), "--fail-on-change", "--format", "json"])
+        #expect(strict.status == 1)
+        #expect(try JSONSerialization.jsonObject(with: Data(strict.stdout.utf8)) is [String: Any])
+        let same = try Self.run(["diff", Self.path("DialPlans/acme"), Self.path("DialPlans/acme"), "--fail-on-change"])
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("no call changed"))
+    }
+
     @Test func helpExitsZero() throws {
         let run = try Self.run(["--help"])
         #expect(run.status == 0)

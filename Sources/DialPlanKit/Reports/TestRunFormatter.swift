@@ -1,7 +1,15 @@
 /// Prints a `TestRun`: text for people, JSON for tools, JUnit XML for CI servers (GitLab, Jenkins).
 public enum TestRunFormatter {
     /// Each failing case alias with every failing call (expected vs actual, and the route), then a summary.
-    public static func text<Out: TextOutputStream>(_ run: TestRun, style: TextStyle, to out: inout Out) {
+    /// With `coverage`, the summary is followed by the coverage counts and a note per unused rule.
+    public static func text<Out: TextOutputStream>(_ run: TestRun, style: TextStyle, coverage: Bool = false, to out: inout Out) {
+        defer {
+            if coverage {
+                let simulation = run.simulation
+                out.write("\ncoverage: " + simulation.coverage.counts.map { "\($0.used)/\($0.total) \($0.kind)" }.joined(separator: ", ") + "\n")
+                for note in simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount) { out.write(style.diagnostic(note)) }
+            }
+        }
         var byCase: [(String, [TestRun.AliasResult])] = []
         for result in run.results {
             let key = result.suite + "\u{0}" + result.caseName
@@ -32,10 +40,27 @@ public enum TestRunFormatter {
     }
 
     /// A JSON object: summary and every result with its failing calls.
-    public static func json<Out: TextOutputStream>(_ run: TestRun, to out: inout Out) {
+    public static func json<Out: TextOutputStream>(_ run: TestRun, coverage: Bool = false, to out: inout Out) {
         var json = JSONWriter()
         json.beginObject()
         json.field("pass", run.passed)
+        if coverage {
+            let simulation = run.simulation
+            json.key("coverage")
+            json.beginObject()
+            for count in simulation.coverage.counts {
+                json.key(count.kind)
+                json.beginObject()
+                json.field("used", count.used)
+                json.field("total", count.total)
+                json.endObject()
+            }
+            json.key("unused")
+            json.beginArray()
+            for note in simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount) { CheckFormatter.writeDiagnostic(note, to: &json) }
+            json.endArray()
+            json.endObject()
+        }
         json.field("tests", run.results.count)
         json.field("failed", run.failedCount)
         json.field("calls", run.callCount)
