@@ -34,14 +34,18 @@ struct Check: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if examples < 1 { throw ValidationError("--examples must be at least 1") }
+    }
+
     func run() throws {
         let plan = try DialPlan.load(self.plan)
         let simulation = Simulation(plan: plan, workers: common.jobs)
         let report = CheckReport(simulation: simulation, examples: max(examples, 1), coverage: coverage)
         var out = StandardOutput()
         switch format {
-        case .text: CheckFormatter.text(report, style: Terminal.style(common.color), to: &out)
-        case .json: CheckFormatter.json(report, to: &out)
+        case .text: CheckFormatter.text(report, style: Terminal.style(common.color), strict: strict, to: &out)
+        case .json: CheckFormatter.json(report, strict: strict, to: &out)
         }
         if !report.passes(strict: strict) { throw ExitCode(ExitStatus.findings) }
     }

@@ -31,6 +31,10 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if examples < 1 { throw ValidationError("--examples must be at least 1") }
+    }
+
     func run() throws {
         let before = try DialPlan.load(old)
         let after = try DialPlan.load(new)

@@ -43,6 +43,9 @@ struct TestCommand: ParsableCommand {
             planPath = arguments[0]
             casePaths.removeFirst()
         }
+        if casePaths.count == 1, TestCommand.isPlan(casePaths[0]) {
+            throw UsageError(message: "\(casePaths[0]) is a plan; give a cases file after it: test [PLAN] CASES…")
+        }
         let unresolved = try casePaths.map { path throws -> UnresolvedTestSuite in try TestSuiteLoader.load(path: path) }
         if planPath == nil {
             let named = Set(unresolved.compactMap(\.planPath))
@@ -50,6 +53,18 @@ struct TestCommand: ParsableCommand {
                 throw UsageError(message: "the cases files name different plans (\(named.sorted().joined(separator: ", "))); give the plan as the first argument")
             }
             planPath = named.first
+        }
+        if let junit {
+            // Never write over an input: compare resolved paths, not spellings.
+            let target = TestCommand.resolved(junit)
+            var inputs = casePaths.map(TestCommand.resolved)
+            if let planPath { inputs += TestCommand.planFiles(planPath).map(TestCommand.resolved) }
+            guard !inputs.contains(target) else { throw UsageError(message: "--junit \(junit) would overwrite an input file") }
+            let directory = (target as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UsageError(message: "--junit \(junit): the directory \(directory) does not exist")
+            }
         }
         let plan = try DialPlan.load(planPath)
         var suites: [TestSuite] = []
@@ -68,7 +83,6 @@ struct TestCommand: ParsableCommand {
         case .junit: TestRunFormatter.junit(run, to: &out)
         }
         if let junit {
-            guard !arguments.contains(junit) else { throw UsageError(message: "--junit \(junit) would overwrite an input") }
             var xml = ""
             TestRunFormatter.junit(run, to: &xml)
             do { try xml.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
@@ -76,6 +90,19 @@ struct TestCommand: ParsableCommand {
             }
         }
         if !run.passed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    /// A path made absolute, with `.`/`..` and symbolic links resolved.
+    static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// The files a plan path stands for (a directory's entries, or the file).
+    static func planFiles(_ path: String) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { return [path] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { (path as NSString).appendingPathComponent($0) }
     }
 
     /// A directory, or a YAML file with a top-level `pexip` section, is a plan; anything else is a cases file.

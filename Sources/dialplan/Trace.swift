@@ -45,17 +45,18 @@ struct Trace: ParsableCommand {
         let protocols = callProtocol.map { [$0] } ?? plan.sites[site].protocols.sorted()
         let tables = RoutingTables(plan: plan)
         var out = StandardOutput()
-        var allLocal = true
-        for (index, callProtocol) in protocols.enumerated() {
-            let trace = CallTrace(tables: tables, site: site, alias: alias, protocol: callProtocol)
-            allLocal = allLocal && trace.verdict == .local
-            switch format {
-            case .text:
+        let allLocal: Bool
+        let traces = protocols.map { CallTrace(tables: tables, site: site, alias: alias, protocol: $0) }
+        allLocal = traces.allSatisfy { $0.verdict == .local }
+        switch format {
+        case .text:
+            for (index, trace) in traces.enumerated() {
                 if index > 0 { out.write("\n") }
                 TraceFormatter.text(trace, style: Terminal.style(common.color), to: &out)
-            case .json:
-                TraceFormatter.json(trace, plan: plan, to: &out)
             }
+        case .json:
+            // One object for one --protocol; an array (one per protocol the site uses) without it.
+            if callProtocol != nil { TraceFormatter.json(traces[0], plan: plan, to: &out) } else { TraceFormatter.json(traces, plan: plan, to: &out) }
         }
         if !allLocal { throw ExitCode(ExitStatus.findings) }
     }

@@ -138,7 +138,7 @@ import Testing
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.first == "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,route")
         #expect(lines.count == 1 + 1144)
-        #expect(lines.contains { $0.hasPrefix("Oslo Home Office,meet.alice@vc.acme.example,sip,local,osl-edge01 osl-edge02,Oslo-Edge,Oslo,") })
+        #expect(lines.contains { $0.hasPrefix("Oslo Home Office,meet.alice@vc.acme.example,sip,local,osl-edge01;osl-edge02,Oslo-Edge,Oslo,") })
     }
 
     @Test func matrixJSONIsAnArrayOfCalls() throws {

@@ -53,6 +53,8 @@ public struct PlanDiff: Sendable {
                 groups.append(Group(title: title, routeBefore: change.before?.route, routeAfter: change.after?.route, changes: [change]))
             }
         }
+        let beforeSignatures = SignatureCache(before)
+        let afterSignatures = SignatureCache(after)
         let newSites = Dictionary(new.sites.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         let oldSites = Set(old.sites.map(\.name))
         for (oldSite, site) in old.sites.enumerated() {
@@ -60,6 +62,16 @@ public struct PlanDiff: Sendable {
             let protocols = Set(site.protocols).union(newSite.map { new.sites[$0].protocols } ?? []).sorted()
             for (aliasIndex, alias) in aliases.enumerated() {
                 for callProtocol in protocols {
+                    // Compare cheap per-outcome signatures first; build the full facts only for calls that changed.
+                    let wasCell = before.cell(site: oldSite, alias: aliasIndex, protocol: callProtocol)
+                    let nowCell = newSite.flatMap { after.cell(site: $0, alias: aliasIndex, protocol: callProtocol) }
+                    if let wasCell, let nowCell, let newSite,
+                        before.verdict(site: oldSite, cell: wasCell) == after.verdict(site: newSite, cell: nowCell),
+                        beforeSignatures.signature(before, cell: wasCell) == afterSignatures.signature(after, cell: nowCell)
+                    {
+                        compared += 1
+                        continue
+                    }
                     let was = before.facts(site: oldSite, alias: aliasIndex, protocol: callProtocol)
                     let now = newSite.flatMap { after.facts(site: $0, alias: aliasIndex, protocol: callProtocol) }
                     let change = Change(site: site.name, alias: alias.alias, callProtocol: callProtocol, before: was, after: now)
@@ -105,6 +117,36 @@ public struct PlanDiff: Sendable {
             parts.append("service \(was.service?.kind ?? "none") → \(now.service?.kind ?? "none")" + (was.service?.kind == now.service?.kind ? " (another)" : ""))
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
+
+/// What `diff` compares of an outcome besides the verdict (landing nodes and locations by name, the service),
+/// computed once per distinct outcome.
+final class SignatureCache {
+    struct Signature: Equatable {
+        var nodes: [String]
+        var locations: [String]
+        var service: String?
+    }
+
+    private var signatures: [Signature?]
+
+    init(_ simulation: Simulation) {
+        signatures = [Signature?](repeating: nil, count: simulation.cores.count)
+    }
+
+    func signature(_ simulation: Simulation, cell: Int) -> Signature {
+        let core = Int(simulation.coreCells[cell])
+        if let known = signatures[core] { return known }
+        let outcome = simulation.cores[core]
+        let plan = simulation.plan
+        let service = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }.map { "\($0.kind)\u{0}\($0.name)" }
+        let signature = Signature(
+            nodes: outcome.landings.map { plan.nodes[$0.node].name }.sorted(),
+            locations: Array(Set(outcome.landings.map { plan.locations[plan.nodes[$0.node].location].name })).sorted(),
+            service: service)
+        signatures[core] = signature
+        return signature
     }
 }
 

@@ -11,7 +11,9 @@ public struct TestRun: Sendable {
         public var isNearMiss: Bool
         public var calls: [CallResult]
 
-        public var passed: Bool { calls.allSatisfy(\.failures.isEmpty) }
+        /// Passed: it placed at least one call and every call met the expectation (a case that places no call
+        /// tests nothing, so it fails rather than letting CI pass unchecked).
+        public var passed: Bool { !calls.isEmpty && calls.allSatisfy(\.failures.isEmpty) }
         public var failedCalls: [CallResult] { calls.filter { !$0.failures.isEmpty } }
 
         /// A unique, stable name: "case [alias]" (near misses marked).

@@ -241,7 +241,8 @@ extension UnresolvedTestSuite {
                 seenNames[raw.name] = 1
             }
             var sites: [Int] = Array(plan.sites.indices)
-            if let from = raw.from, !(from.count == 1 && from[0].text.lowercased() == "all") {
+            let everySite = raw.from.map { $0.count == 1 && $0[0].text.lowercased() == "all" } ?? true
+            if let from = raw.from, !everySite {
                 sites = (check(from, among: siteNames, kind: "site") ?? []).compactMap { name in siteNames.firstIndex(of: name) }
             }
             let target: TestCase.Target
@@ -270,7 +271,12 @@ extension UnresolvedTestSuite {
                     diagnostics.append(Diagnostic(.error, "'\(value.text)' is no protocol; protocols are \(CallProtocol.allCases.map(\.rawValue).joined(separator: ", "))", at: value.location))
                     return nil
                 }
-                for site in sites {
+                // With every site, those that do not place a protocol simply place no such call; a site named
+                // explicitly must place it.
+                if everySite {
+                    sites = sites.filter { site in (protocols ?? []).contains { plan.sites[site].protocols.contains($0) } }
+                }
+                for site in sites where !everySite {
                     for callProtocol in protocols ?? [] where !plan.sites[site].protocols.contains(callProtocol) {
                         diagnostics.append(Diagnostic(.error, "case '\(raw.name)': site '\(plan.sites[site].name)' does not place \(callProtocol.rawValue) calls (it uses \(plan.sites[site].protocols.map(\.rawValue).joined(separator: ", ")))", at: values[0].location))
                     }
@@ -287,6 +293,9 @@ extension UnresolvedTestSuite {
             resolved.append(TestCase(
                 name: name, sites: sites, target: target, protocols: protocols, expect: expect,
                 nearMissExpect: nearMissExpect, source: raw.location))
+        }
+        if cases.isEmpty {
+            diagnostics.append(Diagnostic(.error, "the cases file has no cases", at: SourceLocation(file: file, line: 1, column: 1)))
         }
         if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -110,6 +110,11 @@ extension PlanBuilder {
             for alias in aliases where alias.alias.trimmingCharacters(in: .whitespaces).isEmpty {
                 sink.error("\(fields.what): an alias is empty", at: alias.source)
             }
+            // Pexip matches the dialled alias without scheme, URI parameters and headers, so a stored alias that
+            // carries them is never matched. (model, DOMAIN.md §1) [PX-configuring_gateway_rules]
+            for alias in aliases where PexipAlias.parse(alias.alias) != alias.alias {
+                sink.warning("\(fields.what): alias '\(alias.alias)' carries a URI scheme, parameters or headers; calls are matched as '\(PexipAlias.parse(alias.alias))', so this alias never matches", at: alias.source, check: "alias-never-matches")
+            }
             fields.reportUnknownKeys(alsoKnown: ["description", "pin", "guest_pin", "allow_guests", "tag"])
             guard let name else { continue }
             services.append(Service(name: name, serviceType: type, aliases: aliases, source: fields.location))

@@ -55,15 +55,22 @@ extension PlanBuilder {
                 }
                 if !protocols.contains(parsed) { protocols.append(parsed) }
             }
-            if protocolValues.isEmpty { protocols = [.sip, .h323] }
+            if fields.entry("protocols") == nil || fields.entry("protocols")!.value.isNull {
+                protocols = [.sip, .h323]
+            } else if protocolValues.isEmpty {
+                sink.error("\(fields.what): 'protocols' is empty; list sip and/or h323, or leave it out for both", at: fields.location(of: "protocols"))
+            }
             var local: [Int] = []
-            for (value, location) in fields.strings("local_locations") {
+            let localValues = fields.strings("local_locations")
+            for (value, location) in localValues {
                 if let index = resolve(value, among: locationNames, kind: "system location", what: fields.what + " local_locations", at: location) {
                     local.append(index)
                 }
             }
             if fields.entry("local_locations") == nil {
                 sink.error("\(fields.what) has no 'local_locations' (where its calls must land)", at: fields.location)
+            } else if localValues.isEmpty {
+                sink.error("\(fields.what): 'local_locations' is empty; name the locations where its calls must land", at: fields.location(of: "local_locations"))
             }
             var sfbPool: Int?
             if let pool = fields.string("sfb_pool") {

@@ -19,7 +19,8 @@ public enum PlanLoader {
             do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
                 throw PlanLoadError([Diagnostic(.error, "cannot list the plan directory: \(error.localizedDescription)", at: SourceLocation(file: path, line: 1, column: 1))])
             }
-            paths = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            // Hidden files (editor backups, macOS `._` files) are not part of the plan.
+            paths = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted()
                 .map { (path as NSString).appendingPathComponent($0) }
             guard !paths.isEmpty else {
                 throw PlanLoadError([Diagnostic(.error, "the plan directory has no *.yaml files", at: SourceLocation(file: path, line: 1, column: 1))])

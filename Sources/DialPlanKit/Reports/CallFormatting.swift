@@ -15,7 +15,7 @@ public struct CallFacts: Sendable {
     /// The nodes the call was offered to on Pexip: where it landed, or, when Pexip rejected it, the nodes that did.
     public var reached: [(node: String, location: String)]
     public var service: (kind: String, name: String)?
-    /// The call-control route of the first landing or failure, in words.
+    /// The call-control route of every landing (distinct routes joined by " | "), else of the first failure.
     public var route: String
 
     public init(plan: DialPlan, site: Int, alias: String, protocol callProtocol: CallProtocol, verdict: Verdict, outcome: CallOutcome) {
@@ -33,8 +33,13 @@ public struct CallFacts: Sendable {
             reached = landings
         }
         service = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }
-        if let landing = outcome.landings.first {
-            route = plan.describe(route: landing.route)
+        if !outcome.landings.isEmpty {
+            var routes: [String] = []
+            for landing in outcome.landings {
+                let text = plan.describe(route: landing.route)
+                if !routes.contains(text) { routes.append(text) }
+            }
+            route = routes.joined(separator: " | ")
         } else if let failure = outcome.failures.first {
             route = plan.describe(route: failure.route)
         } else {
@@ -87,8 +92,9 @@ public struct CallFacts: Sendable {
     /// One RFC 4180 row.
     public var csvRow: String {
         [
-            site, alias, callProtocol.rawValue, verdict.rawValue, landings.map(\.node).joined(separator: " "),
-            Array(Set(landings.map(\.location))).sorted().joined(separator: " "), mediaLocations.joined(separator: " "),
+            // Lists inside a cell are joined by ";" (names may contain spaces), each sorted.
+            site, alias, callProtocol.rawValue, verdict.rawValue, landings.map(\.node).sorted().joined(separator: ";"),
+            Array(Set(landings.map(\.location))).sorted().joined(separator: ";"), mediaLocations.sorted().joined(separator: ";"),
             finalAlias ?? "", service?.kind ?? "", service?.name ?? "", route,
         ].map(CallFacts.csvField).joined(separator: ",")
     }

@@ -1,7 +1,8 @@
 /// Prints a `CheckReport`.
 public enum CheckFormatter {
     /// The text report: a header, one diagnostic per group of calls (worst first), the findings, a summary line.
-    public static func text<Out: TextOutputStream>(_ report: CheckReport, style: TextStyle, to out: inout Out) {
+    /// `strict`: warnings fail too (as `check --strict` exits).
+    public static func text<Out: TextOutputStream>(_ report: CheckReport, style: TextStyle, strict: Bool = false, to out: inout Out) {
         let plan = report.plan
         let simulation = report.simulation
         let probes = plan.probes.count
@@ -14,11 +15,11 @@ public enum CheckFormatter {
             out.write(style.diagnostic(finding))
         }
         if !report.findings.isEmpty { out.write("\n") }
-        out.write(summary(report, style: style) + "\n")
+        out.write(summary(report, style: style, strict: strict) + "\n")
     }
 
     /// "988 calls: 300 local, 304 remote, …; 2 warnings".
-    public static func summary(_ report: CheckReport, style: TextStyle) -> String {
+    public static func summary(_ report: CheckReport, style: TextStyle, strict: Bool = false) -> String {
         let shown: [Verdict] = [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
             + [Verdict.meshBroken, .blocked].filter { (report.counts[$0] ?? 0) > 0 || report.simulation.network != nil }
         let ordered = shown.map { verdict -> String in
@@ -29,16 +30,16 @@ public enum CheckFormatter {
         let errors = report.findings.filter { $0.severity == .error }.count
         var line = style.bold("\(report.callCount) calls") + ": " + ordered.joined(separator: ", ")
         line += "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-        line += report.passes() ? " — " + style.green("PASS") : " — " + style.red("FAIL")
+        line += report.passes(strict: strict) ? " — " + style.green("PASS") : " — " + style.red("FAIL")
         return line
     }
 
     /// The JSON report: summary, findings, and every non-local call under its group.
-    public static func json<Out: TextOutputStream>(_ report: CheckReport, to out: inout Out) {
+    public static func json<Out: TextOutputStream>(_ report: CheckReport, strict: Bool = false, to out: inout Out) {
         var json = JSONWriter()
         json.beginObject()
         json.field("plan", report.plan.name)
-        json.field("pass", report.passes())
+        json.field("pass", report.passes(strict: strict))
         json.key("summary")
         json.beginObject()
         json.field("calls", report.callCount)

@@ -284,7 +284,16 @@ struct CauseFinder {
 
         switch cause.verdict {
         case .remote, .ambiguous:
-            let landed = plan.locationNames(first.locations)
+            // Where the blamed route leads (a zone's peers, for a zone); other routes at the same priority are notes.
+            var routed = first
+            if case .zone = cause.blame {} else {
+                routed.landings = first.landings.filter { $0.route == cause.route }
+                if routed.landings.isEmpty { routed.landings = first.landings }
+            }
+            let routedLocations = Set(routed.landings.flatMap { [simulation.tables.nodeLocation[$0.node], simulation.tables.nodeMediaLocation[$0.node]] })
+            routed.locations = routedLocations.sorted()
+            routed.mediaLocations = Set(routed.landings.map { simulation.tables.nodeMediaLocation[$0.node] }).sorted()
+            let landed = plan.locationNames(routed.locations)
             let verb = cause.verdict == .remote ? "land outside their sites' local locations" : "may land outside their sites' local locations"
             if case .zone(let cluster, let zone) = cause.blame {
                 message = "\(count) \(verb): zone '\(plan.clusters[cluster].zones[zone].name)' of \(plan.clusters[cluster].name) has peers in \(landed)"
@@ -293,7 +302,15 @@ struct CauseFinder {
             } else {
                 message = "\(count) \(verb): \(who) sends them to zone \(cause.route.last.map(plan.zoneName) ?? "?") (\(landed))"
             }
-            notes.append("route: \(plan.describe(route: cause.route)) → " + landingSummary(first))
+            notes.append("route: \(plan.describe(route: cause.route)) → " + landingSummary(routed))
+            var otherRoutes: [[Hop]] = []
+            for landing in first.landings where landing.route != cause.route && !otherRoutes.contains(landing.route) { otherRoutes.append(landing.route) }
+            for route in otherRoutes {
+                var other = first
+                other.landings = first.landings.filter { $0.route == route }
+                other.mediaLocations = Set(other.landings.map { simulation.tables.nodeMediaLocation[$0.node] }).sorted()
+                notes.append("also (same priority): \(plan.describe(route: route)) → " + landingSummary(other))
+            }
             if let hint = priorityHint(cause: cause, call: calls[0]) { notes.append(hint) }
         case .rejected:
             let failure = first.failures.first { $0.kind == .rejected }

@@ -25,6 +25,10 @@ public enum TestRunFormatter {
             }
             out.write(style.bold("\(first.caseSource):") + " \(style.red("FAIL")) \(first.caseName): \(failed.count) of \(results.count) alias\(results.count == 1 ? "" : "es") failed\n")
             for result in failed.prefix(5) {
+                if result.calls.isEmpty {
+                    out.write("    \(style.cyan(result.alias)): no call was placed (no chosen site places this protocol to this alias), so nothing was tested\n")
+                    continue
+                }
                 out.write("    \(result.isNearMiss ? "near miss " : "")\(style.cyan(result.alias)): \(result.failedCalls.count) of \(result.calls.count) calls failed\n")
                 for call in result.failedCalls.prefix(6) {
                     out.write("      " + call.summary + "\n")
@@ -111,7 +115,7 @@ public enum TestRunFormatter {
                     continue
                 }
                 let failed = result.failedCalls
-                let message = "\(failed.count) of \(result.calls.count) calls failed: \(failed[0].summary)"
+                let message = failed.isEmpty ? "no call was placed, so nothing was tested" : "\(failed.count) of \(result.calls.count) calls failed: \(failed[0].summary)"
                 out.write(">\n      <failure type=\"expectation\" message=\"\(xml(message))\">")
                 out.write(xml(failed.map(\.summary).joined(separator: "\n")))
                 out.write("</failure>\n    </testcase>\n")

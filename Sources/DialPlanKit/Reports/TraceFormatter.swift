@@ -22,6 +22,17 @@ public enum TraceFormatter {
 
     /// The call's facts plus `steps`.
     public static func json<Out: TextOutputStream>(_ trace: CallTrace, plan: DialPlan, to out: inout Out) {
+        var text = object(trace, plan: plan)
+        text += "\n"
+        out.write(text)
+    }
+
+    /// Several traces (one per protocol) as one JSON array.
+    public static func json<Out: TextOutputStream>(_ traces: [CallTrace], plan: DialPlan, to out: inout Out) {
+        out.write("[" + traces.map { object($0, plan: plan) }.joined(separator: ",") + "]\n")
+    }
+
+    private static func object(_ trace: CallTrace, plan: DialPlan) -> String {
         var json = JSONWriter()
         let facts = CallFacts(plan: plan, site: trace.site, alias: trace.alias, protocol: trace.callProtocol, verdict: trace.verdict, outcome: trace.outcome)
         facts.writeJSON(&json) { json in
@@ -43,6 +54,6 @@ public enum TraceFormatter {
             }
             json.endArray()
         }
-        out.write(json.flush() + "\n")
+        return json.flush()
     }
 }
