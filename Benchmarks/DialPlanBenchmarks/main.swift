@@ -3,16 +3,19 @@ import Foundation
 
 // Benchmarks for `dialplan`: generate a synthetic global plan, then measure loading, the full simulation and the
 // check report, with peak memory. Run:
-//   swift run -c release dialplan-bench [regions] [sites-per-region] [vmrs] [--jobs N] [--network]
+//   swift run -c release dialplan-bench [regions] [sites-per-region] [vmrs] [--jobs N] [--network] [--write DIR]
 // Defaults: 25 regions × 16 sites (400 sites), 10,000 VMRs (30,000 aliases) → 24 million calls.
 
 var positional: [Int] = []
 var jobs: Int?
 var withNetwork = false
+var writeTo: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     if argument == "--jobs", let value = arguments.next().flatMap(Int.init) {
         jobs = value
+    } else if argument == "--write", let value = arguments.next() {
+        writeTo = value
     } else if argument == "--network" {
         withNetwork = true
     } else if let number = Int(argument) {
@@ -32,6 +35,12 @@ func peakMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+if let writeTo {
+    // Only write the plan (to time the dialplan command itself on it).
+    try shape.write(to: URL(fileURLWithPath: writeTo))
+    print("wrote \(writeTo)")
+    exit(0)
+}
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-bench-\(getpid())")
 defer { try? FileManager.default.removeItem(at: directory) }
 try shape.write(to: directory)

@@ -33,18 +33,7 @@ public struct CallFacts: Sendable {
             reached = landings
         }
         service = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }
-        if !outcome.landings.isEmpty {
-            var routes: [String] = []
-            for landing in outcome.landings {
-                let text = plan.describe(route: landing.route)
-                if !routes.contains(text) { routes.append(text) }
-            }
-            route = routes.joined(separator: " | ")
-        } else if let failure = outcome.failures.first {
-            route = plan.describe(route: failure.route)
-        } else {
-            route = ""
-        }
+        route = CallFacts.routeText(outcome, plan: plan)
     }
 
     public init(_ simulation: Simulation, _ call: CallRef) {
@@ -84,6 +73,17 @@ public struct CallFacts: Sendable {
         json.field("route", route)
         extra(&json)
         json.endObject()
+    }
+
+    /// Every landing's route (distinct ones joined by " | "), else the first failure's.
+    static func routeText(_ outcome: CallOutcome, plan: DialPlan) -> String {
+        guard !outcome.landings.isEmpty else { return outcome.failures.first.map { plan.describe(route: $0.route) } ?? "" }
+        var routes: [String] = []
+        for landing in outcome.landings {
+            let text = plan.describe(route: landing.route)
+            if !routes.contains(text) { routes.append(text) }
+        }
+        return routes.joined(separator: " | ")
     }
 
     /// The CSV header matching `csvRow`.

@@ -62,7 +62,7 @@ public struct CheckReport: Sendable {
                     let verdict = simulation.verdict(site: site, cell: cell)
                     counts[verdict, default: 0] += 1
                     guard verdict != .local else { continue }
-                    var cacheKey = CauseCacheKey(core: simulation.coreCells[cell], routes: simulation.routeCells[cell], localSet: siteLocalSet[site])
+                    var cacheKey = CauseCacheKey(core: simulation.coreShape[Int(simulation.coreCells[cell])], routes: simulation.routeCells[cell], localSet: siteLocalSet[site])
                     if verdict == .blocked {
                         cacheKey.site = site
                         cacheKey.column = simulation.protocols.firstIndex(of: callProtocol) ?? -1
@@ -105,6 +105,7 @@ public struct CheckReport: Sendable {
 }
 
 struct CauseCacheKey: Hashable {
+    /// The core's shape (see `Simulation.coreShape`).
     var core: UInt32
     var routes: UInt32
     var localSet: Int

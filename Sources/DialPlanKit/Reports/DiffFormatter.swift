@@ -8,14 +8,23 @@ public enum DiffFormatter {
             out.write(style.yellow("\(group.changes.count) call\(group.changes.count == 1 ? "" : "s")") + " from \(sites.count == 1 ? sites[0] : "\(sites.count) sites"): " + style.bold(group.title) + "\n")
             if let route = group.routeBefore, !route.isEmpty { out.write("    " + style.dim("before: \(route)") + "\n") }
             if let route = group.routeAfter, !route.isEmpty { out.write("    " + style.dim("after:  \(route)") + "\n") }
-            for site in sites {
-                let changes = group.changes.filter { $0.site == site }
-                var aliases: [String] = []
-                for change in changes where !aliases.contains(change.alias) { aliases.append(change.alias) }
-                let listed = aliases.prefix(examples).joined(separator: ", ")
-                let more = aliases.count > examples ? ", and \(aliases.count - examples) more" : ""
-                out.write("    \(site): \(changes.count) call\(changes.count == 1 ? "" : "s"), e.g. \(listed)\(more)\n")
+            // One pass over the group: calls and distinct aliases per site (a group can hold millions of calls).
+            // (Mutated in place through the dictionaries' subscripts, so nothing is copied per call.)
+            var calls: [String: Int] = [:]
+            var seen: [String: Set<String>] = [:]
+            var aliases: [String: [String]] = [:]
+            for change in group.changes {
+                calls[change.site, default: 0] += 1
+                if seen[change.site, default: []].insert(change.alias).inserted { aliases[change.site, default: []].append(change.alias) }
             }
+            for site in sites.prefix(20) {
+                let siteAliases = aliases[site] ?? []
+                let count = calls[site] ?? 0
+                let listed = siteAliases.prefix(examples).joined(separator: ", ")
+                let more = siteAliases.count > examples ? ", and \(siteAliases.count - examples) more" : ""
+                out.write("    \(site): \(count) call\(count == 1 ? "" : "s"), e.g. \(listed)\(more)\n")
+            }
+            if sites.count > 20 { out.write("    … and \(sites.count - 20) more sites\n") }
             out.write("\n")
         }
         let summary = diff.groups.isEmpty ? style.green("no call changed") : style.yellow("\(diff.changedCount) call\(diff.changedCount == 1 ? "" : "s") changed") + " in \(diff.groups.count) group\(diff.groups.count == 1 ? "" : "s")"

@@ -71,6 +71,9 @@ public final class Simulation: Sendable {
 
     /// Landing nodes of every core, flat.
     let nodePool: [Int]
+    /// Per core: cores that landed on the same nodes (no limit hit) share a shape, since why a landed call is not
+    /// local depends on where it landed and by which route, not on the alias. Other cores get their own shape.
+    let coreShape: [UInt32]
     /// Mesh and reachability verdicts, when the plan describes its network.
     let network: NetworkVerdicts?
 
@@ -152,6 +155,16 @@ public final class Simulation: Sendable {
         }
         locationPool = pool
         nodePool = nodes
+        var shapes: [[Int]: UInt32] = [:]
+        var nextShape = UInt32(run.cores.count)
+        coreShape = run.cores.enumerated().map { index, core in
+            guard !core.landings.isEmpty, core.limit == nil else { return UInt32(index) }
+            let key = core.landings.map(\.node)
+            if let known = shapes[key] { return known }
+            shapes[key] = nextShape
+            nextShape += 1
+            return nextShape - 1
+        }
         // The nodes each entry point's calls land on, per protocol: what the network checks need.
         var entryNodes: [[Set<Int>]] = Array(repeating: Array(repeating: [], count: protocols.count), count: entries.count)
         if plan.network != nil {
