@@ -36,7 +36,7 @@ struct Trace: ParsableCommand {
         let alias = arguments.last!
         guard let site = plan.siteIndex(named: from) else {
             let names = plan.sites.map(\.name)
-            throw UsageError(message: "no site named '\(from)' in \(plan.name)\(didYouMean(from, names)); sites: \(names.joined(separator: ", "))")
+            throw UsageError(message: "no site named '\(from)' in \(plan.name)\(FieldReader.didYouMean(from, in: names)); sites: \(names.joined(separator: ", "))")
         }
         if let callProtocol, !plan.sites[site].protocols.contains(callProtocol) {
             let uses = plan.sites[site].protocols.sorted().map(\.rawValue).joined(separator: ", ")
@@ -46,7 +46,8 @@ struct Trace: ParsableCommand {
         let tables = RoutingTables(plan: plan)
         var out = StandardOutput()
         let allLocal: Bool
-        let traces = protocols.map { CallTrace(tables: tables, site: site, alias: alias, protocol: $0) }
+        let network = plan.network == nil ? nil : NetworkAnalysis(plan: plan)
+        let traces = protocols.map { CallTrace(tables: tables, site: site, alias: alias, protocol: $0, network: network) }
         allLocal = traces.allSatisfy { $0.verdict == .local }
         switch format {
         case .text:
@@ -63,26 +64,3 @@ struct Trace: ParsableCommand {
 }
 
 extension CallProtocol: ExpressibleByArgument {}
-
-/// "; did you mean 'x'?" for a close name.
-func didYouMean(_ text: String, _ candidates: [String]) -> String {
-    let lowered = text.lowercased()
-    let close = candidates.min { distance(lowered, $0.lowercased()) < distance(lowered, $1.lowercased()) }
-    guard let close, distance(lowered, close.lowercased()) <= max(2, text.count / 3) else { return "" }
-    return "; did you mean '\(close)'?"
-}
-
-private func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var row = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var previous = row[0]
-        row[0] = i
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            let current = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-            previous = current
-        }
-    }
-    return row[b.count]
-}

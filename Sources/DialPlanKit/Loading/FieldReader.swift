@@ -17,7 +17,7 @@ final class DiagnosticSink {
 
 /// Reads the fields of one YAML mapping with typed accessors. Every problem (a missing key, a wrong type, a
 /// misspelt enum value, an unknown key) becomes a diagnostic at the exact position, with a did-you-mean.
-struct FieldReader {
+public struct FieldReader {
     let entries: [YAMLTree.Entry]
     let location: SourceLocation
     /// What the mapping is, for messages: "search rule 'Pexip Oslo'".
@@ -153,7 +153,7 @@ struct FieldReader {
     }
 
     /// "; did you mean 'x'?" when a candidate is close to `text`, else "".
-    static func didYouMean(_ text: String, in candidates: [String]) -> String {
+    public static func didYouMean(_ text: String, in candidates: [String]) -> String {
         guard let best = closest(text, in: candidates) else { return "" }
         return "; did you mean '\(best)'?"
     }

@@ -70,14 +70,4 @@ extension DialPlan {
         case .rejected: nil
         }
     }
-
-    /// Where a hop's search rule (or, without one, its cluster) is defined.
-    func source(of hop: Hop) -> SourceLocation {
-        if hop.isSkypeForBusiness {
-            let configuration = hop.zone >= 0 ? skypeForBusiness?.configurations[Int(hop.zone)] : nil
-            return staticRoute(of: hop)?.source ?? configuration?.source ?? skypeForBusiness?.source ?? SourceLocation(file: name, line: 1, column: 1)
-        }
-        let cluster = clusters[Int(hop.cluster)]
-        return hop.rule >= 0 ? cluster.searchRules[Int(hop.rule)].source : cluster.source
-    }
 }

@@ -278,16 +278,17 @@ struct CallEngine {
             for position in level {
                 let ruleIndex = tracing ? position : Int(tables.applicable[position])
                 let rule = tables.ruleRows[ruleBase + ruleIndex]
-                guard rule.enabled else {
-                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .disabled, "the rule is disabled") }
+                // Outside tracing the per-source list holds only enabled rules that admit this source.
+                if tracing && !rule.enabled {
+                    noteRule(clusterIndex, ruleIndex, alias, .disabled, "the rule is disabled")
                     continue
                 }
                 guard rule.callProtocol.admits(callProtocol) else {
                     if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "the rule is for \(rule.callProtocol.rawValue) calls, this is \(callProtocol.rawValue)") }
                     continue
                 }
-                guard sourceFits(rule, source) else {
-                    if tracing { noteRule(clusterIndex, ruleIndex, alias, .skipped, "the rule's source is \(describeSource(clusterIndex, ruleIndex)), the call comes from \(tables.sourceName(source, cluster: clusterIndex))") }
+                if tracing && !sourceFits(rule, source) {
+                    noteRule(clusterIndex, ruleIndex, alias, .skipped, "the rule's source is \(describeSource(clusterIndex, ruleIndex)), the call comes from \(tables.sourceName(source, cluster: clusterIndex))")
                     continue
                 }
                 let target: Int32
@@ -532,7 +533,7 @@ struct CallEngine {
             let sub = results[Int(search(cluster: next, alias: alias, protocol: callProtocol, source: source, hops: budget - 1))]
             for offset in 0..<Int(sub.landingCount) {
                 var landing = landingPool[Int(sub.landingStart) + offset]
-                landing.route = prepend(hop, to: landing.route)
+                landing.route = route(hop, then: landing.route)
                 appendLanding(landing, levelStart: levelStart)
             }
             if sub.rejected.isPresent && !row.rejected.isPresent { row.rejected = sub.rejected.prefixed(route(hop, then: sub.rejected.route)) }
@@ -676,8 +677,6 @@ struct CallEngine {
         }
         return reachedNode
     }
-
-    private mutating func prepend(_ hop: Hop, to tail: Int32) -> Int32 { route(hop, then: tail) }
 
     @inline(__always)
     private mutating func appendLanding(_ landing: LandingRow, levelStart: Int) {

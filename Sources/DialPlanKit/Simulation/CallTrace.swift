@@ -8,7 +8,8 @@ public struct CallTrace: Sendable {
     public var verdict: Verdict
 
     /// Simulates one call with every step recorded.
-    public init(tables: RoutingTables, site: Int, alias: String, protocol callProtocol: CallProtocol) {
+    /// `network`: the plan's network analysis, when the caller traces several calls and has it already.
+    public init(tables: RoutingTables, site: Int, alias: String, protocol callProtocol: CallProtocol, network: NetworkAnalysis? = nil) {
         let plan = tables.plan
         let siteInfo = plan.sites[site]
         var engine = CallEngine(tables: tables, tracing: true)
@@ -47,7 +48,7 @@ public struct CallTrace: Sendable {
         // [PX-gs_server_network] [PX-port_usage]
 
         if plan.network != nil && !outcome.landings.isEmpty {
-            let analysis = NetworkAnalysis(plan: plan)
+            let analysis = network ?? NetworkAnalysis(plan: plan)
             var meshBroken = false
             var blocked = false
             var seen = Set<Int>()
