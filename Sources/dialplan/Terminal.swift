@@ -20,6 +20,11 @@ enum Terminal {
         }
     }
 
+    /// Prints a note to standard error.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("dialplan: note: \(text)\n".utf8))
+    }
+
     /// Prints load errors, one line each, to standard error.
     static func printErrors(_ diagnostics: [Diagnostic]) {
         let text = diagnostics.map(\.description).joined(separator: "\n") + "\n"

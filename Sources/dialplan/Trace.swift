@@ -38,16 +38,20 @@ struct Trace: ParsableCommand {
             let names = plan.sites.map(\.name)
             throw UsageError(message: "no site named '\(from)' in \(plan.name)\(FieldReader.didYouMean(from, in: names)); sites: \(names.joined(separator: ", "))")
         }
-        if let callProtocol, !plan.sites[site].protocols.contains(callProtocol) {
-            let uses = plan.sites[site].protocols.sorted().map(\.rawValue).joined(separator: ", ")
-            throw UsageError(message: "site '\(plan.sites[site].name)' does not place \(callProtocol.rawValue) calls (it uses \(uses))" + (callProtocol == .mssip ? "; give it an sfb_pool for Skype for Business calls" : ""))
-        }
         let protocols = callProtocol.map { [$0] } ?? plan.sites[site].protocols.sorted()
         let tables = RoutingTables(plan: plan)
         var out = StandardOutput()
         let allLocal: Bool
         let network = plan.network == nil ? nil : NetworkAnalysis(plan: plan)
-        let traces = protocols.map { CallTrace(tables: tables, site: site, alias: alias, protocol: $0, network: network) }
+        // Only calls the simulation places are traced: a protocol the site does not use, or a Skype for Business
+        // call to an alias without a domain, is a usage error, not an invented outcome.
+        var traces: [CallTrace] = []
+        var notPlaced: [CallNotPlaced] = []
+        for callProtocol in protocols {
+            do { traces.append(try CallTrace(tables: tables, site: site, alias: alias, protocol: callProtocol, network: network)) } catch { notPlaced.append(error) }
+        }
+        guard !traces.isEmpty else { throw UsageError(message: notPlaced.map(\.reason).joined(separator: "; ")) }
+        for skipped in notPlaced { Terminal.note("not traced: \(skipped.reason)") }
         allLocal = traces.allSatisfy { $0.verdict == .local }
         switch format {
         case .text:

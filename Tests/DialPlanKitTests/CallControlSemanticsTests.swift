@@ -131,7 +131,7 @@ enum InlinePlan {
         guard let landing = trace.outcome.landings.first else { return nil }
         switch landing.decision {
         case .service(let index): return "service \(plan.services[index].name)"
-        case .gatewayRule(let index, let outgoing): return "rule \(plan.gatewayRules[index].name) → \(outgoing)"
+        case .gatewayRule(let index, let outgoing): return "rule \(plan.gatewayRules[index].name) → \(outgoing.alias)"
         case .rejected: return "rejected"
         }
     }
@@ -141,7 +141,7 @@ enum InlinePlan {
         Set(trace.outcome.landings.map { landing -> String in
             switch landing.decision {
             case .service(let index): "service \(plan.services[index].name)"
-            case .gatewayRule(let index, let outgoing): "rule \(plan.gatewayRules[index].name) → \(outgoing)"
+            case .gatewayRule(let index, let outgoing): "rule \(plan.gatewayRules[index].name) → \(outgoing.alias)"
             case .rejected: "rejected"
             }
         })
@@ -572,7 +572,7 @@ enum InlinePlan {
         #expect(Set(TestPlans.nodes(trace, in: plan)) == ["osl1", "osl2"])
         #expect(trace.verdict == .local)
         let route = try #require(trace.outcome.landings.first?.route)
-        #expect(route.map { plan.clusters[Int($0.cluster)].name } == ["vcs", "core"])
+        #expect(route.map { plan.clusters[$0.cluster!].name } == ["vcs", "core"])
         #expect(trace.steps.contains { $0.kind == .cluster && $0.cluster == "core" && $0.detail.contains("14 hops left") })
     }
 
@@ -668,7 +668,7 @@ enum InlinePlan {
         #expect(!trace.steps.contains { $0.kind == .loop })
         // a (SZ) → b (ToA) → a (ToB) → b (ToA, another alias) → a (ToB) → Pexip-Oslo
         let route = try #require(trace.outcome.landings.first?.route)
-        #expect(route.map { plan.clusters[Int($0.cluster)].name } == ["a", "b", "a", "b", "a"])
+        #expect(route.map { plan.clusters[$0.cluster!].name } == ["a", "b", "a", "b", "a"])
     }
 
     // MARK: DNS zones

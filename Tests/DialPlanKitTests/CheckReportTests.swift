@@ -60,8 +60,8 @@ import Testing
         #expect(report.callCount == report.simulation.callCount)
         for group in report.groups {
             #expect(group.diagnostic.severity == .error)
-            #expect(group.diagnostic.check == group.verdict.rawValue)
-            #expect(group.calls.allSatisfy { report.simulation.verdict(site: $0.site, alias: $0.alias, protocol: $0.callProtocol) == group.verdict })
+            #expect(group.diagnostic.check == CheckID(verdict: group.verdict))
+            #expect(group.calls.allSatisfy { report.simulation.verdict(of: $0) == group.verdict })
         }
         // Every non-local call is in exactly one group.
         let grouped = report.groups.reduce(0) { $0 + $1.calls.count }
@@ -127,7 +127,7 @@ import Testing
     // [PX-dial_plan]
     @Test func theOverlappingCallRoutingRuleIsLinted() throws {
         let report = try report(Self.misroutedPath)
-        let overlaps = report.findings.filter { $0.check == "gateway-rule-overlaps-alias" }
+        let overlaps = report.findings.filter { $0.check?.rawValue == "gateway-rule-overlaps-alias" }
         #expect(overlaps.count == 1)
         let finding = try #require(overlaps.first)
         #expect(finding.message.contains("'Legacy CUCM extensions'"))
@@ -140,7 +140,7 @@ import Testing
     // The lint zone-spans-locations points at vcs-amer's zone Pexip-NewYork. [PX-handling_media_signaling]
     @Test func theZoneSpanningLocationsIsLinted() throws {
         let report = try report(Self.misroutedPath)
-        let spans = report.findings.filter { $0.check == "zone-spans-locations" }
+        let spans = report.findings.filter { $0.check?.rawValue == "zone-spans-locations" }
         #expect(spans.count == 1)
         let finding = try #require(spans.first)
         #expect(finding.message.contains("vcs-amer zone 'Pexip-NewYork'"))

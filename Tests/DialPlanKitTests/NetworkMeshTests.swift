@@ -192,7 +192,7 @@ import Testing
         #expect(NetworkPlans.pair("sin1", "osl1", in: analysis)?.status == .ok)
         // Inside Oslo there is no NAT.
         #expect(NetworkPlans.pair("osl1", "osl2", in: analysis)?.status == .ok)
-        #expect(analysis.findings.contains { $0.check == "mesh-nat" && $0.notes.count == 6 })
+        #expect(analysis.findings.contains { $0.check?.rawValue == "mesh-nat" && $0.notes.count == 6 })
     }
 
     @Test func staticNATOfANodeBreaksItsPairsInBothDirections() throws {
@@ -222,7 +222,7 @@ import Testing
         #expect(pair.check.segments.isEmpty)
         #expect(pair.ike.failure?.reason.contains("no path from segment 'oslo' to segment 'singapore'") == true)
         #expect(NetworkPlans.pair("osl1", "osl2", in: analysis)?.status == .ok)
-        #expect(analysis.findings.contains { $0.check == "mesh-no-route" && $0.severity == .error })
+        #expect(analysis.findings.contains { $0.check?.rawValue == "mesh-no-route" && $0.severity == .error })
     }
 
     /// A direct link without a firewall, and a detour through `transit` whose firewall denies everything.
@@ -263,8 +263,8 @@ import Testing
 
     @Test func brokenPairsInvolvingANodeListEveryBrokenPairWithIt() throws {
         let analysis = try Self.plan(singapore: ["{action: allow, protocol: udp, ports: 500}"])
-        let sin1 = analysis.plan.nodes.firstIndex { $0.name == "sin1" }!
-        let osl1 = analysis.plan.nodes.firstIndex { $0.name == "osl1" }!
+        let sin1 = NodeID(analysis.plan.nodes.firstIndex { $0.name == "sin1" }!)
+        let osl1 = NodeID(analysis.plan.nodes.firstIndex { $0.name == "osl1" }!)
         // mgr, osl1, osl2 to and from sin1.
         #expect(analysis.brokenPairs(involving: sin1).count == 6)
         #expect(analysis.brokenPairs(involving: osl1).count == 4)
@@ -275,7 +275,7 @@ import Testing
     @Test func brokenPairsAreOneFindingPerCauseAtTheRuleResponsible() throws {
         let yaml = NetworkPlans.text(NetworkPlans.twoSites(singaporeFirewall: "sin-fw", extra: "  firewalls:\n" + Self.firewall("sin-fw", ["{name: No ESP, action: deny, protocol: esp}", "{preset: ipsec}"])))
         let analysis = NetworkAnalysis(plan: try TestPlans.load(yaml))
-        let blocked = analysis.findings.filter { $0.check == "mesh-blocked" }
+        let blocked = analysis.findings.filter { $0.check?.rawValue == "mesh-blocked" }
         #expect(blocked.count == 1)
         let finding = try #require(blocked.first)
         #expect(finding.severity == .error)

@@ -38,8 +38,8 @@ import Testing
         return try NetworkPlans.analysis(network, pexip: pexip)
     }
 
-    static func node(_ name: String, _ analysis: NetworkAnalysis) -> Int { analysis.plan.nodes.firstIndex { $0.name == name }! }
-    static func site(_ name: String, _ analysis: NetworkAnalysis) -> Int { analysis.plan.siteIndex(named: name)! }
+    static func node(_ name: String, _ analysis: NetworkAnalysis) -> NodeID { NodeID(analysis.plan.nodes.firstIndex { $0.name == name }!) }
+    static func site(_ name: String, _ analysis: NetworkAnalysis) -> SiteID { analysis.plan.siteIndex(named: name)! }
 
     @Test func endpointsMustReachTheNodeOnTheCallsSignallingPortAndMedia() throws {
         let analysis = try Self.analysis(office: ["{preset: [sip, media]}"])

@@ -713,7 +713,7 @@ import Testing
             equalTo: "cluster 'vcs2' zone 'Pexip-Oslo': peer '10.1.0.99' is neither a Pexip node nor a call_control cluster of this plan; searches sent to it find nothing",
             at: Self.position(of: "{name: Pexip-Oslo, peers: [10.1.0.1, 10.1.0.99]}", in: yaml))
         #expect(warning?.severity == .warning)
-        #expect(warning?.check == "unknown-peer")
+        #expect(warning?.check?.rawValue == "unknown-peer")
         // The known peer is not warned about, and the zone keeps both.
         #expect(plan.warnings.filter { $0.message.contains("'10.1.0.1'") }.isEmpty)
         #expect(plan.clusters.last?.zones.first?.peers == ["10.1.0.1", "10.1.0.99"])
@@ -728,18 +728,30 @@ import Testing
         #expect(plan.warnings.isEmpty, "\(plan.warnings)")
     }
 
-    @Test func probeThatRepeatsAServiceAliasIsAWarningAndDropped() throws {
-        let yaml = Self.plan("probes:\n  - MEET.ALICE@vc.example\n  - 9123@vc.example\n  - {alias: 9123@VC.example}\n  - '1001'")
+    // Issue 8: a probe is dialled exactly as written. Only one that repeats a service alias (or an earlier probe)
+    // letter for letter is redundant and dropped with a warning; one that differs only in case is its own dial
+    // string, kept, with a note.
+    @Test func aProbeIsDialledExactlyAsWrittenAndOnlyAnExactRepeatIsDropped() throws {
+        let yaml = Self.plan("probes:\n  - MEET.ALICE@vc.example\n  - 9123@vc.example\n  - {alias: 9123@VC.example}\n  - '1001'\n  - 9123@vc.example")
         let plan = try TestPlans.load(yaml)
-        // Service aliases are dialled anyway; a probe repeating one (in any case) is dropped with a warning.
-        #expect(plan.probes.map(\.alias) == ["9123@vc.example"])
-        let redundant = plan.warnings.filter { $0.check == "redundant-probe" }
+        #expect(plan.probes.map(\.alias) == ["MEET.ALICE@vc.example", "9123@vc.example", "9123@VC.example"])
+        let redundant = plan.warnings.filter { $0.check == .redundantProbe }
         #expect(redundant.map(\.message) == [
-            "probe 'MEET.ALICE@vc.example' is already a service alias, which is dialled anyway",
             "probe '1001' is already a service alias, which is dialled anyway",
+            "probe '9123@vc.example' is listed twice",
         ])
-        #expect(redundant.map(\.location) == [Self.position(of: "MEET.ALICE", in: yaml), Self.position(of: "'1001'", in: yaml)])
+        #expect(redundant.first?.location == Self.position(of: "'1001'", in: yaml))
         #expect(redundant.allSatisfy { $0.severity == .warning })
+        let caseOnly = try #require(plan.warnings.first { $0.check == .probeDiffersInCase })
+        #expect(caseOnly.severity == .note)
+        #expect(caseOnly.location == Self.position(of: "MEET.ALICE", in: yaml))
+        #expect(caseOnly.message.contains("differs from the service alias 'meet.alice@vc.example' only in case; it is dialled as written"))
+        // It gets rows of its own.
+        let simulation = Simulation(plan: plan, workers: 1)
+        let probe = try #require(simulation.aliases.firstIndex { $0.alias == "MEET.ALICE@vc.example" })
+        let facts = try #require(simulation.facts(site: 0, alias: probe, protocol: .sip))
+        #expect(facts.alias == "MEET.ALICE@vc.example")
+        #expect(facts.service?.name == "Alice")
     }
 
     @Test func planWithWarningsStillLoadsAndErrorsOmitWarnings() {

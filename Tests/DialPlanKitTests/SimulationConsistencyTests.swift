@@ -15,24 +15,25 @@ import Testing
         var differences: [String] = []
         simulation.forEachCall { call in
             calls += 1
-            let alias = simulation.aliases[call.alias].alias
-            let trace = CallTrace(tables: simulation.tables, site: call.site, alias: alias, protocol: call.callProtocol)
+            let alias = simulation.aliases[call.alias.index].alias
+            let place = "\(plan.sites[call.site].name) dials \(alias) (\(call.callProtocol.rawValue))"
+            guard let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: alias, protocol: call.callProtocol) else {
+                differences.append("\(place): the simulation places it, trace does not")
+                return
+            }
+            let outcome = simulation.outcome(of: call)
             var problems: [String] = []
-            if call.verdict != trace.verdict { problems.append("verdict \(call.verdict) vs traced \(trace.verdict)") }
-            let simulated = call.outcome.landings.map { "\(plan.nodes[$0.node].name)<\($0.alias)>" }
+            let decision = simulation.decision(of: call)
+            if decision != trace.decision { problems.append("verdict \(decision) vs traced \(trace.decision)") }
+            let simulated = outcome.landings.map { "\(plan.nodes[$0.node].name)<\($0.alias)>" }
             let traced = trace.outcome.landings.map { "\(plan.nodes[$0.node].name)<\($0.alias)>" }
             if simulated != traced { problems.append("landings \(simulated) vs traced \(traced)") }
-            else if call.outcome.landings != trace.outcome.landings { problems.append("landing decisions or routes differ") }
-            let kinds = Set(call.outcome.failures.map(\.kind.rawValue))
-            let tracedKinds = Set(trace.outcome.failures.map(\.kind.rawValue))
-            if kinds != tracedKinds { problems.append("failure kinds \(kinds.sorted()) vs traced \(tracedKinds.sorted())") }
-            if (call.outcome.limit == nil) != (trace.outcome.limit == nil) { problems.append("limit hit differs") }
-            if call.outcome.mediaLocations != trace.outcome.mediaLocations || call.outcome.locations != trace.outcome.locations {
-                problems.append("locations differ")
-            }
-            if !problems.isEmpty {
-                differences.append("\(plan.sites[call.site].name) dials \(alias) (\(call.callProtocol.rawValue)): " + problems.joined(separator: "; "))
-            }
+            else if outcome.landings != trace.outcome.landings { problems.append("landing decisions or routes differ") }
+            if outcome.failures != trace.outcome.failures { problems.append("failures \(outcome.failures) vs traced \(trace.outcome.failures)") }
+            if outcome.limit != trace.outcome.limit { problems.append("limit hit differs") }
+            if outcome != trace.outcome && problems.isEmpty { problems.append("outcomes differ") }
+            if CallFacts(simulation, call).csvRow != CallFacts(trace, plan: plan).csvRow { problems.append("rows differ") }
+            if !problems.isEmpty { differences.append("\(place): " + problems.joined(separator: "; ")) }
         }
         return (calls, differences)
     }
@@ -57,7 +58,7 @@ import Testing
             #expect(parallel.callCount == serial.callCount)
             #expect(parallel.aliases == serial.aliases)
             var differences: [String] = []
-            for site in plan.sites.indices {
+            for site in plan.sites.ids {
                 for alias in serial.aliases.indices {
                     for callProtocol in CallProtocol.allCases {
                         let one = serial.outcome(site: site, alias: alias, protocol: callProtocol)
@@ -196,7 +197,7 @@ import Testing
             ]))
         let simulation = Simulation(plan: plan, workers: 2)
         var verdicts: [String: Set<Verdict>] = [:]
-        simulation.forEachCall { verdicts[plan.sites[$0.site].name, default: []].insert($0.verdict) }
+        simulation.forEachCall { verdicts[plan.sites[$0.site].name, default: []].insert(simulation.verdict(of: $0)) }
         #expect(verdicts["Oslo people"] == [.local])
         #expect(verdicts["Singapore people"] == [.remote])
         #expect(mismatches(simulation).differences.isEmpty)

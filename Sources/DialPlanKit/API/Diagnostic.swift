@@ -37,14 +37,14 @@ public enum Severity: String, Sendable, Comparable, Codable {
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var severity: Severity
     public var location: SourceLocation?
-    /// A short kebab-case name of the check that produced it (e.g. `remote`, `gateway-rule-overlaps-alias`).
-    public var check: String?
+    /// The check that produced it; printed as its kebab-case name (e.g. `remote`, `gateway-rule-overlaps-alias`).
+    public var check: CheckID?
     public var message: String
     /// Further lines, printed indented under the message.
     public var notes: [String]
 
     public init(
-        _ severity: Severity, _ message: String, at location: SourceLocation? = nil, check: String? = nil,
+        _ severity: Severity, _ message: String, at location: SourceLocation? = nil, check: CheckID? = nil,
         notes: [String] = []
     ) {
         self.severity = severity

@@ -18,12 +18,9 @@ public struct PlanDiff: Sendable {
     /// A call in one simulation.
     struct PlacedCall: Sendable {
         let simulation: Simulation
-        let site: Int32
-        let alias: Int32
+        let call: CallRef
 
-        func facts(_ callProtocol: CallProtocol) -> CallFacts? {
-            simulation.facts(site: Int(site), alias: Int(alias), protocol: callProtocol)
-        }
+        func facts(_ callProtocol: CallProtocol) -> CallFacts? { CallFacts(simulation, call) }
     }
 
     /// Calls that changed the same way, by the same routes.
@@ -62,18 +59,16 @@ public struct PlanDiff: Sendable {
         var titles: [TitleKey: String] = [:]
         let beforeCache = SignatureCache(before)
         let afterCache = SignatureCache(after)
-        func record(_ change: Change, title: String, wasCell: Int?, nowCell: Int?) {
-            // Route words are the same for cells with the same route set, so route-set ids stand for them.
-            let key = GroupKey(
-                title: title, wasRoute: wasCell.map { Int64(before.routeCells[$0]) } ?? -1,
-                nowRoute: nowCell.map { Int64(after.routeCells[$0]) } ?? -1)
+        func record(_ change: Change, title: String, was: CallRef?, now: CallRef?) {
+            // Route words are the same for calls with the same routes, so route keys stand for them.
+            let key = GroupKey(title: title, wasRoute: was.map(before.routeKey), nowRoute: now.map(after.routeKey))
             if let index = groupIndex[key] {
                 groups[index].changes.append(change)
             } else {
                 groupIndex[key] = groups.count
                 groups.append(Group(
-                    title: title, routeBefore: wasCell.map { beforeCache.routeText(cell: $0) },
-                    routeAfter: nowCell.map { afterCache.routeText(cell: $0) }, changes: [change]))
+                    title: title, routeBefore: was.map { beforeCache.routeText($0) },
+                    routeAfter: now.map { afterCache.routeText($0) }, changes: [change]))
             }
         }
         let newSites = Dictionary(new.sites.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -83,23 +78,24 @@ public struct PlanDiff: Sendable {
             let protocols = Set(site.protocols).union(newSite.map { new.sites[$0].protocols } ?? []).sorted()
             for (aliasIndex, alias) in aliases.enumerated() {
                 for callProtocol in protocols {
-                    let wasCell = before.cell(site: oldSite, alias: aliasIndex, protocol: callProtocol)
-                    let nowCell = newSite.flatMap { after.cell(site: $0, alias: aliasIndex, protocol: callProtocol) }
-                    let was = wasCell == nil ? nil : PlacedCall(simulation: before, site: Int32(oldSite), alias: Int32(aliasIndex))
-                    let now = nowCell == nil ? nil : newSite.map { PlacedCall(simulation: after, site: Int32($0), alias: Int32(aliasIndex)) }
-                    let change = Change(site: site.name, alias: alias.alias, callProtocol: callProtocol, was: was, now: now)
-                    switch (wasCell, nowCell) {
-                    case (let wasCell?, let nowCell?):
+                    let wasCall = before.call(site: SiteID(oldSite), alias: DialledAliasID(aliasIndex), protocol: callProtocol)
+                    let nowCall = newSite.flatMap { after.call(site: SiteID($0), alias: DialledAliasID(aliasIndex), protocol: callProtocol) }
+                    let change = Change(
+                        site: site.name, alias: alias.alias, callProtocol: callProtocol,
+                        was: wasCall.map { PlacedCall(simulation: before, call: $0) }, now: nowCall.map { PlacedCall(simulation: after, call: $0) })
+                    switch (wasCall, nowCall) {
+                    case (let wasCall?, let nowCall?):
                         compared += 1
                         // Compare cheap per-outcome signatures; words only for the kinds of change met.
-                        let wasVerdict = before.verdict(site: oldSite, cell: wasCell)
-                        let nowVerdict = after.verdict(site: newSite!, cell: nowCell)
-                        let wasSignature = beforeCache.signature(cell: wasCell)
-                        let nowSignature = afterCache.signature(cell: nowCell)
+                        let wasVerdict = before.verdict(of: wasCall)
+                        let nowVerdict = after.verdict(of: nowCall)
+                        let wasSignature = beforeCache.signature(wasCall)
+                        let nowSignature = afterCache.signature(nowCall)
                         guard wasVerdict != nowVerdict || wasSignature != nowSignature else { continue }
                         let key = TitleKey(
-                            was: wasVerdict, now: nowVerdict, wasShape: beforeCache.shapeID(cell: wasCell), nowShape: afterCache.shapeID(cell: nowCell),
-                            serviceNameChanged: wasSignature.service != nowSignature.service)
+                            was: wasVerdict, now: nowVerdict, wasShape: beforeCache.shapeID(wasCall), nowShape: afterCache.shapeID(nowCall),
+                            serviceNameChanged: wasSignature.services != nowSignature.services,
+                            outgoingAliasChanged: wasSignature.outgoingAliases != nowSignature.outgoingAliases)
                         let title: String
                         if let known = titles[key] {
                             title = known
@@ -107,11 +103,11 @@ public struct PlanDiff: Sendable {
                             title = PlanDiff.difference(wasVerdict, wasSignature, nowVerdict, nowSignature)
                             titles[key] = title
                         }
-                        record(change, title: title, wasCell: wasCell, nowCell: nowCell)
-                    case (let wasCell?, nil):
-                        record(change, title: newSite == nil ? "site removed" : "\(callProtocol.rawValue) calls no longer placed", wasCell: wasCell, nowCell: nil)
-                    case (nil, let nowCell?):
-                        record(change, title: "\(callProtocol.rawValue) calls now placed", wasCell: nil, nowCell: nowCell)
+                        record(change, title: title, was: wasCall, now: nowCall)
+                    case (let wasCall?, nil):
+                        record(change, title: newSite == nil ? "site removed" : "\(callProtocol.rawValue) calls no longer placed", was: wasCall, now: nil)
+                    case (nil, let nowCall?):
+                        record(change, title: "\(callProtocol.rawValue) calls now placed", was: nil, now: nowCall)
                     case (nil, nil):
                         break
                     }
@@ -121,9 +117,8 @@ public struct PlanDiff: Sendable {
         for (newSite, site) in new.sites.enumerated() where !oldSites.contains(site.name) {
             for (aliasIndex, alias) in aliases.enumerated() {
                 for callProtocol in site.protocols.sorted() {
-                    guard let nowCell = after.cell(site: newSite, alias: aliasIndex, protocol: callProtocol) else { continue }
-                    let now = PlacedCall(simulation: after, site: Int32(newSite), alias: Int32(aliasIndex))
-                    record(Change(site: site.name, alias: alias.alias, callProtocol: callProtocol, was: nil, now: now), title: "site added", wasCell: nil, nowCell: nowCell)
+                    guard let nowCall = after.call(site: SiteID(newSite), alias: DialledAliasID(aliasIndex), protocol: callProtocol) else { continue }
+                    record(Change(site: site.name, alias: alias.alias, callProtocol: callProtocol, was: nil, now: PlacedCall(simulation: after, call: nowCall)), title: "site added", was: nil, now: nowCall)
                 }
             }
         }
@@ -131,11 +126,11 @@ public struct PlanDiff: Sendable {
         self.groups = groups.sorted { ($0.changes.count, $1.title) > ($1.changes.count, $0.title) }
     }
 
-    /// Groups are keyed by the words and by the route sets before and after.
+    /// Groups are keyed by the words and by the routes before and after.
     private struct GroupKey: Hashable {
         var title: String
-        var wasRoute: Int64
-        var nowRoute: Int64
+        var wasRoute: RouteKey?
+        var nowRoute: RouteKey?
     }
 
     private struct TitleKey: Hashable {
@@ -144,93 +139,97 @@ public struct PlanDiff: Sendable {
         var wasShape: Int
         var nowShape: Int
         var serviceNameChanged: Bool
+        var outgoingAliasChanged: Bool
     }
 
-    /// The change between two calls, in words. Service names are left out so that calls to different VMRs that
-    /// moved the same way form one group.
+    /// The change between two calls, in words. Service names and outgoing aliases are left out so that calls to
+    /// different VMRs (or numbers) that moved the same way form one group.
     static func difference(_ wasVerdict: Verdict, _ was: SignatureCache.Signature, _ nowVerdict: Verdict, _ now: SignatureCache.Signature) -> String {
         var parts: [String] = []
         func list(_ values: [String]) -> String { values.isEmpty ? "nowhere" : values.joined(separator: ", ") }
+        func kinds(_ values: [String]) -> String { values.isEmpty ? "none" : values.joined(separator: ", ") }
         if wasVerdict != nowVerdict { parts.append("verdict \(wasVerdict.rawValue) → \(nowVerdict.rawValue)") }
         if was.locations != now.locations { parts.append("location \(list(was.locations)) → \(list(now.locations))") }
         if was.nodes != now.nodes { parts.append("nodes \(list(was.nodes)) → \(list(now.nodes))") }
-        if was.serviceKind != now.serviceKind || was.service != now.service {
-            parts.append("service \(was.serviceKind ?? "none") → \(now.serviceKind ?? "none")" + (was.serviceKind == now.serviceKind ? " (another)" : ""))
+        if was.serviceKinds != now.serviceKinds || was.services != now.services {
+            parts.append("service \(kinds(was.serviceKinds)) → \(kinds(now.serviceKinds))" + (was.serviceKinds == now.serviceKinds ? " (another)" : ""))
+        }
+        if was.outgoingLocations != now.outgoingLocations {
+            parts.append("outgoing location \(list(was.outgoingLocations)) → \(list(now.outgoingLocations))")
+        }
+        if was.outgoingAliases != now.outgoingAliases {
+            parts.append(was.outgoingAliases.isEmpty || now.outgoingAliases.isEmpty
+                ? "outgoing call \(was.outgoingAliases.isEmpty ? "none" : "placed") → \(now.outgoingAliases.isEmpty ? "none" : "placed")"
+                : "outgoing alias changed")
         }
         return parts.joined(separator: "; ")
     }
 }
 
-/// What `diff` compares of an outcome besides the verdict (landing nodes and locations by name, the service), and
-/// the words for its routes, computed once per distinct outcome and route set.
+/// What `diff` compares of an outcome besides the verdict (landing nodes and locations by name, the services, the
+/// outgoing leg), and the words for its routes, computed once per distinct outcome and route.
 final class SignatureCache: @unchecked Sendable {
     struct Signature: Equatable {
         var nodes: [String]
         var locations: [String]
-        var serviceKind: String?
-        var service: String?
+        var serviceKinds: [String]
+        var services: [String]
+        var outgoingAliases: [String]
+        var outgoingLocations: [String]
     }
 
     private let simulation: Simulation
-    private var signatures: [Signature?]
-    private var shapes: [Int]
+    private var signatures: [OutcomeKey: Signature] = [:]
+    private var shapes: [OutcomeKey: Int] = [:]
     private var shapeIDs: [ShapeKey: Int] = [:]
-    private var routes: [UInt32: String] = [:]
+    private var routes: [RouteKey: String] = [:]
 
     private struct ShapeKey: Hashable {
         var nodes: [String]
         var locations: [String]
-        var serviceKind: String?
+        var serviceKinds: [String]
+        var outgoingLocations: [String]
     }
 
     init(_ simulation: Simulation) {
         self.simulation = simulation
-        signatures = [Signature?](repeating: nil, count: simulation.cores.count)
-        shapes = [Int](repeating: -1, count: simulation.cores.count)
     }
 
-    func signature(cell: Int) -> Signature {
-        let core = Int(simulation.coreCells[cell])
-        if let known = signatures[core] { return known }
-        let outcome = simulation.cores[core]
+    func signature(_ call: CallRef) -> Signature {
+        let key = simulation.outcomeKey(of: call)
+        if let known = signatures[key] { return known }
+        let outcome = simulation.outcome(of: call)
         let plan = simulation.plan
-        let info = outcome.landings.first.flatMap { plan.serviceInfo($0.decision) }
+        let infos = outcome.services.map(plan.serviceInfo)
         let signature = Signature(
-            nodes: outcome.landings.map { plan.nodes[$0.node].name }.sorted(),
-            locations: Array(Set(outcome.landings.map { plan.locations[plan.nodes[$0.node].location].name })).sorted(),
-            serviceKind: info?.kind, service: info.map { "\($0.kind)\u{0}\($0.name)" })
-        signatures[core] = signature
+            nodes: outcome.nodes.map { plan.nodes[$0].name }.sorted(),
+            locations: plan.signallingLocations(of: outcome).map { plan.locations[$0].name }.sorted(),
+            serviceKinds: Array(Set(infos.map(\.kind))).sorted(), services: infos.map { "\($0.kind)\u{0}\($0.name)" }.sorted(),
+            outgoingAliases: Array(Set(outcome.outgoingCalls.map(\.alias))).sorted(),
+            outgoingLocations: Array(Set(outcome.outgoingCalls.map { plan.locations[$0.location].name })).sorted())
+        signatures[key] = signature
         return signature
     }
 
-    /// An id shared by outcomes with the same nodes, locations and kind of service (for caching the words).
-    func shapeID(cell: Int) -> Int {
-        let core = Int(simulation.coreCells[cell])
-        if shapes[core] >= 0 { return shapes[core] }
-        let signature = signature(cell: cell)
-        let key = ShapeKey(nodes: signature.nodes, locations: signature.locations, serviceKind: signature.serviceKind)
-        let id = shapeIDs[key] ?? shapeIDs.count
-        shapeIDs[key] = id
-        shapes[core] = id
+    /// An id shared by outcomes with the same nodes, locations, kinds of service and outgoing locations (for caching
+    /// the words).
+    func shapeID(_ call: CallRef) -> Int {
+        let key = simulation.outcomeKey(of: call)
+        if let known = shapes[key] { return known }
+        let signature = signature(call)
+        let shape = ShapeKey(nodes: signature.nodes, locations: signature.locations, serviceKinds: signature.serviceKinds, outgoingLocations: signature.outgoingLocations)
+        let id = shapeIDs[shape] ?? shapeIDs.count
+        shapeIDs[shape] = id
+        shapes[key] = id
         return id
     }
 
-    /// The route words of a cell (every landing's route, else the first failure's), per route set.
-    func routeText(cell: Int) -> String {
-        let set = simulation.routeCells[cell]
-        if let known = routes[set] { return known }
-        let text = CallFacts.routeText(simulation.outcome(cell: cell), plan: simulation.plan)
-        routes[set] = text
+    /// The route words of a call (every landing's route, else the first failure's), per route.
+    func routeText(_ call: CallRef) -> String {
+        let key = simulation.routeKey(of: call)
+        if let known = routes[key] { return known }
+        let text = CallFacts.routeText(simulation.outcome(of: call), plan: simulation.plan)
+        routes[key] = text
         return text
-    }
-}
-
-extension Simulation {
-    /// The facts of one call, or nil when the site does not place it.
-    func facts(site: Int, alias: Int, protocol callProtocol: CallProtocol) -> CallFacts? {
-        guard let outcome = outcome(site: site, alias: alias, protocol: callProtocol),
-            let verdict = verdict(site: site, alias: alias, protocol: callProtocol)
-        else { return nil }
-        return CallFacts(plan: plan, site: site, alias: aliases[alias].alias, protocol: callProtocol, verdict: verdict, outcome: outcome)
     }
 }

@@ -8,8 +8,8 @@ public struct TestCase: Sendable {
     }
 
     public var name: String
-    /// Site indices; every site when the case says `all` (or nothing).
-    public var sites: [Int]
+    /// Every site when the case says `all` (or nothing).
+    public var sites: [SiteID]
     public var target: Target
     /// Protocols to place the calls over; nil = every protocol each site uses.
     public var protocols: [CallProtocol]?
@@ -39,6 +39,11 @@ public struct Expectation: Sendable, Equatable {
     public var notNodes: [String]?
     public var notServices: [String]?
     public var notFinalAliases: [String]?
+    /// What a Call Routing Rule dials out: the alias, and the location the call is placed from.
+    public var outgoingAliases: [String]?
+    public var notOutgoingAliases: [String]?
+    public var outgoingLocations: [String]?
+    public var notOutgoingLocations: [String]?
 
     public init() {}
 
@@ -86,18 +91,36 @@ public struct Expectation: Sendable, Equatable {
         if let forbidden = notNodes, let bad = nodes.first(where: { contains(forbidden, $0) }) {
             failures.append("must not land on \(bad)")
         }
-        let service = call.service.map { "\($0.kind) '\($0.name)'" } ?? "no service"
-        if let expected = services, !(call.service.map { contains(expected, $0.name) || contains(expected, $0.kind) } ?? false) {
+        // Every service the landings reach must be expected; when they disagree the call gets one of them.
+        let service = call.serviceText ?? "no service"
+        func matches(_ names: [String], _ taker: (kind: String, name: String)) -> Bool { contains(names, taker.name) || contains(names, taker.kind) }
+        if let expected = services, call.services.isEmpty || !call.services.allSatisfy({ matches(expected, $0) }) {
             failures.append("expected service \(expected.joined(separator: " or ")), got \(service)")
         }
-        if let forbidden = notServices, let actual = call.service, contains(forbidden, actual.name) || contains(forbidden, actual.kind) {
-            failures.append("must not be taken by \(service)")
+        if let forbidden = notServices, let bad = call.services.first(where: { matches(forbidden, $0) }) {
+            failures.append("must not be taken by \(bad.kind) '\(bad.name)'" + (call.services.count > 1 ? " (the call reaches \(service))" : ""))
         }
         if let expected = finalAliases, !(call.finalAlias.map { expected.contains($0) } ?? false) {
             failures.append("expected Pexip to receive \(expected.map { "'\($0)'" }.joined(separator: " or ")), got \(call.finalAlias.map { "'\($0)'" } ?? "nothing")")
         }
         if let forbidden = notFinalAliases, let actual = call.finalAlias, forbidden.contains(actual) {
             failures.append("Pexip must not receive '\(actual)'")
+        }
+        // Every outgoing leg the landings place must be expected (and none forbidden).
+        let outgoingAliases = unique(call.outgoingCalls.map(\.alias))
+        let outgoingLocations = unique(call.outgoingCalls.map(\.location))
+        func quoted(_ values: [String]) -> String { values.isEmpty ? "nothing" : values.map { "'\($0)'" }.joined(separator: ", ") }
+        if let expected = self.outgoingAliases, outgoingAliases.isEmpty || !outgoingAliases.allSatisfy({ expected.contains($0) }) {
+            failures.append("expected Pexip to dial out \(expected.map { "'\($0)'" }.joined(separator: " or ")), dialled \(quoted(outgoingAliases))")
+        }
+        if let forbidden = notOutgoingAliases, let bad = outgoingAliases.first(where: { forbidden.contains($0) }) {
+            failures.append("Pexip must not dial out '\(bad)'")
+        }
+        if let expected = self.outgoingLocations, outgoingLocations.isEmpty || !outgoingLocations.allSatisfy({ contains(expected, $0) }) {
+            failures.append("expected the outgoing call from \(expected.joined(separator: " or ")), placed from \(list(outgoingLocations))")
+        }
+        if let forbidden = notOutgoingLocations, let bad = outgoingLocations.first(where: { contains(forbidden, $0) }) {
+            failures.append("the outgoing call must not be placed from \(bad)")
         }
         return failures
     }

@@ -81,10 +81,8 @@ public struct TestRun: Sendable {
             for site in item.testCase.sites {
                 let protocols = item.testCase.protocols ?? plan.sites[site].protocols.sorted()
                 for callProtocol in protocols {
-                    guard let outcome = simulation.outcome(site: site, alias: aliasIndex, protocol: callProtocol),
-                        let verdict = simulation.verdict(site: site, alias: aliasIndex, protocol: callProtocol)
-                    else { continue }
-                    let facts = CallFacts(plan: plan, site: site, alias: item.alias, protocol: callProtocol, verdict: verdict, outcome: outcome)
+                    guard let call = simulation.call(site: site, alias: DialledAliasID(aliasIndex), protocol: callProtocol) else { continue }
+                    let facts = CallFacts(simulation, call)
                     calls.append(CallResult(facts: facts, failures: expectation.failures(of: facts)))
                 }
             }

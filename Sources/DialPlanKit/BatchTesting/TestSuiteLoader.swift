@@ -42,7 +42,7 @@ public struct TestSuite: Sendable {
 /// Reads cases files: YAML (`cases:` list) or CSV (a header row, one case a row).
 public enum TestSuiteLoader {
     /// Expectation keys; each takes a value or a list, and `not_<key>` forbids.
-    static let expectationKeys = ["verdict", "location", "reached_location", "media_location", "node", "service", "final_alias"]
+    static let expectationKeys = ["verdict", "location", "reached_location", "media_location", "node", "service", "final_alias", "outgoing_alias", "outgoing_location"]
 
     /// Reads `path` (`.csv` as CSV, anything else as YAML).
     public static func load(path: String) throws(PlanLoadError) -> UnresolvedTestSuite {
@@ -228,6 +228,10 @@ extension UnresolvedTestSuite {
             result.notServices = check(raw["not_service"], among: serviceNames, kind: "service, Call Routing Rule or service kind")
             result.finalAliases = raw["final_alias"]?.map(\.text)
             result.notFinalAliases = raw["not_final_alias"]?.map(\.text)
+            result.outgoingAliases = raw["outgoing_alias"]?.map(\.text)
+            result.notOutgoingAliases = raw["not_outgoing_alias"]?.map(\.text)
+            result.outgoingLocations = check(raw["outgoing_location"], among: locationNames, kind: "system location")
+            result.notOutgoingLocations = check(raw["not_outgoing_location"], among: locationNames, kind: "system location")
             return result
         }
 
@@ -240,10 +244,10 @@ extension UnresolvedTestSuite {
             } else {
                 seenNames[raw.name] = 1
             }
-            var sites: [Int] = Array(plan.sites.indices)
+            var sites: [SiteID] = plan.sites.ids
             let everySite = raw.from.map { $0.count == 1 && $0[0].text.lowercased() == "all" } ?? true
             if let from = raw.from, !everySite {
-                sites = (check(from, among: siteNames, kind: "site") ?? []).compactMap { name in siteNames.firstIndex(of: name) }
+                sites = (check(from, among: siteNames, kind: "site") ?? []).compactMap { name in siteNames.firstIndex(of: name).map(SiteID.init) }
             }
             let target: TestCase.Target
             switch (raw.alias, raw.pattern) {
@@ -285,7 +289,7 @@ extension UnresolvedTestSuite {
             let expect = expectation(raw.expect)
             let nearMissExpect = expectation(raw.nearMissExpect)
             if expect.isEmpty && raw.expect.isEmpty {
-                diagnostics.append(Diagnostic(.error, "case '\(raw.name)' expects nothing; give 'expect' (verdict, location, node, service, final_alias, or not_…)", at: raw.location))
+                diagnostics.append(Diagnostic(.error, "case '\(raw.name)' expects nothing; give 'expect' (verdict, location, node, service, final_alias, outgoing_alias, outgoing_location, or not_…)", at: raw.location))
             }
             if case .pattern(_, _, let nearMisses, _) = target, nearMisses > 0, raw.nearMissExpect.isEmpty {
                 diagnostics.append(Diagnostic(.error, "case '\(raw.name)' asks for near misses but has no 'near_miss_expect'", at: raw.location))

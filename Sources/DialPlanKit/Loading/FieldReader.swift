@@ -10,8 +10,12 @@ final class DiagnosticSink {
         diagnostics.append(Diagnostic(.error, message, at: location))
     }
 
-    func warning(_ message: String, at location: SourceLocation, check: String? = nil) {
+    func warning(_ message: String, at location: SourceLocation, check: CheckID? = nil) {
         diagnostics.append(Diagnostic(.warning, message, at: location, check: check))
+    }
+
+    func note(_ message: String, at location: SourceLocation, check: CheckID? = nil) {
+        diagnostics.append(Diagnostic(.note, message, at: location, check: check))
     }
 }
 

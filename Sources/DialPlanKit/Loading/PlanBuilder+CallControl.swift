@@ -172,7 +172,7 @@ extension PlanBuilder {
                 if targetName == PlanBuilder.localZone {
                     target = .localZone
                 } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
-                    target = .zone(zone)
+                    target = .zone(ZoneID(zone))
                 }
             }
             guard let name, let targetName, let target, patternOK else { continue }
@@ -187,8 +187,8 @@ extension PlanBuilder {
     }
 
     private func resolveSource(_ name: String, zones: [Zone], subzones: [Subzone], what: String, at location: SourceLocation) -> CallSource? {
-        if let index = subzones.firstIndex(where: { $0.name == name }) { return .subzone(index) }
-        if let index = zones.firstIndex(where: { $0.name == name }) { return .zone(index) }
+        if let index = subzones.firstIndex(where: { $0.name == name }) { return .subzone(SubzoneID(index)) }
+        if let index = zones.firstIndex(where: { $0.name == name }) { return .zone(ZoneID(index)) }
         if name == PlanBuilder.defaultZone { return .defaultZone }
         let candidates = subzones.map(\.name) + zones.map(\.name) + [PlanBuilder.defaultZone]
         sink.error("\(what): source_name '\(name)' is no zone or subzone of the cluster\(FieldReader.didYouMean(name, in: candidates))", at: location)
@@ -218,7 +218,7 @@ extension PlanBuilder {
             return false
         }
         if behavior == .replace && replace.isEmpty && type == .regex {
-            sink.warning("\(fields.what): replace with an empty replace_string leaves the alias unchanged", at: fields.location(of: "pattern_behavior"), check: "empty-replace")
+            sink.warning("\(fields.what): replace with an empty replace_string leaves the alias unchanged", at: fields.location(of: "pattern_behavior"), check: .emptyReplace)
         }
         return true
     }

@@ -46,7 +46,7 @@ extension PlanBuilder {
         fields.reportUnknownKeys(alsoKnown: ["description"])
         for (index, firewall) in network.firewalls.enumerated() where !firewallUses.contains(index) {
             network.warnings.append(Diagnostic(
-                .warning, "firewall '\(firewall.name)' is on no link, so it filters nothing", at: firewall.source, check: "unused-firewall"))
+                .warning, "firewall '\(firewall.name)' is on no link, so it filters nothing", at: firewall.source, check: .unusedFirewall))
         }
         return network
     }
@@ -145,11 +145,11 @@ extension PlanBuilder {
             }
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let site else { continue }
-            if let other = result.first(where: { $0.site == site }) {
+            if let other = result.first(where: { $0.site == SiteID(site) }) {
                 sink.error("\(fields.what) are already given at \(other.source)", at: fields.location(of: "site"))
                 continue
             }
-            result.append(SiteEndpoints(site: site, addresses: addresses, text: subnets.map(\.0).joined(separator: ", "), source: fields.location))
+            result.append(SiteEndpoints(site: SiteID(site), addresses: addresses, text: subnets.map(\.0).joined(separator: ", "), source: fields.location))
         }
         return result
     }
@@ -592,7 +592,7 @@ struct NetworkNameResolver {
             return segments.first { $0.name == name }!.ranges
         case .location:
             let index = plan.locations.firstIndex { $0.name == name }!
-            return AddressSet(plan.nodes.filter { $0.location == index }.compactMap { IPAddressValue($0.address).map { AddressRange($0) } })
+            return AddressSet(plan.nodes.filter { $0.location == LocationID(index) }.compactMap { IPAddressValue($0.address).map { AddressRange($0) } })
         case .node:
             let node = nodes.first { $0.name == name }!
             guard let address = IPAddressValue(node.address) else {
@@ -602,7 +602,7 @@ struct NetworkNameResolver {
             return AddressSet([AddressRange(address)])
         case .site:
             let index = plan.sites.firstIndex { $0.name == name }!
-            guard let entry = endpoints.first(where: { $0.site == index }) else {
+            guard let entry = endpoints.first(where: { $0.site == SiteID(index) }) else {
                 sink.error("\(what): site '\(name)' has no entry in network endpoints, so its addresses are unknown", at: location)
                 return nil
             }

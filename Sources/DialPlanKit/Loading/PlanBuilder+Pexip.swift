@@ -47,9 +47,9 @@ extension PlanBuilder {
             }
             let location = SystemLocation(
                 name: name,
-                transcodingLocation: reference("transcoding_location"),
-                overflowLocation1: reference("overflow_location1"),
-                overflowLocation2: reference("overflow_location2"),
+                transcodingLocation: reference("transcoding_location").map(LocationID.init),
+                overflowLocation1: reference("overflow_location1").map(LocationID.init),
+                overflowLocation2: reference("overflow_location2").map(LocationID.init),
                 localMSSIPDomain: fields.string("local_mssip_domain"),
                 source: fields.location)
             fields.reportUnknownKeys(alsoKnown: ["name", "description"])
@@ -78,7 +78,7 @@ extension PlanBuilder {
             }
             guard let name, let address, let location else { continue }
             nodes.append(ConferencingNode(
-                name: name, address: address, location: location, nodeType: nodeType, staticNATAddress: nat,
+                name: name, address: address, location: LocationID(location), nodeType: nodeType, staticNATAddress: nat,
                 alternativeFQDN: fqdn, maintenanceMode: maintenance, source: fields.location))
         }
         requireUniqueNames(nodes.map { ($0.name, $0.source) }, kind: "worker_vm")
@@ -113,7 +113,7 @@ extension PlanBuilder {
             // Pexip matches the dialled alias without scheme, URI parameters and headers, so a stored alias that
             // carries them is never matched. (model, DOMAIN.md §1) [PX-configuring_gateway_rules]
             for alias in aliases where PexipAlias.parse(alias.alias) != alias.alias {
-                sink.warning("\(fields.what): alias '\(alias.alias)' carries a URI scheme, parameters or headers; calls are matched as '\(PexipAlias.parse(alias.alias))', so this alias never matches", at: alias.source, check: "alias-never-matches")
+                sink.warning("\(fields.what): alias '\(alias.alias)' carries a URI scheme, parameters or headers; calls are matched as '\(PexipAlias.parse(alias.alias))', so this alias never matches", at: alias.source, check: .aliasNeverMatches)
             }
             fields.reportUnknownKeys(alsoKnown: ["description", "pin", "guest_pin", "allow_guests", "tag"])
             guard let name else { continue }
@@ -166,9 +166,9 @@ extension PlanBuilder {
                 name: name, priority: priority, enable: enable, matchIncomingCalls: incoming, matchIncomingSIP: sip,
                 matchIncomingH323: h323, matchIncomingMSSIP: mssip, matchIncomingWebRTC: webrtc,
                 matchIncomingTeams: teams, matchIncomingOnlyIfRegistered: registered,
-                matchSourceLocation: sourceLocation, matchString: matchString, matchStringFull: full,
+                matchSourceLocation: sourceLocation.map(LocationID.init), matchString: matchString, matchStringFull: full,
                 replaceString: replace, calledDeviceType: deviceType, outgoingProtocol: outgoingProtocol,
-                outgoingLocation: outgoingLocation, matcher: matcher, source: fields.location,
+                outgoingLocation: outgoingLocation.map(LocationID.init), matcher: matcher, source: fields.location,
                 matchStringSource: fields.location(of: "match_string")))
         }
         requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "gateway_routing_rule")

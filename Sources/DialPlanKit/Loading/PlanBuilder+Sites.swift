@@ -85,8 +85,8 @@ extension PlanBuilder {
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let name, let cluster else { continue }
             sites.append(Site(
-                name: name, registersTo: cluster, subzone: subzone, protocols: protocols, localLocations: local,
-                sfbPool: sfbPool, source: fields.location))
+                name: name, registersTo: ClusterID(cluster), subzone: SubzoneID(subzone), protocols: protocols, localLocations: local.map(LocationID.init),
+                sfbPool: sfbPool.map(PoolID.init), source: fields.location))
         }
         requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
         return sites
@@ -127,25 +127,37 @@ extension PlanBuilder {
                 if let node = directory.nodes(for: address).first {
                     sink.error("cluster '\(cluster.name)' has the address \(address) of worker_vm '\(plan.nodes[node].name)'", at: cluster.source)
                 }
-                if let other = directory.clusters(for: address).first(where: { $0 != clusterIndex }) {
+                if let other = directory.clusters(for: address).first(where: { $0 != ClusterID(clusterIndex) }) {
                     sink.error("cluster '\(cluster.name)' has the address \(address) of cluster '\(plan.clusters[other].name)'", at: cluster.source)
                 }
             }
             for zone in cluster.zones where zone.type != .dns {
                 for peer in zone.peers where directory.nodes(for: peer).isEmpty && directory.clusters(for: peer).isEmpty {
-                    sink.warning("cluster '\(cluster.name)' zone '\(zone.name)': peer '\(peer)' is neither a Pexip node nor a call_control cluster of this plan; searches sent to it find nothing", at: zone.source, check: "unknown-peer")
+                    sink.warning("cluster '\(cluster.name)' zone '\(zone.name)': peer '\(peer)' is neither a Pexip node nor a call_control cluster of this plan; searches sent to it find nothing", at: zone.source, check: .unknownPeer)
                 }
             }
         }
-        let serviceAliases = Set(plan.services.flatMap { $0.aliases.map { $0.alias.lowercased() } })
+        // A probe is dialled exactly as written: only one that repeats a service alias (or an earlier probe) letter
+        // for letter is redundant. One that differs only in case is a dial string of its own, kept and noted.
+        let serviceAliases = Set(plan.services.flatMap { $0.aliases.map(\.alias) })
+        var folded: [String: String] = [:]
+        for service in plan.services {
+            for alias in service.aliases { folded[alias.alias.lowercased()] = alias.alias }
+        }
         var seenProbes = Set<String>()
         plan.probes = plan.probes.filter { probe in
-            let key = probe.alias.lowercased()
-            if serviceAliases.contains(key) {
-                sink.warning("probe '\(probe.alias)' is already a service alias, which is dialled anyway", at: probe.source, check: "redundant-probe")
+            if serviceAliases.contains(probe.alias) {
+                sink.warning("probe '\(probe.alias)' is already a service alias, which is dialled anyway", at: probe.source, check: .redundantProbe)
                 return false
             }
-            return seenProbes.insert(key).inserted
+            guard seenProbes.insert(probe.alias).inserted else {
+                sink.warning("probe '\(probe.alias)' is listed twice", at: probe.source, check: .redundantProbe)
+                return false
+            }
+            if let alias = folded[probe.alias.lowercased()] {
+                sink.note("probe '\(probe.alias)' differs from the service alias '\(alias)' only in case; it is dialled as written (Pexip compares aliases case-insensitively, so it reaches the same service unless call control treats it differently)", at: probe.source, check: .probeDiffersInCase)
+            }
+            return true
         }
     }
 }

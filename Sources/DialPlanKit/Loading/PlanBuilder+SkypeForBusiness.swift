@@ -30,7 +30,7 @@ extension PlanBuilder {
                 } else if identity.lowercased().hasPrefix("service:registrar:") {
                     let fqdn = String(identity.dropFirst("service:Registrar:".count))
                     if let pool = pools.firstIndex(where: { $0.fqdn.lowercased() == fqdn.lowercased() }) {
-                        scope = .registrar(pool)
+                        scope = .registrar(PoolID(pool))
                     } else {
                         sink.error("\(configuration.what): no pool named '\(fqdn)'\(FieldReader.didYouMean(fqdn, in: pools.map(\.fqdn)))", at: configuration.location(of: "identity"))
                     }

@@ -104,7 +104,7 @@ final class PlanBuilder {
         if let tree = sections["network"] { plan.network = readNetwork(tree, plan: plan) }
         if let tree = sections["probes"] { plan.probes = readProbes(tree) }
         if plan.sites.isEmpty && !sink.hasErrors {
-            sink.warning("the plan has no sites, so no call is simulated (add a 'sites' section)", at: sections["sites"]?.location ?? SourceLocation(file: files.first ?? name, line: 1, column: 1), check: "no-sites")
+            sink.warning("the plan has no sites, so no call is simulated (add a 'sites' section)", at: sections["sites"]?.location ?? SourceLocation(file: files.first ?? name, line: 1, column: 1), check: .noSites)
         }
         crossCheck(&plan)
         plan.warnings = sink.diagnostics.filter { $0.severity != .error }

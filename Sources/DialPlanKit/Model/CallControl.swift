@@ -91,8 +91,8 @@ public enum Progress: String, Sendable, CaseIterable, Codable {
 
 /// Where a search rule sends its search.
 public enum SearchTarget: Sendable, Hashable {
-    /// One of the cluster's zones (index into `zones`).
-    case zone(Int)
+    /// One of the cluster's zones.
+    case zone(ZoneID)
     /// The Local Zone: registered endpoints, which the plan does not model, so it never finds a Pexip alias.
     case localZone
 }
@@ -118,10 +118,10 @@ public struct SearchRule: Sendable {
 
 /// Where a call comes from, as seen by a cluster's search rules.
 public enum CallSource: Sendable, Hashable {
-    /// An endpoint registered in a subzone of the Local Zone (index into `subzones`).
-    case subzone(Int)
-    /// A neighbor or traversal zone of this cluster (index into `zones`).
-    case zone(Int)
+    /// An endpoint registered in a subzone of the Local Zone.
+    case subzone(SubzoneID)
+    /// A neighbor or traversal zone of this cluster.
+    case zone(ZoneID)
     /// An unknown system or unregistered caller: the Default Zone.
     case defaultZone
 }

@@ -20,7 +20,7 @@ public struct Network: Sendable {
     }
 
     /// The endpoints entry of site index `site`.
-    public func endpoints(ofSite site: Int) -> SiteEndpoints? {
+    public func endpoints(ofSite site: SiteID) -> SiteEndpoints? {
         endpoints.first { $0.site == site }
     }
 }
@@ -162,8 +162,7 @@ public struct NetworkRoute: Sendable, Hashable {
 
 /// Where a site's endpoints are: addresses, possibly a whole segment such as the Internet.
 public struct SiteEndpoints: Sendable, Hashable {
-    /// Site index.
-    public var site: Int
+    public var site: SiteID
     public var addresses: AddressSet
     /// As written, for messages.
     public var text: String

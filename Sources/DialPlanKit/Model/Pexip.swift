@@ -2,9 +2,9 @@
 public struct SystemLocation: Sendable, Hashable {
     public var name: String
     /// Where media for calls signalled here is transcoded; nil means this location itself (model).
-    public var transcodingLocation: Int?
-    public var overflowLocation1: Int?
-    public var overflowLocation2: Int?
+    public var transcodingLocation: LocationID?
+    public var overflowLocation1: LocationID?
+    public var overflowLocation2: LocationID?
     /// The Skype for Business domain served by this location.
     public var localMSSIPDomain: String?
     public var source: SourceLocation
@@ -22,7 +22,7 @@ public enum NodeType: String, Sendable, CaseIterable, Codable {
 public struct ConferencingNode: Sendable, Hashable {
     public var name: String
     public var address: String
-    public var location: Int
+    public var location: LocationID
     public var nodeType: NodeType
     public var staticNATAddress: String?
     /// The SIP TLS FQDN, required for nodes that talk to Skype for Business.
@@ -75,14 +75,15 @@ public struct GatewayRoutingRule: Sendable {
     public var matchIncomingWebRTC: Bool
     public var matchIncomingTeams: Bool
     public var matchIncomingOnlyIfRegistered: Bool
-    /// Location index; nil = any location.
-    public var matchSourceLocation: Int?
+    /// nil = any location.
+    public var matchSourceLocation: LocationID?
     public var matchString: String
     public var matchStringFull: Bool
     public var replaceString: String
     public var calledDeviceType: String
     public var outgoingProtocol: String
-    public var outgoingLocation: Int?
+    /// nil = automatic.
+    public var outgoingLocation: LocationID?
     /// `match_string` compiled, with `replace_string` as its replacement.
     public var matcher: AliasMatcher
     public var source: SourceLocation

@@ -13,15 +13,15 @@ public struct DNSRecord: Sendable, Hashable {
 /// Where endpoints are: the call-control cluster they register to, their subzone, and where their calls must land.
 public struct Site: Sendable, Hashable {
     public var name: String
-    /// Index of the cluster the site's endpoints register to.
-    public var registersTo: Int
-    /// Index of the subzone in that cluster.
-    public var subzone: Int
+    /// The cluster the site's endpoints register to.
+    public var registersTo: ClusterID
+    /// The subzone in that cluster.
+    public var subzone: SubzoneID
     public var protocols: [CallProtocol]
-    /// Location indices where this site's calls must land (signalling and media).
-    public var localLocations: [Int]
-    /// The Skype for Business pool the site's Skype users are homed on (index into `skypeForBusiness.pools`).
-    public var sfbPool: Int?
+    /// Locations where this site's calls must land (signalling and media).
+    public var localLocations: [LocationID]
+    /// The Skype for Business pool the site's Skype users are homed on.
+    public var sfbPool: PoolID?
     public var source: SourceLocation
 }
 
@@ -56,17 +56,17 @@ public struct DialPlan: Sendable {
 
     /// The location where media for a call signalled in `location` is handled: its `transcoding_location`, or
     /// itself when unset (model). [PX-handling_media_signaling]
-    public func mediaLocation(of location: Int) -> Int {
+    public func mediaLocation(of location: LocationID) -> LocationID {
         locations[location].transcodingLocation ?? location
     }
 
-    /// Index of the location called `name`.
-    public func locationIndex(named name: String) -> Int? {
-        locations.firstIndex { $0.name == name }
+    /// The location called `name`.
+    public func locationIndex(named name: String) -> LocationID? {
+        locations.firstIndex { $0.name == name }.map(LocationID.init)
     }
 
-    /// Index of the site called `name` (exact, then case-insensitive).
-    public func siteIndex(named name: String) -> Int? {
-        sites.firstIndex { $0.name == name } ?? sites.firstIndex { $0.name.lowercased() == name.lowercased() }
+    /// The site called `name` (exact, then case-insensitive).
+    public func siteIndex(named name: String) -> SiteID? {
+        (sites.firstIndex { $0.name == name } ?? sites.firstIndex { $0.name.lowercased() == name.lowercased() }).map(SiteID.init)
     }
 }

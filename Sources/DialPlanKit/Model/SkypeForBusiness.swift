@@ -10,8 +10,8 @@ public struct SkypeForBusiness: Sendable {
 
     /// The configuration that applies to users homed on `pool`: the pool's own (`service:Registrar:<pool>`), else
     /// the global one. [MS Set-CsStaticRoutingConfiguration]
-    public func configuration(forPool pool: Int) -> Int? {
-        configurations.firstIndex { $0.scope == .registrar(pool) } ?? configurations.firstIndex { $0.scope == .global }
+    public func configuration(forPool pool: PoolID) -> RoutingConfigurationID? {
+        (configurations.firstIndex { $0.scope == .registrar(pool) } ?? configurations.firstIndex { $0.scope == .global }).map(RoutingConfigurationID.init)
     }
 }
 
@@ -25,8 +25,7 @@ public struct SfBPool: Sendable, Hashable {
 public struct StaticRoutingConfiguration: Sendable {
     public enum Scope: Sendable, Hashable {
         case global
-        /// Index into `pools`.
-        case registrar(Int)
+        case registrar(PoolID)
     }
 
     public var identity: String

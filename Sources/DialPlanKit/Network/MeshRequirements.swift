@@ -11,14 +11,14 @@ struct MeshRequirements: Sendable {
     let ends: [MeshEnd]
 
     init(plan: DialPlan) {
-        ends = (plan.managementNode == nil ? [] : [MeshEnd.management]) + plan.nodes.indices.map { MeshEnd.node($0) }
-        restricted = plan.nodes.map { node in
+        ends = (plan.managementNode == nil ? [] : [MeshEnd.management]) + plan.nodes.ids.map { MeshEnd.node($0) }
+        restricted = plan.nodes.map { node -> Set<MeshEnd>? in
             guard node.nodeType == .proxying else { return nil }
             let location = plan.locations[node.location]
             let related = [location.transcodingLocation, location.overflowLocation1, location.overflowLocation2].compactMap { $0 }
             guard !related.isEmpty else { return nil }
             var allowed: Set<MeshEnd> = [.management]
-            for (index, other) in plan.nodes.enumerated() {
+            for (index, other) in zip(plan.nodes.ids, plan.nodes) {
                 if other.location == node.location && other.nodeType == .proxying || related.contains(other.location) {
                     allowed.insert(.node(index))
                 }
@@ -34,7 +34,7 @@ struct MeshRequirements: Sendable {
     }
 
     private func allows(_ end: MeshEnd, _ other: MeshEnd) -> Bool {
-        guard case .node(let index) = end, let allowed = restricted[index] else { return true }
+        guard case .node(let index) = end, let allowed = restricted[index.index] else { return true }
         return allowed.contains(other)
     }
 

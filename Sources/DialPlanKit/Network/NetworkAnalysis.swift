@@ -98,8 +98,8 @@ public struct NetworkAnalysis: Sendable {
         pairLookup[PairKey(from: from, to: to)].map { pairs[$0] }
     }
 
-    /// Broken pairs involving node index `node` (empty when healthy), for the call verdict `mesh-broken`.
-    public func brokenPairs(involving node: Int) -> [MeshPair] {
+    /// Broken pairs involving `node` (empty when healthy), for the call verdict `mesh-broken`.
+    public func brokenPairs(involving node: NodeID) -> [MeshPair] {
         (pairIndex[.node(node)] ?? []).map { pairs[$0] }.filter { $0.status != .ok }
     }
 
@@ -124,8 +124,8 @@ public struct NetworkAnalysis: Sendable {
         }
     }
 
-    /// The system location's index (nil for the Management Node).
-    public func location(of end: MeshEnd) -> Int? {
+    /// The system location (nil for the Management Node).
+    public func location(of end: MeshEnd) -> LocationID? {
         guard case .node(let index) = end else { return nil }
         return plan.nodes[index].location
     }
@@ -150,7 +150,7 @@ public struct NetworkAnalysis: Sendable {
     /// media); nil when the plan does not say where the site's endpoints are. SIP passes over TLS 5061 or TCP 5060;
     /// H.323 needs TCP 1720; every call needs media UDP 40000–49999; NAT is allowed on this leg. [PX-port_usage]
     /// Thread-safe, computed once per (site, node, protocol).
-    public func reachability(site: Int, node: Int, protocol callProtocol: CallProtocol) -> PathCheck? {
+    public func reachability(site: SiteID, node: NodeID, protocol callProtocol: CallProtocol) -> PathCheck? {
         guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
         let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
         if let known = reachabilityCache.get(key) { return known }
@@ -280,7 +280,7 @@ public struct NetworkAnalysis: Sendable {
             case .nat: what = "go through NAT: \(failure.reason)"
             case .noRoute: what = "have no route: \(failure.reason)"
             }
-            let check = "mesh-\(failure.kind.rawValue)"
+            let check: CheckID = failure.kind == .blocked ? .meshBlocked : failure.kind == .nat ? .meshNAT : .meshNoRoute
             // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
             var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
             if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
@@ -296,8 +296,8 @@ public struct NetworkAnalysis: Sendable {
 /// The lazily filled (site, node, protocol) → path check table: call verdicts ask from many threads.
 private final class ReachabilityCache: @unchecked Sendable {
     struct Key: Hashable {
-        var site: Int
-        var node: Int
+        var site: SiteID
+        var node: NodeID
         var callProtocol: CallProtocol
     }
 

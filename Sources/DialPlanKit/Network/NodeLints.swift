@@ -10,7 +10,7 @@ enum NodeLints {
     /// Nodes with a static NAT address must not share a location with nodes without one: Pexip hands out a
     /// location's nodes to endpoints alike. [PX-public_dmz_configuration]
     static func locationsMixingStaticNAT(_ plan: DialPlan) -> [Diagnostic] {
-        plan.locations.indices.compactMap { location in
+        plan.locations.ids.compactMap { location in
             let nodes = plan.nodes.filter { $0.location == location }
             let with = nodes.filter { $0.staticNATAddress != nil }.map(\.name)
             let without = nodes.filter { $0.staticNATAddress == nil }.map(\.name)
@@ -18,14 +18,14 @@ enum NodeLints {
             return Diagnostic(
                 .error,
                 "system location '\(plan.locations[location].name)' mixes nodes with a static_nat_address (\(with.joined(separator: ", "))) and nodes without one (\(without.joined(separator: ", "))); put them in separate locations",
-                at: plan.locations[location].source, check: "location-mixes-static-nat")
+                at: plan.locations[location].source, check: .locationMixesStaticNAT)
         }
     }
 
     /// A location should hold either Proxying Edge Nodes or transcoding Conferencing Nodes, not both.
     /// [PX-edge_guidelines]
     static func locationsMixingNodeTypes(_ plan: DialPlan) -> [Diagnostic] {
-        plan.locations.indices.compactMap { location in
+        plan.locations.ids.compactMap { location in
             let nodes = plan.nodes.filter { $0.location == location }
             let proxying = nodes.filter { $0.nodeType == .proxying }.map(\.name)
             let transcoding = nodes.filter { $0.nodeType == .conferencing }.map(\.name)
@@ -33,7 +33,7 @@ enum NodeLints {
             return Diagnostic(
                 .warning,
                 "system location '\(plan.locations[location].name)' mixes proxying nodes (\(proxying.joined(separator: ", "))) and transcoding nodes (\(transcoding.joined(separator: ", "))); a location should hold one kind",
-                at: plan.locations[location].source, check: "location-mixes-node-types")
+                at: plan.locations[location].source, check: .locationMixesNodeTypes)
         }
     }
 
@@ -49,9 +49,9 @@ enum NodeLints {
             guard let nat = node.staticNATAddress else { continue }
             let key = PlanBuilder.canonicalAddress(nat)
             if let other = natOwners[key] {
-                findings.append(Diagnostic(.error, "worker_vm '\(node.name)' has the static_nat_address \(nat) of worker_vm '\(other)'", at: node.source, check: "duplicate-address"))
+                findings.append(Diagnostic(.error, "worker_vm '\(node.name)' has the static_nat_address \(nat) of worker_vm '\(other)'", at: node.source, check: .duplicateAddress))
             } else if let owner = owners[key] {
-                findings.append(Diagnostic(.error, "worker_vm '\(node.name)' has a static_nat_address \(nat) that is \(owner)", at: node.source, check: "duplicate-address"))
+                findings.append(Diagnostic(.error, "worker_vm '\(node.name)' has a static_nat_address \(nat) that is \(owner)", at: node.source, check: .duplicateAddress))
             }
             natOwners[key] = node.name
         }
@@ -65,13 +65,13 @@ enum NodeLints {
         ends += plan.nodes.map { ("worker_vm", $0.name, $0.address, $0.source) }
         return ends.compactMap { end in
             guard let address = IPAddressValue(end.address) else {
-                return Diagnostic(.error, "\(end.kind) '\(end.name)' address '\(end.address)' is not an IP address, so the network cannot place it", at: end.source, check: "address-outside-segments")
+                return Diagnostic(.error, "\(end.kind) '\(end.name)' address '\(end.address)' is not an IP address, so the network cannot place it", at: end.source, check: .addressOutsideSegments)
             }
             guard network.segment(containing: address) == nil else { return nil }
             return Diagnostic(
                 .error,
                 "\(end.kind) '\(end.name)' address \(end.address) is in no network segment, so no path to or from it can be checked; add its subnet to a segment",
-                at: end.source, check: "address-outside-segments")
+                at: end.source, check: .addressOutsideSegments)
         }
     }
 
@@ -87,7 +87,7 @@ enum NodeLints {
                     findings.append(Diagnostic(
                         .warning,
                         "link '\(link.name)' maps worker_vm '\(node.name)' (\(node.address)) to \(outside), but its static_nat_address is \(node.staticNATAddress!)",
-                        at: nat.mappings.first { $0.inside.contains(address) }?.source ?? nat.source, check: "static-nat-mismatch"))
+                        at: nat.mappings.first { $0.inside.contains(address) }?.source ?? nat.source, check: .staticNATMismatch))
                 }
             }
         }

@@ -131,7 +131,7 @@ public struct PathCheck: Sendable, Hashable, CustomStringConvertible {
 /// One end of a mesh pair: the Management Node or a Conferencing Node.
 public enum MeshEnd: Sendable, Hashable, Comparable {
     case management
-    case node(Int)
+    case node(NodeID)
 
     public static func < (lhs: MeshEnd, rhs: MeshEnd) -> Bool {
         switch (lhs, rhs) {

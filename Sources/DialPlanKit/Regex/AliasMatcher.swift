@@ -29,6 +29,8 @@ public struct AliasMatcher: Sendable {
     public let string: String
     public let behavior: PatternBehavior
     public let replace: String
+    /// How the replace string references groups (VCS, or Python for Pexip Call Routing Rules).
+    public let syntax: ReplacementTemplate.Syntax
     /// The compiled regex, for `type == .regex`.
     public let regex: PCRERegex?
     /// For exact/prefix/suffix: the pattern as a caseless PCRE2 literal, used when the alias or pattern is not
@@ -39,14 +41,16 @@ public struct AliasMatcher: Sendable {
     let replaceBytes: [UInt8]
     let patternIsASCII: Bool
 
-    /// Compiles the pattern and, for a regex, the replace string against it.
-    public init(type: PatternType, string: String, behavior: PatternBehavior = .leave, replace: String = "")
+    /// Compiles the pattern and, for a regex, the replace string against it (in the VCS or Python syntax, see
+    /// `ReplacementTemplate`).
+    public init(type: PatternType, string: String, behavior: PatternBehavior = .leave, replace: String = "", syntax: ReplacementTemplate.Syntax = .vcs)
         throws(AliasMatcherError)
     {
         self.type = type
         self.string = string
         self.behavior = behavior
         self.replace = replace
+        self.syntax = syntax
         replaceBytes = Array(replace.utf8)
         patternIsASCII = string.utf8.allSatisfy { $0 < 0x80 }
         foldedPattern = string.utf8.map(AliasMatcher.fold)
@@ -57,7 +61,7 @@ public struct AliasMatcher: Sendable {
             if behavior == .replace {
                 do {
                     template = try ReplacementTemplate(
-                        replace, captureCount: compiled.captureCount, groupNames: compiled.groupNames)
+                        replace, captureCount: compiled.captureCount, groupNames: compiled.groupNames, syntax: syntax)
                 } catch { throw .replacement(error) }
             } else {
                 template = nil
@@ -71,15 +75,35 @@ public struct AliasMatcher: Sendable {
         }
     }
 
-    /// Compares `alias` with the pattern and applies the behavior.
-    @inline(__always)
-    public func evaluate(_ alias: String, scratch: RegexScratch) -> AliasMatchResult {
-        var utf8 = alias
-        return utf8.withUTF8 { evaluate(utf8: $0, alias: alias, scratch: scratch) }
+    /// What makes two matchers behave the same: equal keys match and rewrite every alias alike.
+    public var identity: Identity { Identity(type: type, string: string, behavior: behavior, replace: replace, syntax: syntax) }
+
+    /// See `identity`.
+    public struct Identity: Hashable, Sendable {
+        var type: PatternType
+        var string: String
+        var behavior: PatternBehavior
+        var replace: String
+        var syntax: ReplacementTemplate.Syntax
     }
 
+    /// Compares `alias` with the pattern and applies the behavior.
+    public func evaluate(_ alias: String, scratch: RegexScratch) -> AliasMatchResult {
+        var text = alias
+        var output: [UInt8] = []
+        let outcome = text.withUTF8 { evaluate($0, scratch: scratch, into: &output) }
+        switch outcome {
+        case .noMatch: return .noMatch
+        case .unchanged: return .matched(rewritten: nil)
+        case .rewritten: return .matched(rewritten: String(decoding: output, as: UTF8.self))
+        case .limitExceeded(let message): return .limitExceeded(message)
+        }
+    }
+
+    /// Compares the alias `bytes` (UTF-8) with the pattern and applies the behavior; a rewritten alias replaces the
+    /// contents of `output`. The simulation's hot path: no `String` is made.
     @inline(__always)
-    func evaluate(utf8 bytes: UnsafeBufferPointer<UInt8>, alias: String, scratch: RegexScratch) -> AliasMatchResult {
+    func evaluate(_ bytes: UnsafeBufferPointer<UInt8>, scratch: RegexScratch, into output: inout [UInt8]) -> MatchOutcome {
         switch type {
         case .regex:
             switch regex!.match(bytes, scratch: scratch) {
@@ -87,24 +111,32 @@ public struct AliasMatcher: Sendable {
             case .limitExceeded(let message): return .limitExceeded(message)
             case .matched:
                 switch behavior {
-                case .leave: return .matched(rewritten: nil)
+                case .leave: return .unchanged
                 case .replace:
                     // An empty replace string leaves the alias unchanged. [PX-configuring_gateway_rules]
-                    guard let template, !template.isEmpty else { return .matched(rewritten: nil) }
-                    var output: [UInt8] = []
-                    output.reserveCapacity(bytes.count + replaceBytes.count)
+                    guard let template, !template.isEmpty else { return .unchanged }
+                    output.removeAll(keepingCapacity: true)
                     template.expand(subject: bytes, scratch: scratch, into: &output)
-                    return .matched(rewritten: String(decoding: output, as: UTF8.self))
+                    return .rewritten
                 case .strip:
                     // The whole alias matched: nothing is left.
-                    return .matched(rewritten: "")
-                case .addprefix: return .matched(rewritten: replace + alias)
-                case .addsuffix: return .matched(rewritten: alias + replace)
+                    output.removeAll(keepingCapacity: true)
+                    return .rewritten
+                case .addprefix:
+                    output.removeAll(keepingCapacity: true)
+                    output.append(contentsOf: replaceBytes)
+                    output.append(contentsOf: bytes)
+                    return .rewritten
+                case .addsuffix:
+                    output.removeAll(keepingCapacity: true)
+                    output.append(contentsOf: bytes)
+                    output.append(contentsOf: replaceBytes)
+                    return .rewritten
                 }
             }
         case .exact, .prefix, .suffix:
             guard let matched = literalMatch(bytes, scratch: scratch) else { return .noMatch }
-            return .matched(rewritten: rewriteLiteral(bytes, matched: matched))
+            return rewriteLiteral(bytes, matched: matched, into: &output)
         }
     }
 
@@ -145,12 +177,12 @@ public struct AliasMatcher: Sendable {
         return scratch.range(ofGroup: 0)
     }
 
-    private func rewriteLiteral(_ bytes: UnsafeBufferPointer<UInt8>, matched: Range<Int>) -> String? {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + replaceBytes.count)
+    private func rewriteLiteral(_ bytes: UnsafeBufferPointer<UInt8>, matched: Range<Int>, into output: inout [UInt8]) -> MatchOutcome {
+        guard behavior != .leave else { return .unchanged }
+        output.removeAll(keepingCapacity: true)
         switch behavior {
         case .leave:
-            return nil
+            break
         case .strip:
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<matched.lowerBound]))
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[matched.upperBound...]))
@@ -165,13 +197,23 @@ public struct AliasMatcher: Sendable {
             output.append(contentsOf: bytes)
             output.append(contentsOf: replaceBytes)
         }
-        return String(decoding: output, as: UTF8.self)
+        return .rewritten
     }
 
     @inline(__always)
     static func fold(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
+}
+
+/// The byte-level result of `AliasMatcher.evaluate(_:scratch:into:)`.
+enum MatchOutcome: Equatable {
+    case noMatch
+    /// Matched; the behavior leaves the alias as it is.
+    case unchanged
+    /// Matched; the new alias is in the output buffer.
+    case rewritten
+    case limitExceeded(String)
 }
 
 /// Why a pattern or its replace string cannot be compiled.

@@ -76,7 +76,7 @@ public enum CheckFormatter {
     static func writeDiagnostic(_ diagnostic: Diagnostic, to json: inout JSONWriter) {
         json.beginObject()
         json.field("severity", diagnostic.severity.rawValue)
-        json.field("check", diagnostic.check)
+        json.field("check", diagnostic.check?.rawValue)
         json.field("message", diagnostic.message)
         json.key("location")
         if let location = diagnostic.location {

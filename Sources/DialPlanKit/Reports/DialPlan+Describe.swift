@@ -1,55 +1,105 @@
 /// Human-readable names for the parts of a plan, used by every report so that they say the same thing.
 extension DialPlan {
     /// "vcs-apac search rule 'Fallback to Pexip Oslo' (priority 90)".
-    public func describeRule(cluster: Int, rule: Int) -> String {
-        let rule = clusters[cluster].searchRules[rule]
-        return "\(clusters[cluster].name) search rule '\(rule.name)' (priority \(rule.priority))"
+    public func describe(_ rule: SearchRuleRef) -> String {
+        let info = clusters[rule.cluster].searchRules[rule.rule]
+        return "\(clusters[rule.cluster].name) search rule '\(info.name)' (priority \(info.priority))"
     }
 
     /// "vcs-emea transform 'Add video domain' (priority 10)".
-    public func describeTransform(cluster: Int, transform: Int) -> String {
-        let transform = clusters[cluster].transforms[transform]
-        return "\(clusters[cluster].name) transform '\(transform.name)' (priority \(transform.priority))"
+    public func describe(_ transform: TransformRef) -> String {
+        let info = clusters[transform.cluster].transforms[transform.transform]
+        return "\(clusters[transform.cluster].name) transform '\(info.name)' (priority \(info.priority))"
     }
 
-    /// The name of the zone a hop searched ("LocalZone" for -1; a Skype static route's destination).
+    /// "vcs-amer zone 'Pexip-NewYork'".
+    public func describe(_ zone: ZoneRef) -> String {
+        "\(clusters[zone.cluster].name) zone '\(clusters[zone.cluster].zones[zone.zone].name)'"
+    }
+
+    /// "static route 'vc.acme.example' of 'service:Registrar:sfb-sin.acme.example'".
+    public func describe(_ route: StaticRouteRef) -> String {
+        guard let configuration = skypeForBusiness?.configurations[route.configuration] else { return "a static route" }
+        return "static route '\(configuration.routes[route.route].matchURI)' of '\(configuration.identity)'"
+    }
+
+    /// "conference 'Alice Andersen'" or "gateway_rule 'PSTN'".
+    public func describe(_ service: ServiceRef) -> String {
+        let info = serviceInfo(service)
+        return "\(info.kind) '\(info.name)'"
+    }
+
+    /// Where a pattern is defined, in words: a transform, a search rule or a Call Routing Rule.
+    public func describe(_ site: PatternSite) -> String {
+        switch site {
+        case .transform(let transform): describe(transform)
+        case .searchRule(let rule): describe(rule)
+        case .gatewayRule(let rule): "Call Routing Rule '\(gatewayRules[rule].name)' (priority \(gatewayRules[rule].priority))"
+        }
+    }
+
+    /// "transform 'X' (vcs-emea): the regex hit PCRE2's limit on 'alias'".
+    public func describe(_ limit: LimitHit) -> String {
+        "\(describe(limit.site)): the regex hit PCRE2's limit on '\(limit.alias)'"
+    }
+
+    /// Where a pattern is defined in the plan's files.
+    public func source(of site: PatternSite) -> SourceLocation {
+        switch site {
+        case .transform(let transform): clusters[transform.cluster].transforms[transform.transform].source
+        case .searchRule(let rule): clusters[rule.cluster].searchRules[rule.rule].source
+        case .gatewayRule(let rule): gatewayRules[rule].matchStringSource
+        }
+    }
+
+    /// The zone a VCS hop's rule searched (nil: the Local Zone, or the search ended there).
+    public func zone(of hop: Hop) -> ZoneRef? {
+        guard let rule = hop.searchRule, case .zone(let zone) = clusters[rule.cluster].searchRules[rule.rule].target else { return nil }
+        return ZoneRef(cluster: rule.cluster, zone: zone)
+    }
+
+    /// Where the rule or route of a hop is defined.
+    public func source(of hop: Hop) -> SourceLocation? {
+        if let rule = hop.searchRule { return clusters[rule.cluster].searchRules[rule.rule].source }
+        if let route = hop.staticRoute, let sfb = skypeForBusiness { return sfb.configurations[route.configuration].routes[route.route].source }
+        return nil
+    }
+
+    /// The name of the zone a hop searched ("LocalZone" for the Local Zone; a Skype static route's destination).
     public func zoneName(_ hop: Hop) -> String {
-        if hop.isSkypeForBusiness, let route = staticRoute(of: hop) { return route.destination }
-        return hop.zone < 0 ? "LocalZone" : clusters[Int(hop.cluster)].zones[Int(hop.zone)].name
+        if let route = staticRoute(of: hop) { return route.destination }
+        guard let zone = zone(of: hop) else { return PlanBuilder.localZone }
+        return clusters[zone.cluster].zones[zone.zone].name
     }
 
     /// The static route a Skype for Business hop took, if it took one.
     public func staticRoute(of hop: Hop) -> StaticRoute? {
-        guard hop.isSkypeForBusiness, hop.zone >= 0, hop.rule >= 0, let sfb = skypeForBusiness else { return nil }
-        return sfb.configurations[Int(hop.zone)].routes[Int(hop.rule)]
-    }
-
-    /// "static route 'vc.acme.example' of 'service:Registrar:sfb-sin.acme.example'".
-    public func describeStaticRoute(configuration: Int, route: Int) -> String {
-        guard let configuration = skypeForBusiness?.configurations[configuration] else { return "a static route" }
-        return "static route '\(configuration.routes[route].matchURI)' of '\(configuration.identity)'"
+        guard let route = hop.staticRoute, let sfb = skypeForBusiness else { return nil }
+        return sfb.configurations[route.configuration].routes[route.route]
     }
 
     /// One hop: "vcs-apac: [transform 'Add video domain' →] rule 'X' (priority 90) → zone Pexip-Oslo"; a hop
     /// where the search ended names the cluster and its transform only.
     public func describe(_ hop: Hop) -> String {
-        if hop.isSkypeForBusiness {
-            guard hop.zone >= 0, let configuration = skypeForBusiness?.configurations[Int(hop.zone)] else {
+        switch hop {
+        case .skype(let configurationID, let routeID):
+            guard let configurationID, let configuration = skypeForBusiness?.configurations[configurationID] else {
                 return "Skype for Business: no static routing configuration"
             }
-            guard hop.rule >= 0 else { return "Skype for Business: configuration '\(configuration.identity)': no route matches" }
-            let route = configuration.routes[Int(hop.rule)]
+            guard let routeID else { return "Skype for Business: configuration '\(configuration.identity)': no route matches" }
+            let route = configuration.routes[routeID]
             return "Skype for Business: configuration '\(configuration.identity)' → static route '\(route.matchURI)' → \(route.transport.rawValue.uppercased()) \(route.destination):\(route.port)"
+        case .search(let clusterID, let transform, let rule):
+            let cluster = clusters[clusterID]
+            var parts: [String] = []
+            if let transform { parts.append("transform '\(cluster.transforms[transform].name)'") }
+            if let rule {
+                let info = cluster.searchRules[rule]
+                parts.append("rule '\(info.name)' (priority \(info.priority))")
+                parts.append("zone \(zoneName(hop))")
+            }
+            return parts.isEmpty ? cluster.name : "\(cluster.name): " + parts.joined(separator: " → ")
         }
-        let cluster = clusters[Int(hop.cluster)]
-        var parts: [String] = []
-        if hop.transform >= 0 { parts.append("transform '\(cluster.transforms[Int(hop.transform)].name)'") }
-        if hop.rule >= 0 {
-            let rule = cluster.searchRules[Int(hop.rule)]
-            parts.append("rule '\(rule.name)' (priority \(rule.priority))")
-            parts.append("zone \(zoneName(hop))")
-        }
-        return parts.isEmpty ? cluster.name : "\(cluster.name): " + parts.joined(separator: " → ")
     }
 
     /// A whole route: hops joined by " ⇒ ".
@@ -58,16 +108,30 @@ extension DialPlan {
     }
 
     /// Location names, joined.
-    public func locationNames(_ indices: [Int]) -> String {
-        indices.map { locations[$0].name }.joined(separator: ", ")
+    public func locationNames(_ ids: [LocationID]) -> String {
+        ids.map { locations[$0].name }.joined(separator: ", ")
     }
 
-    /// The kind and name of what took a call on Pexip.
-    public func serviceInfo(_ decision: PexipDecision) -> (kind: String, name: String)? {
-        switch decision {
-        case .service(let index): (services[index].serviceType.rawValue, services[index].name)
-        case .gatewayRule(let index, _): ("gateway_rule", gatewayRules[index].name)
-        case .rejected: nil
+    /// The kind and name of what takes a call on Pexip.
+    public func serviceInfo(_ service: ServiceRef) -> (kind: String, name: String) {
+        switch service {
+        case .service(let id): (services[id].serviceType.rawValue, services[id].name)
+        case .gatewayRule(let id): ("gateway_rule", gatewayRules[id].name)
         }
+    }
+
+    /// Signalling and media locations of every landing, sorted, unique.
+    public func locations(of outcome: CallOutcome) -> [LocationID] {
+        Array(Set(outcome.landings.flatMap { [nodes[$0.node].location, mediaLocation(of: nodes[$0.node].location)] })).sorted()
+    }
+
+    /// Media locations of every landing, sorted, unique.
+    public func mediaLocations(of outcome: CallOutcome) -> [LocationID] {
+        Array(Set(outcome.landings.map { mediaLocation(of: nodes[$0.node].location) })).sorted()
+    }
+
+    /// Signalling locations of every landing, sorted, unique.
+    public func signallingLocations(of outcome: CallOutcome) -> [LocationID] {
+        Array(Set(outcome.landings.map { nodes[$0.node].location })).sorted()
     }
 }

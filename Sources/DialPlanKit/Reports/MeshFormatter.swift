@@ -173,8 +173,8 @@ public enum MeshFormatter {
         // Groups: the Management Node, then each location with nodes.
         var groups: [(name: String?, members: [MeshEnd])] = []
         if ends.contains(.management) { groups.append((nil, [.management])) }
-        for location in plan.locations.indices {
-            let members = plan.nodes.indices.filter { plan.nodes[$0].location == location }.map { MeshEnd.node($0) }
+        for location in plan.locations.ids {
+            let members = plan.nodes.ids.filter { plan.nodes[$0].location == location }.map { MeshEnd.node($0) }
             if !members.isEmpty { groups.append((plan.locations[location].name, members)) }
         }
         for (index, group) in groups.enumerated() {
@@ -182,7 +182,7 @@ public enum MeshFormatter {
                 text += "  mgmt [label=\(quote("Management Node\n" + nodeLabel(.management))), fillcolor=\"#e3ecfa\"];\n"
                 continue
             }
-            let location = plan.locations.firstIndex { $0.name == name }!
+            let location = LocationID(plan.locations.firstIndex { $0.name == name }!)
             let proxying = group.members.contains { if case .node(let n) = $0 { plan.nodes[n].nodeType == .proxying } else { false } }
             var label = name + (proxying ? " (proxying edge)" : "")
             if let transcoding = plan.locations[location].transcodingLocation, transcoding != location { label += "\ntranscoding: \(plan.locations[transcoding].name)" }
@@ -287,7 +287,7 @@ public enum MeshFormatter {
     static func id(_ end: MeshEnd) -> String {
         switch end {
         case .management: "M"
-        case .node(let index): "\(index + 1)"
+        case .node(let index): "\(index.index + 1)"
         }
     }
 

@@ -1,5 +1,5 @@
 /// Whether a call lands where its site needs it. [PX-gs_server_network] "a call placed from an endpoint to a VMR
-/// alias should be routed to the endpoint's local Conferencing Nodes".
+/// alias should be routed to the endpoint's local Conferencing Nodes". Decided by `VerdictRule` only.
 public enum Verdict: String, Sendable, CaseIterable, Codable, Comparable {
     /// Every possible signalling location and the media location are local to the site.
     case local
@@ -40,37 +40,96 @@ public enum Verdict: String, Sendable, CaseIterable, Codable, Comparable {
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// One step of a call's path through call control, without the alias: a cluster, the transform applied on entry,
-/// the search rule that matched and the zone it searched. Aliases differ per call; hops are what calls share.
-/// A Skype for Business call has one hop with `cluster == -1`: `zone` is its static routing configuration (-1:
-/// none) and `rule` the static route taken (-1: none matched).
-public struct Hop: Sendable, Hashable {
-    /// Whether this hop is a Skype for Business static route rather than a VCS search.
-    public var isSkypeForBusiness: Bool { cluster < 0 }
+/// One step of a call's path through call control, without the alias: aliases differ per call, hops are what calls
+/// share.
+public enum Hop: Sendable, Hashable {
+    /// A search at a VCS cluster: the pre-search transform applied on entry (if any), and the search rule whose
+    /// target the call was sent to; `rule` is nil where the search ended at this cluster (no rule found the alias,
+    /// or a loop came back to it).
+    case search(cluster: ClusterID, transform: TransformID?, rule: SearchRuleID?)
+    /// A Skype for Business user's call: the static routing configuration that applied (nil: none did) and the
+    /// static route taken (nil: none matched).
+    case skype(configuration: RoutingConfigurationID?, route: StaticRouteID?)
 
-    public var cluster: Int32
-    /// Index into the cluster's transforms, or -1.
-    public var transform: Int32
-    /// Index into the cluster's search rules, or -1 where the search ended at this cluster (no rule matched, or
-    /// a loop came back to it).
-    public var rule: Int32
-    /// Index into the cluster's zones, or -1 for the Local Zone.
-    public var zone: Int32
+    /// The cluster of a VCS hop.
+    public var cluster: ClusterID? {
+        if case .search(let cluster, _, _) = self { return cluster }
+        return nil
+    }
+
+    /// The search rule of a VCS hop that sent the call on.
+    public var searchRule: SearchRuleRef? {
+        if case .search(let cluster, _, let rule?) = self { return SearchRuleRef(cluster: cluster, rule: rule) }
+        return nil
+    }
+
+    /// The transform of a VCS hop.
+    public var transform: TransformRef? {
+        if case .search(let cluster, let transform?, _) = self { return TransformRef(cluster: cluster, transform: transform) }
+        return nil
+    }
+
+    /// The static route of a Skype for Business hop that took the call.
+    public var staticRoute: StaticRouteRef? {
+        if case .skype(let configuration?, let route?) = self { return StaticRouteRef(configuration: configuration, route: route) }
+        return nil
+    }
+
+    public var isSkypeForBusiness: Bool {
+        if case .skype = self { return true }
+        return false
+    }
+}
+
+/// The call a Call Routing Rule places out of Pexip. [PX-configuring_gateway_rules] [PX-API gateway_routing_rule]
+public struct OutgoingCall: Sendable, Hashable {
+    /// The alias dialled out: `replace_string` expanded against the alias (as Python's `re` expands a template),
+    /// or the alias as received when the replace string is empty.
+    public var alias: String
+    /// `outgoing_protocol` as configured (`sip`, `h323`, `mssip`, `rtmp`, `teams`, …).
+    public var callProtocol: String
+    /// The location the call is placed from: `outgoing_location`, or when that is automatic the location whose
+    /// nodes handle the incoming call's media.
+    public var location: LocationID
+    /// Whether `location` was chosen automatically (`outgoing_location` unset).
+    public var isAutomaticLocation: Bool
+    /// `called_device_type` (`external`, `registered`, `mssip_server`, `gms_conference`, …).
+    public var calledDeviceType: String
 }
 
 /// What Pexip did with a call on one node.
 public enum PexipDecision: Sendable, Hashable {
-    /// A service alias matched: index into `services`.
-    case service(Int)
-    /// A Call Routing Rule matched: index into `gatewayRules`, and the alias it dials out.
-    case gatewayRule(Int, outgoingAlias: String)
+    /// A service alias matched.
+    case service(ServiceID)
+    /// A Call Routing Rule matched, and places this outgoing call.
+    case gatewayRule(GatewayRuleID, OutgoingCall)
     /// Neither: Pexip rejects the call.
     case rejected
+
+    /// What took the call: a service or a Call Routing Rule.
+    public var taker: ServiceRef? {
+        switch self {
+        case .service(let service): .service(service)
+        case .gatewayRule(let rule, _): .gatewayRule(rule)
+        case .rejected: nil
+        }
+    }
+
+    public var outgoing: OutgoingCall? {
+        if case .gatewayRule(_, let outgoing) = self { return outgoing }
+        return nil
+    }
 }
 
-/// A node that may take the call's signalling.
+/// A service or Call Routing Rule that takes calls.
+public enum ServiceRef: Sendable, Hashable {
+    case service(ServiceID)
+    case gatewayRule(GatewayRuleID)
+}
+
+/// A node that may take the call's signalling, and what it does with the call.
 public struct Landing: Sendable, Hashable {
-    public var node: Int
+    public var node: NodeID
     /// The alias as Pexip received it.
     public var alias: String
     public var decision: PexipDecision
@@ -78,10 +137,17 @@ public struct Landing: Sendable, Hashable {
     public var route: [Hop]
 }
 
-/// A regex that hit PCRE2's match or depth limit during a call, and where it is defined.
+/// Where a pattern is defined.
+public enum PatternSite: Sendable, Hashable {
+    case transform(TransformRef)
+    case searchRule(SearchRuleRef)
+    case gatewayRule(GatewayRuleID)
+}
+
+/// A regex that hit PCRE2's match or depth limit during a call: which pattern, on which alias.
 public struct LimitHit: Sendable, Hashable {
-    public var message: String
-    public var source: SourceLocation?
+    public var site: PatternSite
+    public var alias: String
 }
 
 /// Why a call found no Pexip node that took it.
@@ -98,44 +164,64 @@ public struct Failure: Sendable, Hashable {
     }
 
     public var kind: Kind
-    /// The hops up to the zone where it happened (empty when no rule matched at the first cluster).
+    /// The hops up to where it happened.
     public var route: [Hop]
     /// The alias at that point.
     public var alias: String
     /// Nodes that rejected the alias (for `rejected`).
-    public var nodes: [Int]
+    public var nodes: [NodeID]
 }
 
-/// The result of one simulated call, independent of which site placed it (the site only decides the verdict).
+/// What one simulated call does, independent of which site placed it (the site decides only the verdict, with
+/// `VerdictRule`).
 public struct CallOutcome: Sendable, Hashable {
     /// The alias dialled.
     public var dialled: String
-    /// Every node that may take the signalling, sorted by node index.
+    /// Every node that may take the signalling, in search order. A node appears once per distinct thing it does
+    /// with the call (two rules of one level that send the same alias, or rewrites that reach the same service,
+    /// count once); `nodes` lists each node once.
     public var landings: [Landing]
-    /// The first rejection, loop, or unrouted search met, for calls that land nowhere (and for explanations).
+    /// The first rejection, loop, or unrouted search met, for calls that land nowhere.
     public var failures: [Failure]
     /// A regex limit hit on the way: the outcome is unreliable.
     public var limit: LimitHit?
-    /// Signalling and media locations of every landing, sorted, unique.
-    public var locations: [Int]
-    /// Media locations of every landing, sorted, unique.
-    public var mediaLocations: [Int]
 
-    /// The verdict for a site whose local locations are flagged in `isLocal`.
-    public func verdict(isLocal: [Bool]) -> Verdict {
-        if limit != nil { return .error }
-        if !landings.isEmpty {
-            var local = 0
-            for location in locations where isLocal[location] { local += 1 }
-            return local == locations.count ? .local : local == 0 ? .remote : .ambiguous
-        }
-        if failures.contains(where: { $0.kind == .rejected }) { return .rejected }
-        if failures.contains(where: { $0.kind == .loop || $0.kind == .hopLimit }) { return .loop }
-        return .unrouted
+    public init(dialled: String, landings: [Landing], failures: [Failure], limit: LimitHit?) {
+        self.dialled = dialled
+        self.landings = landings
+        self.failures = failures
+        self.limit = limit
+    }
+
+    /// The landing nodes, each once, in search order.
+    public var nodes: [NodeID] { unique(landings.map(\.node)) }
+
+    /// Every distinct service or Call Routing Rule the landings reach, in search order.
+    public var services: [ServiceRef] { unique(landings.compactMap(\.decision.taker)) }
+
+    /// The service when every landing reaches the same one; nil when they disagree (which one a caller gets depends
+    /// on which node answers first) or nothing took the call.
+    public var service: ServiceRef? {
+        let all = services
+        return all.count == 1 ? all[0] : nil
+    }
+
+    /// Every distinct outgoing call the landings' Call Routing Rules place, in search order.
+    public var outgoingCalls: [OutgoingCall] { unique(landings.compactMap(\.decision.outgoing)) }
+
+    /// The outgoing call when every landing places the same one.
+    public var outgoing: OutgoingCall? {
+        let all = outgoingCalls
+        return all.count == 1 && landings.allSatisfy({ $0.decision.outgoing != nil }) ? all[0] : nil
     }
 
     /// The alias as Pexip received it at the first landing, or at the first rejecting node.
     public var finalAlias: String? {
         landings.first?.alias ?? failures.first { $0.kind == .rejected }?.alias
+    }
+
+    private func unique<Value: Hashable>(_ values: [Value]) -> [Value] {
+        var seen = Set<Value>()
+        return values.filter { seen.insert($0).inserted }
     }
 }

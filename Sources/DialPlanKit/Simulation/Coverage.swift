@@ -33,22 +33,22 @@ public struct Coverage: Sendable, Equatable {
         let suffix = "in \(calls) simulated call\(calls == 1 ? "" : "s")"
         for (clusterIndex, cluster) in plan.clusters.enumerated() {
             for (index, transform) in cluster.transforms.enumerated() where transform.enabled && !transforms[tables.transformBase[clusterIndex] + index] {
-                findings.append(Diagnostic(.note, "\(plan.describeTransform(cluster: clusterIndex, transform: index)) applied to no alias \(suffix)", at: transform.source, check: "unused-transform"))
+                findings.append(Diagnostic(.note, "\(plan.describe(TransformRef(cluster: ClusterID(clusterIndex), transform: TransformID(index)))) applied to no alias \(suffix)", at: transform.source, check: .unusedTransform))
             }
             for (index, rule) in cluster.searchRules.enumerated() where rule.enabled && !rules[tables.ruleBase[clusterIndex] + index] {
-                findings.append(Diagnostic(.note, "\(plan.describeRule(cluster: clusterIndex, rule: index)) matched no call \(suffix)", at: rule.source, check: "unused-search-rule"))
+                findings.append(Diagnostic(.note, "\(plan.describe(SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(index)))) matched no call \(suffix)", at: rule.source, check: .unusedSearchRule))
             }
             for (index, zone) in cluster.zones.enumerated() where !zones[tables.zoneBase[clusterIndex] + index] {
-                findings.append(Diagnostic(.note, "\(cluster.name) zone '\(zone.name)' was searched by no call \(suffix)", at: zone.source, check: "unused-zone"))
+                findings.append(Diagnostic(.note, "\(cluster.name) zone '\(zone.name)' was searched by no call \(suffix)", at: zone.source, check: .unusedZone))
             }
         }
         for (configurationIndex, configuration) in (plan.skypeForBusiness?.configurations ?? []).enumerated() {
             for (index, route) in configuration.routes.enumerated() where route.enabled && !staticRoutes[tables.sfbRouteBase[configurationIndex] + index] {
-                findings.append(Diagnostic(.note, "static route '\(route.matchURI)' of '\(configuration.identity)' carried no Skype call \(suffix)", at: route.source, check: "unused-static-route"))
+                findings.append(Diagnostic(.note, "static route '\(route.matchURI)' of '\(configuration.identity)' carried no Skype call \(suffix)", at: route.source, check: .unusedStaticRoute))
             }
         }
         for (index, rule) in plan.gatewayRules.enumerated() where rule.enable && !gatewayRules[index] {
-            findings.append(Diagnostic(.note, "Call Routing Rule '\(rule.name)' (priority \(rule.priority)) took no call \(suffix)", at: rule.source, check: "unused-gateway-rule"))
+            findings.append(Diagnostic(.note, "Call Routing Rule '\(rule.name)' (priority \(rule.priority)) took no call \(suffix)", at: rule.source, check: .unusedGatewayRule))
         }
         return findings
     }

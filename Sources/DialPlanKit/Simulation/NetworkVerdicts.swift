@@ -1,42 +1,19 @@
-/// What the network says about landings: nodes whose IPsec mesh is broken, and per site and protocol the nodes its
-/// endpoints cannot reach. Computed once per simulation from `NetworkAnalysis`, so that a call's verdict costs a few
-/// array reads. [PX-gs_server_network] [PX-port_usage]
-struct NetworkVerdicts: Sendable {
-    let analysis: NetworkAnalysis
+/// What the network says about landing nodes, for `VerdictRule`: whether a node's IPsec mesh is broken, and
+/// whether a site's endpoints reach it. The simulation and `trace` both ask here. [PX-gs_server_network]
+/// [PX-port_usage]
+enum NetworkVerdicts {
     /// Per node: its mesh with the nodes it must talk to is broken.
-    let meshBroken: [Bool]
-    /// `unreachable[site][column][node]`: the site's endpoints cannot reach the node over that protocol.
-    let unreachable: [[[Bool]]]
-
-    /// Nil when the plan has no network section (then only call routing decides). `landingNodes(site, column)`
-    /// gives the nodes the site's calls of that protocol can land on: only those paths are checked, a few per site
-    /// instead of every node.
-    init?(plan: DialPlan, protocols: [CallProtocol], landingNodes: (Int, Int) -> Set<Int>) {
-        guard plan.network != nil else { return nil }
-        let analysis = NetworkAnalysis(plan: plan)
-        self.analysis = analysis
-        meshBroken = plan.nodes.indices.map { !analysis.brokenPairs(involving: $0).isEmpty }
-        unreachable = plan.sites.indices.map { site in
-            protocols.enumerated().map { column, callProtocol in
-                var flags = [Bool](repeating: false, count: plan.nodes.count)
-                guard plan.sites[site].protocols.contains(callProtocol) else { return flags }
-                for node in landingNodes(site, column) {
-                    if let check = analysis.reachability(site: site, node: node, protocol: callProtocol) { flags[node] = check.status != .ok }
-                }
-                return flags
-            }
-        }
+    static func meshBroken(_ analysis: NetworkAnalysis) -> [Bool] {
+        analysis.plan.nodes.ids.map { !analysis.brokenPairs(involving: $0).isEmpty }
     }
 
-    /// The verdict of a call that routing alone finds local: `mesh-broken` when a landing node's mesh is broken,
-    /// `blocked` when the site cannot reach one, else local.
-    @inline(__always)
-    func adjust(site: Int, column: Int, nodes: some Sequence<Int>) -> Verdict {
-        var blocked = false
+    /// Per node: whether `site`'s endpoints cannot reach it over `callProtocol`; only `nodes` (where the site's
+    /// calls land) are checked, a few per site instead of every node.
+    static func unreachable(_ analysis: NetworkAnalysis, site: SiteID, protocol callProtocol: CallProtocol, nodes: some Sequence<Int32>, nodeCount: Int) -> [Bool] {
+        var flags = [Bool](repeating: false, count: nodeCount)
         for node in nodes {
-            if meshBroken[node] { return .meshBroken }
-            if unreachable[site][column][node] { blocked = true }
+            if let check = analysis.reachability(site: site, node: NodeID(rawValue: node), protocol: callProtocol) { flags[Int(node)] = check.status != .ok }
         }
-        return blocked ? .blocked : .local
+        return flags
     }
 }

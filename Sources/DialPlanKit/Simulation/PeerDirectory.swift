@@ -1,21 +1,21 @@
 /// Resolves a peer or DNS target (an address or FQDN) to the Pexip nodes and call-control clusters it stands for,
 /// following the plan's A, AAAA and CNAME records.
 public struct PeerDirectory: Sendable {
-    private var nodesByKey: [String: [Int]] = [:]
-    private var clustersByKey: [String: [Int]] = [:]
+    private var nodesByKey: [String: [NodeID]] = [:]
+    private var clustersByKey: [String: [ClusterID]] = [:]
     private var records: [String: [DNSRecord]] = [:]
 
     public init(plan: DialPlan) {
         for (index, node) in plan.nodes.enumerated() {
-            nodesByKey[PeerDirectory.key(node.address), default: []].append(index)
-            if let fqdn = node.alternativeFQDN { nodesByKey[PeerDirectory.key(fqdn), default: []].append(index) }
+            nodesByKey[PeerDirectory.key(node.address), default: []].append(NodeID(index))
+            if let fqdn = node.alternativeFQDN { nodesByKey[PeerDirectory.key(fqdn), default: []].append(NodeID(index)) }
         }
         for record in plan.dnsRecords { records[PeerDirectory.key(record.name), default: []].append(record) }
         // A cluster is reached at its addresses and at whatever its FQDNs resolve to.
         for (index, cluster) in plan.clusters.enumerated() {
             for address in cluster.addresses {
-                for key in addresses(for: address) where !(clustersByKey[key] ?? []).contains(index) {
-                    clustersByKey[key, default: []].append(index)
+                for key in addresses(for: address) where !(clustersByKey[key] ?? []).contains(ClusterID(index)) {
+                    clustersByKey[key, default: []].append(ClusterID(index))
                 }
             }
         }
@@ -42,12 +42,12 @@ public struct PeerDirectory: Sendable {
     }
 
     /// Pexip nodes reached at `name`.
-    public func nodes(for name: String) -> [Int] {
+    public func nodes(for name: String) -> [NodeID] {
         unique(addresses(for: name).flatMap { nodesByKey[$0] ?? [] })
     }
 
     /// Clusters reached at `name`.
-    public func clusters(for name: String) -> [Int] {
+    public func clusters(for name: String) -> [ClusterID] {
         unique(addresses(for: name).flatMap { clustersByKey[$0] ?? [] })
     }
 
@@ -60,8 +60,8 @@ public struct PeerDirectory: Sendable {
     /// Whether any record exists for `name`.
     public func hasRecords(_ name: String) -> Bool { records[PeerDirectory.key(name)] != nil }
 
-    private func unique(_ values: [Int]) -> [Int] {
-        var seen = Set<Int>()
+    private func unique<ID: Hashable>(_ values: [ID]) -> [ID] {
+        var seen = Set<ID>()
         return values.filter { seen.insert($0).inserted }
     }
 }

@@ -26,9 +26,14 @@ enum TestPlans {
     }
 
     /// Simulates one call and returns its trace (outcome, verdict and steps).
+    /// (A call the simulation does not place is a mistake in the test, and stops it.)
     static func call(_ plan: DialPlan, from site: String, _ alias: String, _ callProtocol: CallProtocol = .sip) -> CallTrace {
         let tables = RoutingTables(plan: plan)
-        return CallTrace(tables: tables, site: plan.siteIndex(named: site)!, alias: alias, protocol: callProtocol)
+        do {
+            return try CallTrace(tables: tables, site: plan.siteIndex(named: site)!, alias: alias, protocol: callProtocol)
+        } catch {
+            fatalError("the test traces a call the simulation does not place: \(error.reason)")
+        }
     }
 
     /// Names of the nodes a call lands on.
@@ -64,4 +69,23 @@ enum TestPlans {
           - {name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo]}
           - {name: Singapore Office, registers_to: vcs, subzone: SingaporeSZ, local_locations: [Singapore]}
         """
+}
+
+extension Simulation {
+    /// The call site number `site` places to alias number `alias`, when it places one.
+    func call(site: SiteID, alias: Int, protocol callProtocol: CallProtocol) -> CallRef? {
+        call(site: site, alias: DialledAliasID(alias), protocol: callProtocol)
+    }
+
+    func outcome(site: SiteID, alias: Int, protocol callProtocol: CallProtocol) -> CallOutcome? {
+        call(site: site, alias: alias, protocol: callProtocol).map { outcome(of: $0) }
+    }
+
+    func verdict(site: SiteID, alias: Int, protocol callProtocol: CallProtocol) -> Verdict? {
+        call(site: site, alias: alias, protocol: callProtocol).map { verdict(of: $0) }
+    }
+
+    func facts(site: SiteID, alias: Int, protocol callProtocol: CallProtocol) -> CallFacts? {
+        call(site: site, alias: alias, protocol: callProtocol).map { CallFacts(self, $0) }
+    }
 }

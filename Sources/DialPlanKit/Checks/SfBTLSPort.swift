@@ -1,0 +1,12 @@
+/// `New-CsStaticRoute -TLSRoute` defaults to 5061, the port Pexip listens on for SIP TLS; another port misses it.
+/// [MS] [PX-port_usage]
+enum SfBTLSPort: PlanCheck {
+    static let id = CheckID.sfbTLSPort
+
+    static func run(_ context: CheckContext) -> [Diagnostic] {
+        StaticRouteVisit.all(context).compactMap { visit in
+            guard visit.route.transport == .tls && visit.route.port != 5061 else { return nil }
+            return Diagnostic(.warning, "\(visit.name) uses TLS on port \(visit.route.port); Pexip takes SIP TLS on 5061", at: visit.route.source, check: id)
+        }
+    }
+}

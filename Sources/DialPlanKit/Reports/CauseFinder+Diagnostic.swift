@@ -1,0 +1,243 @@
+/// The words of a group of calls that are not local: one diagnostic at the part of the plan responsible, with the
+/// route, a hint where a lower-priority rule would have done better, and the sites with example aliases.
+extension CauseFinder {
+    func diagnostic(for cause: Cause, calls: [CallRef], examples: Int) -> Diagnostic {
+        let first = simulation.outcome(of: calls[0])
+        let sites = Set(calls.map(\.site))
+        let skype: Bool
+        switch cause.blame {
+        case .staticRoute, .sfbConfiguration: skype = true
+        default: skype = false
+        }
+        let count = "\(calls.count) \(skype ? "Skype for Business " : "")call\(calls.count == 1 ? "" : "s") from \(sites.count == 1 ? plan.sites[sites.first!].name : "\(sites.count) sites")"
+        var message: String
+        var notes: [String] = []
+        let who = describe(cause.blame)
+
+        switch cause.verdict {
+        case .remote, .ambiguous:
+            // Where the blamed route leads (a zone's peers, for a zone); other routes at the same priority are notes.
+            var routed = first
+            if case .zone = cause.blame {} else {
+                routed.landings = first.landings.filter { $0.route == cause.route }
+                if routed.landings.isEmpty { routed.landings = first.landings }
+            }
+            let landed = plan.locationNames(plan.locations(of: routed))
+            let verb = cause.verdict == .remote ? "land outside their sites' local locations" : "may land outside their sites' local locations"
+            if case .zone(let zone) = cause.blame {
+                message = "\(count) \(verb): zone '\(plan.clusters[zone.cluster].zones[zone.zone].name)' of \(plan.clusters[zone.cluster].name) has peers in \(landed)"
+            } else if case .staticRoute = cause.blame {
+                message = "\(count) \(verb): \(who) sends them to \(cause.route.last.map(plan.zoneName) ?? "?") (\(landed))"
+            } else {
+                message = "\(count) \(verb): \(who) sends them to zone \(cause.route.last.map(plan.zoneName) ?? "?") (\(landed))"
+            }
+            notes.append("route: \(plan.describe(route: cause.route)) → " + landingSummary(routed))
+            var otherRoutes: [[Hop]] = []
+            for landing in first.landings where landing.route != cause.route && !otherRoutes.contains(landing.route) { otherRoutes.append(landing.route) }
+            for route in otherRoutes {
+                var other = first
+                other.landings = first.landings.filter { $0.route == route }
+                notes.append("also (same priority): \(plan.describe(route: route)) → " + landingSummary(other))
+            }
+            if let hint = priorityHint(cause: cause, call: calls[0]) { notes.append(hint) }
+        case .rejected:
+            let failure = first.failures.first { $0.kind == .rejected }
+            let nodes = failure.map { $0.nodes.map { plan.nodes[$0].name }.joined(separator: ", ") } ?? "Pexip"
+            if case .staticRoute(let route) = cause.blame, plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].replaceHostInRequestURI == true {
+                message = "\(count) rejected by Pexip: \(who) replaces the host in the request URI, so Pexip receives '\(failure?.alias ?? "?")', which no service alias or Call Routing Rule takes"
+            } else if case .transform = cause.blame {
+                message = "\(count) rejected by Pexip: \(who) rewrites the dialled alias into one that no service alias or Call Routing Rule takes"
+            } else if isRewrite(cause.blame), failure?.alias.lowercased() != first.dialled.lowercased() {
+                message = "\(count) rejected by Pexip: \(who) rewrites the alias into one that no service alias or Call Routing Rule takes"
+            } else {
+                message = "\(count) rejected by Pexip: \(who) sends them to \(nodes), where no service alias or Call Routing Rule takes them"
+            }
+            notes.append("route: \(plan.describe(route: cause.route)) → rejected by \(nodes)")
+        case .loop:
+            let kind = first.failures.first { $0.kind == .loop || $0.kind == .hopLimit }?.kind
+            if case .loop(let rules) = cause.blame {
+                let clusters = Array(Set(rules.map { plan.clusters[$0.cluster].name })).sorted()
+                message = "\(count) loop between \(clusters.joined(separator: " and ")): \(who) pass them back and forth"
+            } else if kind == .hopLimit {
+                message = "\(count) never arrive: the hop count runs out on the way; \(who) passes them on"
+            } else {
+                message = "\(count) loop: \(who) sends them back to a cluster already searching for them"
+            }
+            notes.append("loop: \(plan.describe(route: cause.route)) (already searching: the loop is detected)")
+        case .unrouted:
+            switch cause.blame {
+            case .transform:
+                message = "\(count) unrouted: \(who) rewrites the dialled alias into one that no search rule sends to Pexip"
+            case .cluster(let cluster):
+                message = "\(count) unrouted: no search rule at \(plan.clusters[cluster].name) sends them to Pexip"
+            case .zone(let zone):
+                message = "\(count) unrouted: zone '\(plan.clusters[zone.cluster].zones[zone.zone].name)' of \(plan.clusters[zone.cluster].name) reaches no Pexip node that can take them (\(zoneProblem(zone)))"
+            case .staticRoute(let route):
+                message = "\(count) unrouted: \(who) reaches no Pexip node that can take them (\(routeProblem(simulation.tables.sfbTargets[route.configuration.index][route.route.index])))"
+            case .sfbConfiguration(let configuration):
+                if let configuration, let identity = plan.skypeForBusiness?.configurations[configuration].identity {
+                    let domains = Array(Set(calls.compactMap { PexipAlias.domain(of: simulation.aliases[$0.alias.index].alias) })).sorted()
+                    message = "\(count) unrouted: no static route of '\(identity)' matches \(domains.isEmpty ? "aliases without a domain" : "the domain\(domains.count == 1 ? "" : "s") " + domains.prefix(4).joined(separator: ", "))"
+                } else {
+                    message = "\(count) unrouted: no static routing configuration applies to their pool (neither its own nor a global one)"
+                }
+            default:
+                message = "\(count) unrouted: \(who) sends them nowhere that finds them"
+            }
+            if let failure = first.failures.first(where: { $0.kind == .unrouted }) {
+                notes.append("route: \(plan.describe(route: failure.route)) → the search for '\(failure.alias)' ends here, not found")
+            }
+        case .meshBroken:
+            if case .network(let failure) = cause.blame {
+                message = "\(count) land on nodes whose IPsec mesh is broken: \(failure)"
+            } else {
+                message = "\(count) land on nodes whose IPsec mesh is broken"
+            }
+            if let network = simulation.network {
+                for node in first.nodes.sorted() {
+                    let broken = network.brokenPairs(involving: node)
+                    guard !broken.isEmpty else { continue }
+                    notes.append("\(plan.nodes[node].name): \(broken.count) broken pair\(broken.count == 1 ? "" : "s"), e.g. " + broken.prefix(3).map { "\(network.name(of: $0.from)) → \(network.name(of: $0.to))" }.joined(separator: ", "))
+                }
+            }
+        case .blocked:
+            if case .network(let failure) = cause.blame {
+                message = "\(count) cannot reach their landing node: \(failure)"
+            } else {
+                message = "\(count) cannot reach their landing node"
+            }
+        case .error:
+            if case .limit = cause.blame, let limit = first.limit {
+                message = "\(count) could not be decided: \(plan.describe(limit))"
+            } else {
+                message = "\(count) could not be decided"
+            }
+        case .local:
+            message = "\(count) land locally"
+        }
+        notes += siteNotes(calls: calls, examples: examples)
+        return Diagnostic(.error, message, at: location(of: cause.blame), check: CheckID(verdict: cause.verdict), notes: notes)
+    }
+
+    private func location(of blame: Cause.Blame) -> SourceLocation? {
+        switch blame {
+        case .searchRule(let rule): plan.clusters[rule.cluster].searchRules[rule.rule].source
+        case .loop(let rules): rules.map { plan.clusters[$0.cluster].searchRules[$0.rule].source }.min()
+        case .zone(let zone): plan.clusters[zone.cluster].zones[zone.zone].source
+        case .transform(let transform): plan.clusters[transform.cluster].transforms[transform.transform].source
+        case .cluster(let cluster): plan.clusters[cluster].source
+        case .limit(let site): plan.source(of: site)
+        case .network(let failure): failure.source
+        case .staticRoute(let route): plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].source
+        case .sfbConfiguration(let configuration):
+            configuration.flatMap { plan.skypeForBusiness?.configurations[$0].source } ?? plan.skypeForBusiness?.source
+        }
+    }
+
+    private func isRewrite(_ blame: Cause.Blame) -> Bool {
+        guard case .searchRule(let rule) = blame else { return false }
+        return (plan.clusters[rule.cluster].searchRules[rule.rule].matcher?.behavior ?? .leave) != .leave
+    }
+
+    private func describe(_ blame: Cause.Blame) -> String {
+        switch blame {
+        case .searchRule(let rule): plan.describe(rule)
+        case .loop(let rules): rules.map(plan.describe).joined(separator: " and ")
+        case .zone(let zone): plan.describe(zone)
+        case .transform(let transform): plan.describe(transform)
+        case .cluster(let cluster): plan.clusters[cluster].name
+        case .limit(let site): plan.describe(site)
+        case .staticRoute(let route): plan.describe(route)
+        case .sfbConfiguration(let configuration):
+            configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"
+        case .network(let failure): failure.description
+        }
+    }
+
+    private func routeProblem(_ target: RoutingTables.StaticRouteTarget) -> String {
+        switch target.problem {
+        case .tlsToAddress: "a TLS route needs an FQDN destination, not an address"
+        case .unresolved: target.resolution
+        case .notPexip(let addresses): "\(target.resolution): \(addresses.joined(separator: ", ")) \(addresses.count == 1 ? "is" : "are") no Pexip node"
+        case nil: "every node behind it is in maintenance mode"
+        }
+    }
+
+    private func zoneProblem(_ zone: ZoneRef) -> String {
+        let target = simulation.tables.zoneTargets[zone.cluster.index][zone.zone.index]
+        if target.isDNS { return "no DNS record leads to a Pexip node" }
+        if !target.nodes.isEmpty && target.nodes.allSatisfy({ plan.nodes[$0].maintenanceMode }) { return "every Pexip peer is in maintenance mode" }
+        if !target.unknownPeers.isEmpty && target.nodes.isEmpty && target.clusters.isEmpty {
+            return "its peers \(target.unknownPeers.joined(separator: ", ")) are not in the plan"
+        }
+        return "nothing behind it finds the alias"
+    }
+
+    private func landingSummary(_ outcome: CallOutcome) -> String {
+        var byLocation: [LocationID: [String]] = [:]
+        for node in outcome.nodes {
+            byLocation[plan.nodes[node].location, default: []].append(plan.nodes[node].name)
+        }
+        let signalling = byLocation.keys.sorted().map { "\(byLocation[$0]!.joined(separator: ", ")) (\(plan.locations[$0].name))" }.joined(separator: "; ")
+        let media = plan.mediaLocations(of: outcome)
+        return signalling + (media == plan.signallingLocations(of: outcome) ? "" : ", media in \(plan.locationNames(media))")
+    }
+
+    /// "hint: rule 'APAC to Pexip Singapore' (priority 100) also matches and would send them to Pexip-Singapore
+    /// (Singapore), but 'Fallback to Pexip Oslo' (priority 90) is searched first". The alias the rules saw is read
+    /// from the example call's own trace; the rules that would also take it come from `RoutingTables`.
+    private func priorityHint(cause: Cause, call: CallRef) -> String? {
+        guard case .searchRule(let deciding) = cause.blame, cause.route.count == 1 else { return nil }
+        let site = plan.sites[call.site]
+        guard site.registersTo == deciding.cluster,
+            let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: simulation.aliases[call.alias.index].alias, protocol: call.callProtocol, network: simulation.network),
+            let seen = trace.aliasSeenByRules(at: deciding.cluster)
+        else { return nil }
+        let decidingRule = plan.clusters[deciding.cluster].searchRules[deciding.rule]
+        let local = Set(site.localLocations)
+        for candidate in simulation.tables.rulesTaking(seen, cluster: deciding.cluster, source: .subzone(site.subzone), protocol: call.callProtocol)
+        where plan.clusters[deciding.cluster].searchRules[candidate].priority > decidingRule.priority {
+            guard case .zone(let zone) = plan.clusters[deciding.cluster].searchRules[candidate].target else { continue }
+            let nodes = simulation.tables.zoneTargets[deciding.cluster.index][zone.index].nodes
+            guard !nodes.isEmpty, nodes.allSatisfy({ local.contains(plan.nodes[$0].location) && local.contains(plan.mediaLocation(of: plan.nodes[$0].location)) }) else { continue }
+            let other = plan.clusters[deciding.cluster].searchRules[candidate]
+            let locations = plan.locationNames(Array(Set(nodes.map { plan.nodes[$0].location })).sorted())
+            return "hint: rule '\(other.name)' (priority \(other.priority)) also matches and would send them to \(plan.clusters[deciding.cluster].zones[zone].name) (\(locations)), but '\(decidingRule.name)' (priority \(decidingRule.priority)) is searched first"
+        }
+        return nil
+    }
+
+    /// One note per site: how many calls, where they were expected, a few aliases.
+    private func siteNotes(calls: [CallRef], examples: Int) -> [String] {
+        var order: [SiteID] = []
+        var bySite: [SiteID: [CallRef]] = [:]
+        for call in calls {
+            if bySite[call.site] == nil { order.append(call.site) }
+            bySite[call.site, default: []].append(call)
+        }
+        // A global plan's group may span hundreds of sites: list the first ones and count the rest (JSON has all).
+        let shownSites = 20
+        let remainder = order.count > shownSites
+            ? ["… and \(order.count - shownSites) more sites (\(order.dropFirst(shownSites).reduce(0) { $0 + bySite[$1]!.count }) calls)"] : []
+        return order.prefix(shownSites).map { siteID in
+            let siteCalls = bySite[siteID]!
+            let site = plan.sites[siteID]
+            // Aliases in first-seen order, each with its protocols.
+            var aliasOrder: [DialledAliasID] = []
+            var protocols: [DialledAliasID: [CallProtocol]] = [:]
+            for call in siteCalls {
+                if protocols[call.alias] == nil { aliasOrder.append(call.alias) }
+                protocols[call.alias, default: []].append(call.callProtocol)
+            }
+            let listed = aliasOrder.prefix(examples).map { alias -> String in
+                let outcome = simulation.outcome(of: siteCalls.first { $0.alias == alias }!)
+                let dialled = simulation.aliases[alias.index].alias
+                var text = dialled
+                if let final = outcome.finalAlias ?? outcome.failures.first?.alias, final != dialled { text += " → \(final)" }
+                return text + " (\(protocols[alias]!.map(\.rawValue).joined(separator: ", ")))"
+            }
+            let more = aliasOrder.count > examples ? ", and \(aliasOrder.count - examples) more alias\(aliasOrder.count - examples == 1 ? "" : "es")" : ""
+            return "\(site.name) (local: \(plan.locationNames(site.localLocations))): \(siteCalls.count) call\(siteCalls.count == 1 ? "" : "s"), e.g. \(listed.joined(separator: "; "))\(more)"
+        } + remainder
+    }
+}

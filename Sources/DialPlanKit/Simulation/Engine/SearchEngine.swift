@@ -1,0 +1,200 @@
+/// Simulates calls through call control and into Pexip: the VCS search (`+VCS`), Pexip's decision (`+Pexip`) and
+/// Skype for Business routing (`+Skype`), each written once. Generic over its `TraceRecorder`: with `NoTrace` it is
+/// the fast path of `check`, `matrix`, `diff` and `test`; with `EventLog` the same code is `dialplan trace`.
+///
+/// One engine per thread: it owns the regex match data and every cache, so threads share nothing but the
+/// read-only `RoutingTables`. Work for one dialled alias (an "epoch") is memoised across entry points: transforms
+/// per (cluster, alias), pattern matches per (distinct pattern, alias), Pexip's decision per (alias, location,
+/// protocol), and cluster searches per (cluster, alias, protocol, source, hops). Loop detection makes a search's
+/// result depend on the searches above it, so a result is remembered only when no loop inside it reached a search
+/// above it, and reused only when none of the searches it went through is on the current path (otherwise a fresh
+/// search would have met a loop there). Caches are stamped with their epoch, so a new alias clears nothing.
+struct SearchEngine<Recorder: TraceRecorder> {
+    let tables: RoutingTables
+    let plan: DialPlan
+    let scratch: RegexScratch
+    let recorder: Recorder
+
+    // Per epoch: aliases, caches, results.
+    var aliases = AliasArena()
+    var epoch: UInt32 = 0
+    var transformCache: [Stamped<TransformHit>] = []
+    var matchCache: [Stamped<Int32>] = []
+    var serviceCache: [Stamped<Int32>] = []
+    var pexipCache: [Stamped<PexipCell>] = []
+    var memo = FastTable<StateKey>(capacity: 1024)
+    private(set) var results: [ResultRow] = []
+    var landingPool: [LandingRow] = []
+    var nodePool: [Int32] = []
+    var limits: [LimitRow] = []
+    var stack: [LoopKey] = []
+    /// The searches made by the searches on the stack (each owns the region it appended), and, per remembered
+    /// result, the searches it went through.
+    var visiting: [LoopKey] = []
+    var visitedPool: [LoopKey] = []
+    var minTouched = Int.max
+    /// Landings being collected by the searches on the stack; each search owns the region it appended.
+    var collecting: [LandingRow] = []
+    /// A buffer for rewritten aliases.
+    var output: [UInt8] = []
+
+    // Across epochs.
+    var routes = RouteTable()
+    var dnsCache: [String: DNSAnswer] = [:]
+    /// What the simulated calls used, for coverage reports (global numbering, see `RoutingTables`). Search rules
+    /// matched from a subzone are marked by position in the subzone's applicable list (`sourceCoverage`), so that
+    /// a search standing for a class of subzones marks each member's own rule (see `SubzoneClasses`); index
+    /// `position * protocolCount + protocol`.
+    var coverage: Coverage
+    var sourceCoverage: [Bool]
+
+    /// The hop budget of a search that starts at an endpoint's own cluster (the largest hop count).
+    static var initialHops: Int { 255 }
+    static var noMatch: Int32 { -1 }
+    static var limitHit: Int32 { -2 }
+
+    let locationCount: Int
+    let clusterCount: Int
+    let matcherCount: Int
+    static var protocolCount: Int { CallProtocol.allCases.count }
+
+    init(tables: RoutingTables, recorder: Recorder) {
+        self.tables = tables
+        plan = tables.plan
+        scratch = RegexScratch(maxCaptures: max(tables.maxCaptures, 1))
+        self.recorder = recorder
+        locationCount = plan.locations.count
+        clusterCount = plan.clusters.count
+        matcherCount = tables.matchers.count
+        coverage = Coverage(tables: tables)
+        sourceCoverage = [Bool](repeating: false, count: tables.applicable.count * SearchEngine.protocolCount)
+    }
+
+    // MARK: Entry points
+
+    /// Starts a new dialled alias: forgets the previous alias's ids and results (keeping their storage).
+    mutating func begin() {
+        epoch &+= 1
+        if epoch == 0 {
+            // Wrapped around: every stamp is stale, clear them once.
+            epoch = 1
+            for index in transformCache.indices { transformCache[index].epoch = 0 }
+            for index in matchCache.indices { matchCache[index].epoch = 0 }
+            for index in serviceCache.indices { serviceCache[index].epoch = 0 }
+            for index in pexipCache.indices { pexipCache[index].epoch = 0 }
+        }
+        aliases.removeAll()
+        memo.removeAll()
+        visitedPool.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
+        landingPool.removeAll(keepingCapacity: true)
+        nodePool.removeAll(keepingCapacity: true)
+        limits.removeAll(keepingCapacity: true)
+    }
+
+    /// Simulates the alias `id` dialled by an endpoint registered in `subzone` of `cluster`; returns an index into
+    /// `results`.
+    mutating func simulate(alias id: Int32, cluster: Int, subzone: Int, protocol callProtocol: CallProtocol) -> Int32 {
+        // Each search empties what it pushed, so after a call these are empty already; clear them cheaply anyway.
+        if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
+        if !visiting.isEmpty { visiting.removeAll(keepingCapacity: true) }
+        if !collecting.isEmpty { collecting.removeAll(keepingCapacity: true) }
+        minTouched = Int.max
+        return search(cluster: cluster, alias: id, protocol: callProtocol, source: .subzone(SubzoneID(subzone)), hops: SearchEngine.initialHops)
+    }
+
+    /// Simulates the alias `id` dialled by a Skype for Business user homed on `pool`.
+    mutating func simulateSkype(alias id: Int32, pool: Int?) -> Int32 {
+        collecting.removeAll(keepingCapacity: true)
+        return store(searchSkype(pool: pool, alias: id))
+    }
+
+    @inline(__always)
+    mutating func store(_ row: ResultRow) -> Int32 {
+        results.append(row)
+        return Int32(results.count - 1)
+    }
+
+    // MARK: Aliases
+
+    /// The id of `alias` in this epoch.
+    mutating func intern(_ alias: String) -> Int32 {
+        var text = alias
+        return text.withUTF8 { intern(bytes: $0) }
+    }
+
+    @inline(__always)
+    mutating func intern(bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let (id, isNew) = aliases.intern(bytes)
+        if isNew { grow(to: Int(id) + 1) }
+        return id
+    }
+
+    /// The id of the alias in the rewrite buffer.
+    @inline(__always)
+    mutating func internOutput() -> Int32 {
+        let (id, isNew) = aliases.intern(output)
+        if isNew { grow(to: Int(id) + 1) }
+        return id
+    }
+
+    /// Makes room in the caches for `count` aliases (slots stay stale until stamped).
+    private mutating func grow(to count: Int) {
+        if transformCache.count < count * clusterCount {
+            transformCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: TransformHit(transform: -1, alias: -1, limitedTransform: -1)), count: count * clusterCount - transformCache.count))
+        }
+        if matchCache.count < count * matcherCount {
+            matchCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: 0), count: count * matcherCount - matchCache.count))
+        }
+        if serviceCache.count < count {
+            serviceCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: 0), count: count - serviceCache.count))
+        }
+        let pexipSlots = count * locationCount * SearchEngine.protocolCount
+        if pexipCache.count < pexipSlots {
+            pexipCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: PexipCell(decision: .rejected, outgoing: -1, outgoingLocation: -1, limit: -1)), count: pexipSlots - pexipCache.count))
+        }
+    }
+
+    /// Alias `id` as text (traces and stored outcomes only).
+    func text(_ id: Int32) -> String { aliases.text(id) }
+
+    // MARK: Patterns
+
+    /// The alias `matcher` turns `alias` into (the alias itself when it leaves it unchanged), `noMatch`, or
+    /// `limitHit`; one match per (distinct pattern, alias) and epoch.
+    @inline(__always)
+    mutating func match(_ matcher: Int32, alias: Int32) -> Int32 {
+        let slot = Int(alias) * matcherCount + Int(matcher)
+        if matchCache[slot].epoch == epoch { return matchCache[slot].value }
+        let outcome = aliases.withBytes(alias) { tables.matchers[Int(matcher)].evaluate($0, scratch: scratch, into: &output) }
+        let value: Int32
+        switch outcome {
+        case .noMatch: value = SearchEngine.noMatch
+        case .limitExceeded: value = SearchEngine.limitHit
+        case .unchanged: value = alias
+        case .rewritten: value = internOutput()
+        }
+        matchCache[slot] = Stamped(epoch: epoch, value: value)
+        return value
+    }
+
+    // MARK: Limits
+
+    mutating func limit(_ site: PatternSite, alias: Int32) -> Int32 {
+        limits.append(LimitRow(site: site, alias: alias))
+        return Int32(limits.count - 1)
+    }
+}
+
+/// A regex limit hit, with the alias as an epoch id.
+struct LimitRow {
+    var site: PatternSite
+    var alias: Int32
+}
+
+/// What a DNS zone finds for a domain: nodes and clusters, and the records used (for traces).
+struct DNSAnswer {
+    var nodes: [Int32]
+    var clusters: [Int32]
+    var records: [String]
+}
