@@ -1,66 +1,131 @@
 import DialPlanKit
 import Foundation
 
-// Benchmarks for `dialplan`: generate a synthetic global plan, then measure loading, the full simulation and the
-// check report, with peak memory. Run:
-//   swift run -c release dialplan-bench [regions] [sites-per-region] [vmrs] [--jobs N] [--network] [--write DIR]
-// Defaults: 25 regions × 16 sites (400 sites), 10,000 VMRs (30,000 aliases) → 24 million calls.
+// The benchmark of `dialplan check` against the regex floor, on a plan from `dialplan generate`:
+//   swift run -c release dialplan-bench [--sites N] [--vmrs M] [--seed S] [--faults K] [--network] [--jobs N]
+//                                       [--no-scaling]
+// Defaults: 200 sites × 50,000 VMRs (100,000 aliases, both protocols: 40 million calls). It measures, in one run:
+// - the floor: bare PCRE2-JIT matching of every distinct pattern of the plan against every alias, on all cores;
+// - `dialplan check` end to end (the binary beside this one, as a child process: loading, simulation, report),
+//   its wall time and peak RSS, at 1×, 2× and 4× a quarter of the sites (time should grow linearly);
+// - load, simulate and report in this process, for where the time goes.
 
-var positional: [Int] = []
-var jobs: Int?
-var withNetwork = false
-var writeTo: String?
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    if argument == "--jobs", let value = arguments.next().flatMap(Int.init) {
-        jobs = value
-    } else if argument == "--write", let value = arguments.next() {
-        writeTo = value
-    } else if argument == "--network" {
-        withNetwork = true
-    } else if let number = Int(argument) {
-        positional.append(number)
+struct Arguments {
+    var sites = 200
+    var vmrs = 50_000
+    var seed: UInt64 = 1
+    var faults = 0
+    var network = false
+    var jobs: Int?
+    var scaling = true
+
+    init() {
+        var iterator = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--sites": sites = iterator.next().flatMap(Int.init) ?? sites
+            case "--vmrs": vmrs = iterator.next().flatMap(Int.init) ?? vmrs
+            case "--seed": seed = iterator.next().flatMap(UInt64.init) ?? seed
+            case "--faults": faults = iterator.next().flatMap(Int.init) ?? faults
+            case "--jobs": jobs = iterator.next().flatMap(Int.init)
+            case "--network": network = true
+            case "--no-scaling": scaling = false
+            default:
+                FileHandle.standardError.write(Data("dialplan-bench: unknown argument '\(argument)'\n".utf8))
+                exit(2)
+            }
+        }
     }
 }
-let shape = SyntheticPlan(
-    regions: positional.count > 0 ? positional[0] : 25,
-    sitesPerRegion: positional.count > 1 ? positional[1] : 16,
-    vmrs: positional.count > 2 ? positional[2] : 10_000,
-    network: withNetwork)
 
-func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-func peakMegabytes() -> Double {
+func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+func grouped(_ value: Int) -> String {
+    let digits = String(value)
+    var out = ""
+    for (index, character) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+        out.append(character)
+    }
+    return out
+}
+
+/// Runs `dialplan check PLAN` as a child process: wall seconds, peak RSS in MB, exit status.
+func runCheck(_ plan: String, jobs: Int?) -> (seconds: Double, megabytes: Double, status: Int32) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("dialplan").path
+    var arguments = ["dialplan", "check", plan, "--color", "never"]
+    if let jobs { arguments += ["--jobs", String(jobs)] }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var argv = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    let start = DispatchTime.now()
+    guard posix_spawn(&pid, binary, &actions, nil, &argv, environ) == 0 else {
+        FileHandle.standardError.write(Data("dialplan-bench: cannot run \(binary); build it first (swift build -c release)\n".utf8))
+        exit(2)
+    }
+    var status: Int32 = 0
     var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+    wait4(pid, &status, 0, &usage)
+    let elapsed = seconds(since: start)
+    posix_spawn_file_actions_destroy(&actions)
+    return (elapsed, Double(usage.ru_maxrss) / 1024, (status >> 8) & 0xff)
 }
 
-if let writeTo {
-    // Only write the plan (to time the dialplan command itself on it).
-    try shape.write(to: URL(fileURLWithPath: writeTo))
-    print("wrote \(writeTo)")
-    exit(0)
+/// A text stream that counts what it is given and keeps nothing.
+struct Discard: TextOutputStream {
+    var bytes = 0
+    mutating func write(_ string: String) { bytes += string.utf8.count }
 }
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-bench-\(getpid())")
-defer { try? FileManager.default.removeItem(at: directory) }
-try shape.write(to: directory)
-print("plan: \(shape.regions) regions, \(shape.siteCount) sites, \(shape.vmrs) VMRs (\(shape.aliasCount) aliases)\(withNetwork ? ", with a network" : ""), workers: \(jobs.map(String.init) ?? "all \(ProcessInfo.processInfo.activeProcessorCount) cores")")
 
+let arguments = Arguments()
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let workers = arguments.jobs ?? cores
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-bench-\(getpid())").path
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+func generate(sites: Int) throws -> (path: String, generator: PlanGenerator) {
+    let generator = PlanGenerator(PlanGenerator.Options(sites: sites, vmrs: arguments.vmrs, seed: arguments.seed, faults: arguments.faults, network: arguments.network))
+    let path = (root as NSString).appendingPathComponent("plan-\(sites)")
+    try generator.write(to: path)
+    return (path, generator)
+}
+
+let full = try generate(sites: arguments.sites)
+print("dialplan-bench: dialplan generate --sites \(arguments.sites) --vmrs \(arguments.vmrs) --seed \(arguments.seed)\(arguments.faults > 0 ? " --faults \(arguments.faults)" : "")\(arguments.network ? " --network" : ""): \(grouped(full.generator.callCount)) calls; \(workers) worker\(workers == 1 ? "" : "s") on \(cores) core\(cores == 1 ? "" : "s")")
+
+// Where the time goes, in this process.
 var start = DispatchTime.now()
-let plan = try PlanLoader.load(path: directory.path)
-print(String(format: "load:       %7.2f s", seconds(start)))
-
+let plan = try PlanLoader.load(path: full.path)
+let load = seconds(since: start)
 start = DispatchTime.now()
-let simulation = Simulation(plan: plan, workers: jobs)
-let simulateTime = seconds(start)
-print(String(format: "simulate:   %7.2f s  %d calls (%.0f ns/call wall)", simulateTime, simulation.callCount, simulateTime * 1e9 / Double(max(simulation.callCount, 1))))
-
+let simulation = Simulation(plan: plan, workers: workers)
+let simulate = seconds(since: start)
 start = DispatchTime.now()
 let report = CheckReport(simulation: simulation)
-print(String(format: "report:     %7.2f s  %d local of %d", seconds(start), report.counts[.local] ?? 0, report.callCount))
-print(String(format: "peak RSS:   %7.0f MB", peakMegabytes()))
-if !report.passes() {
-    print("unexpected: the synthetic plan should be all local")
-    for group in report.groups.prefix(3) { print(group.diagnostic) }
-    exit(1)
+var sink = Discard()
+CheckFormatter.text(report, style: .plain, to: &sink)
+let reporting = seconds(since: start)
+let aliases = simulation.aliases.map(\.alias)
+let floor = RegexFloor.measure(simulation.tables, aliases: aliases, workers: workers)
+print(String(format: "floor:     %6.2f s   %d distinct patterns × %@ aliases = %@ PCRE2-JIT matches (%@ matched)",
+             floor.seconds, floor.patterns, grouped(aliases.count), grouped(floor.patterns * aliases.count), grouped(floor.matches)))
+print(String(format: "phases:    load %.2f s, simulate %.2f s, report %.2f s (in process; %@ calls: %@ local%@)",
+             load, simulate, reporting, grouped(simulation.callCount), grouped(report.counts[.local] ?? 0),
+             report.passes() ? ", PASS" : ", FAIL"))
+
+// `dialplan check` end to end, at 1×, 2× and 4× a quarter of the sites.
+print("\n  sites        calls   dialplan check   peak RSS      calls/s   total ÷ floor")
+var scales = arguments.scaling ? [max(1, arguments.sites / 4), max(1, arguments.sites / 2), arguments.sites] : [arguments.sites]
+scales = Array(NSOrderedSet(array: scales)).compactMap { $0 as? Int }
+for sites in scales {
+    let run = sites == arguments.sites ? full : try generate(sites: sites)
+    let check = runCheck(run.path, jobs: arguments.jobs)
+    let calls = run.generator.callCount
+    print(String(format: "%7d %12@   %10.2f s %@   %6.0f MB   %8.2f M/s   %9.1f×",
+                 sites, grouped(calls), check.seconds, check.status == 0 ? "  " : "!\(check.status)", check.megabytes,
+                 Double(calls) / check.seconds / 1e6, check.seconds / floor.seconds))
 }
+print("\n(total ÷ floor: `dialplan check` wall time over the floor's; the floor is measured once, on the full plan's aliases.)")

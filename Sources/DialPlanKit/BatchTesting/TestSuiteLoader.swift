@@ -135,7 +135,7 @@ public enum TestSuiteLoader {
         var diagnostics: [Diagnostic] = []
         var columns: [String: Int] = [:]
         for (index, field) in table.header.enumerated() {
-            let key = field.text.trimmingCharacters(in: .whitespaces).lowercased()
+            let key = field.text.trimmingSpaces.lowercased()
             guard csvColumns.contains(key) else {
                 diagnostics.append(Diagnostic(.error, "unknown column '\(field.text)'\(FieldReader.didYouMean(key, in: csvColumns)); columns are \(csvColumns.joined(separator: ", "))", at: field.location))
                 continue
@@ -151,15 +151,15 @@ public enum TestSuiteLoader {
             func cell(_ key: String) -> CSVTable.Field? {
                 guard let index = columns[key], index < row.count else { return nil }
                 let field = row[index]
-                return field.text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : field
+                return field.text.isBlank ? nil : field
             }
             func list(_ key: String) -> [UnresolvedTestSuite.Value]? {
                 guard let field = cell(key) else { return nil }
-                return field.text.split(separator: ";").map { UnresolvedTestSuite.Value(text: $0.trimmingCharacters(in: .whitespaces), location: field.location) }
+                return field.text.split(separator: ";").map { UnresolvedTestSuite.Value(text: $0.trimmingSpaces, location: field.location) }
             }
             func number(_ key: String, _ range: ClosedRange<Int>) -> Int? {
                 guard let field = cell(key) else { return nil }
-                guard let value = Int(field.text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                guard let value = Int(field.text.trimmingSpaces), range.contains(value) else {
                     diagnostics.append(Diagnostic(.error, "'\(key)' must be a whole number between \(range.lowerBound) and \(range.upperBound), not '\(field.text)'", at: field.location))
                     return nil
                 }

@@ -30,7 +30,8 @@ enum GatewayRuleOverlapsAlias: PlanCheck {
             }
         }
         guard !probes.isEmpty else { return [] }
-        let matchers = probes.map { (matcher: tables.matchers[Int($0.matcher)], full: $0.full) }
+        let matchers = probes.map { tables.matchers[Int($0.matcher)] }
+        let full = probes.map(\.full)
         let aliases = plan.services.enumerated().flatMap { service in service.element.aliases.map { (service: service.offset, alias: $0.alias) } }
         // Per chunk of aliases, per probe: how many matched and the first few (in alias order).
         let chunkSize = 2048
@@ -43,10 +44,10 @@ enum GatewayRuleOverlapsAlias: PlanCheck {
             var firsts = [[Int]](repeating: [], count: matchers.count)
             for index in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
                 var text = aliases[index].alias
-                text.withUTF8 { full in
-                    let parsed = UnsafeBufferPointer(rebasing: full[PexipAlias.parsedRange(full)])
-                    for (number, probe) in matchers.enumerated() {
-                        switch probe.matcher.evaluate(probe.full ? full : parsed, scratch: scratch, into: &output) {
+                text.withUTF8 { whole in
+                    let parsed = UnsafeBufferPointer(rebasing: whole[PexipAlias.parsedRange(whole)])
+                    for number in matchers.indices {
+                        switch matchers[number].evaluate(full[number] ? whole : parsed, scratch: scratch, into: &output) {
                         case .unchanged, .rewritten:
                             counts[number] += 1
                             if firsts[number].count < shown { firsts[number].append(index) }

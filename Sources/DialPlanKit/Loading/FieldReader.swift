@@ -73,7 +73,7 @@ public struct FieldReader {
             }
             return nil
         }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !text.isBlank else {
             sink.error("\(what): '\(key)' is empty", at: location(of: key))
             return nil
         }
@@ -93,7 +93,7 @@ public struct FieldReader {
 
     mutating func int(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int?) -> Int? {
         guard let text = string(key) else { return defaultValue }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let value = Int(text.trimmingSpaces) else {
             sink.error("\(what): '\(key)' must be a whole number, not '\(text)'", at: location(of: key))
             return defaultValue
         }

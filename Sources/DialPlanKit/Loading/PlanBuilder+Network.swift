@@ -257,10 +257,10 @@ extension PlanBuilder {
         var ranges: [ClosedRange<Int>] = []
         var ok = true
         for (text, location) in fields.strings(key) {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingSpaces
             if trimmed.lowercased() == "any" { return nil }
             let separator: Character = trimmed.contains("–") ? "–" : "-"
-            let parts = trimmed.split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = trimmed.split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingSpaces }
             let numbers = parts.compactMap { Int($0) }
             guard (1...2).contains(parts.count), numbers.count == parts.count else {
                 sink.error("\(fields.what): '\(text)' is not a port (1–65535) or a port range (40000-49999)", at: location)
@@ -556,7 +556,7 @@ struct NetworkNameResolver {
     }
 
     private func resolve(_ text: String, what: String, at location: SourceLocation, kinds: [Kind]) -> AddressSet? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         if kinds.count > 1 {
             if trimmed.lowercased() == "any" { return .all }
             if trimmed.lowercased() == "pexip-nodes" {
@@ -571,7 +571,7 @@ struct NetworkNameResolver {
                 return nil
             }
             kinds = [kind]
-            name = String(trimmed.dropFirst(kind.rawValue.count + 1)).trimmingCharacters(in: .whitespaces)
+            name = String(trimmed.dropFirst(kind.rawValue.count + 1)).trimmingSpaces
         }
         if name == trimmed && AddressRange.looksLikeAddress(trimmed) {
             return builder.parseRange(trimmed, what: what, at: location).map { AddressSet([$0]) }

@@ -107,7 +107,7 @@ extension PlanBuilder {
                     sink.error("\(fields.what): an alias must be a value or {alias: …}", at: aliasTree.location)
                 }
             }
-            for alias in aliases where alias.alias.trimmingCharacters(in: .whitespaces).isEmpty {
+            for alias in aliases where alias.alias.isBlank {
                 sink.error("\(fields.what): an alias is empty", at: alias.source)
             }
             // Pexip matches the dialled alias without scheme, URI parameters and headers, so a stored alias that

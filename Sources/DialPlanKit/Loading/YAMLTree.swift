@@ -37,7 +37,9 @@ indirect enum YAMLTree: Sendable {
         do {
             var trees: [YAMLTree] = []
             // Yams's document sequence keeps a parse error in `error` instead of throwing it.
-            var documents = try Yams.compose_all(yaml: text)
+            // Tags are not resolved (every scalar is text; nulls and merge keys are read here), which also keeps
+            // Yams's duplicate-key check cheap.
+            var documents = try Yams.compose_all(yaml: text, .basic)
             while let node = documents.next() {
                 trees.append(try convert(node, file: file))
             }

@@ -119,7 +119,7 @@ public struct AddressRange: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `10.0.0.0/8`, `2001:db8::/32`, `10.0.0.1-10.0.0.9` or a single address.
     static func parse(_ text: String) -> Result<AddressRange, ParseError> {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmingSpaces
         if let slash = text.firstIndex(of: "/") {
             guard let base = IPAddressValue(String(text[..<slash])) else { return .failure(.notAnAddress) }
             let lengthText = text[text.index(after: slash)...]
@@ -134,7 +134,7 @@ public struct AddressRange: Hashable, Sendable, CustomStringConvertible {
         // IPv6 addresses have no dashes, so a dash always separates the ends of a range.
         let separator = text.contains("–") ? "–" : "-"
         if text.contains(separator) {
-            let parts = text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = text.components(separatedBy: separator).map { $0.trimmingSpaces }
             guard parts.count == 2, let lower = IPAddressValue(parts[0]), let upper = IPAddressValue(parts[1]) else {
                 return .failure(.notAnAddress)
             }

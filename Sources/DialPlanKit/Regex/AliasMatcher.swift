@@ -24,7 +24,7 @@ public enum AliasMatchResult: Equatable, Sendable {
 /// (model for VCS, documented for Pexip). Strip removes the matched prefix or suffix; Replace puts the replace
 /// string in place of the matched part, and for a regex the whole alias becomes the expanded replacement;
 /// AddPrefix/AddSuffix add the replace string. [VCS] [PX-regex_reference]
-public struct AliasMatcher: Sendable {
+public final class AliasMatcher: Sendable {
     public let type: PatternType
     public let string: String
     public let behavior: PatternBehavior

@@ -34,10 +34,10 @@ public struct CallTrace: Sendable {
             : engine.simulate(alias: id, cluster: siteInfo.registersTo.index, subzone: siteInfo.subzone.index, protocol: callProtocol)
         log.leave()
 
-        let store = OutcomeStore(worker: 0)
-        store.begin()
-        let stored = store.store(result, of: engine, dialled: id, dialledIsService: engine.service(of: id) != nil)
-        store.routes = engine.routes
+        var writer = OutcomeWriter(worker: 0)
+        writer.begin()
+        let stored = engine.store(result, in: &writer, dialled: id, dialledIsService: engine.service(of: id) != nil)
+        let store = OutcomeStore(writer, routes: engine.routes)
         let core = Int(stored.core & OutcomeStore.indexMask)
         outcome = store.outcome(core: core, routeSet: Int(stored.routes & OutcomeStore.indexMask), dialled: alias, plan: plan, rename: { $0 })
 

@@ -1,45 +1,39 @@
-/// Where one worker's outcomes are kept: compact rows of integers and the aliases' bytes, appended while the worker
-/// runs and read-only afterwards. Every outcome a report sees is read back from here by one function
-/// (`outcome(core:routes:…)`), for the simulation and for `trace` alike, so the two cannot describe a call
+/// Where one worker's outcomes are kept: compact rows of integers and the aliases' bytes. A worker appends to its
+/// `OutcomeWriter` (a value, so the hot path pays no dynamic exclusivity checks); when it finishes, the writer
+/// becomes an immutable `OutcomeStore`. Every outcome a report sees is read back from a store by one function
+/// (`outcome(core:routeSet:…)`), for the simulation and for `trace` alike, so the two cannot describe a call
 /// differently.
 ///
 /// Outcomes are deduplicated per dialled alias (an epoch): every entry point where an alias lands the same way
 /// shares one core. Routes are kept apart from cores (route sets), because they do not depend on the alias: the
 /// cores of thousands of aliases share a few route sets.
-final class OutcomeStore: @unchecked Sendable {
+struct OutcomeWriter {
     /// The worker that owns the store; references carry it in their top bits.
     let worker: Int
 
     // Aliases, as bytes.
-    private var textBytes: [UInt8] = []
-    private var textEnds: [UInt32] = []
+    var textBytes: [UInt8] = []
+    var textEnds: [UInt32] = []
 
-    private(set) var cores: [StoredCore] = []
-    private var landings: [StoredLanding] = []
-    private var failureNodes: [Int32] = []
-    private var limits: [StoredLimit] = []
+    var cores: [StoredCore] = []
+    var landings: [StoredLanding] = []
+    var failureNodes: [Int32] = []
+    var limits: [StoredLimit] = []
 
     /// Per route set: its routes in `routeIDs`: one per landing, then the rejected, loop and unrouted failure's
     /// (-1 when absent).
-    private var routeSetStarts: [UInt32] = []
-    private var routeIDs: [Int32] = []
-    /// The worker's engine's routes (set when the worker finishes).
-    var routes = RouteTable()
+    var routeSetStarts: [UInt32] = []
+    var routeIDs: [Int32] = []
 
     /// Per core: its shape (see `ShapeKey`), local to this store until `Simulation` merges shapes.
-    private(set) var coreShapes: [UInt32] = []
-    private(set) var shapeKeys: [ShapeKey] = []
-    private var shapeIndex: [ShapeKey: UInt32] = [:]
+    var coreShapes: [UInt32] = []
+    var shapeKeys: [ShapeKey] = []
+    var shapeIndex: [ShapeKey: UInt32] = [:]
 
     // Per epoch.
-    private var epochText: [Int32] = []
-    private var epochCores = FastTable<CoreKey>()
-    private var routeSetIndex = FastTable<RouteSetKey>()
-
-    static let workerShift: UInt32 = 26
-    static let indexMask: UInt32 = (1 << workerShift) - 1
-    /// The most workers references can tell apart.
-    static let maxWorkers = 64
+    var epochText: [Int32] = []
+    var epochCores = FastTable<CoreKey>()
+    var routeSetIndex = FastTable<RouteSetKey>()
 
     init(worker: Int) {
         self.worker = worker
@@ -49,53 +43,53 @@ final class OutcomeStore: @unchecked Sendable {
     @inline(__always)
     func reference(_ index: Int) -> UInt32 { UInt32(worker) << OutcomeStore.workerShift | UInt32(index) }
 
-    // MARK: Writing
-
     /// Starts a new dialled alias.
-    func begin() {
+    mutating func begin() {
         epochText.removeAll(keepingCapacity: true)
         epochCores.removeAll()
     }
+}
 
-    /// Stores the outcome of result `result` of `engine` (deduplicated within the epoch) and its route set;
+extension SearchEngine {
+    /// Stores the outcome of result `result` (deduplicated within the epoch) and its route set in `writer`;
     /// returns references to both. `dialledIsService`: whether the dialled alias is a service alias (for blame).
-    func store<Recorder>(_ result: Int32, of engine: SearchEngine<Recorder>, dialled: Int32, dialledIsService: Bool) -> (core: UInt32, routes: UInt32) {
-        let row = engine.results[Int(result)]
-        let key = CoreKey(row, engine: engine)
+    func store(_ result: Int32, in writer: inout OutcomeWriter, dialled: Int32, dialledIsService: Bool) -> (core: UInt32, routes: UInt32) {
+        let row = results[Int(result)]
+        let key = CoreKey(row, landingPool: landingPool, nodePool: nodePool)
         let hash = key.fastHash
         let core: Int
-        if let known = epochCores.value(for: key, hash: hash) {
+        if let known = writer.epochCores.value(for: key, hash: hash) {
             core = Int(known)
         } else {
-            core = cores.count
-            appendCore(row, engine: engine, dialled: dialled, dialledIsService: dialledIsService)
-            epochCores.insert(key, hash: hash, value: Int32(core))
+            core = writer.cores.count
+            appendCore(row, to: &writer, dialled: dialled, dialledIsService: dialledIsService)
+            writer.epochCores.insert(key, hash: hash, value: Int32(core))
         }
-        let routeKey = RouteSetKey(row, landingPool: engine.landingPool)
+        let routeKey = RouteSetKey(row, landingPool: landingPool)
         let routeHash = routeKey.fastHash
         let routeSet: Int
-        if let known = routeSetIndex.value(for: routeKey, hash: routeHash) {
+        if let known = writer.routeSetIndex.value(for: routeKey, hash: routeHash) {
             routeSet = Int(known)
         } else {
-            routeSet = routeSetStarts.count
-            routeSetStarts.append(UInt32(routeIDs.count))
-            for offset in 0..<Int(row.landingCount) { routeIDs.append(engine.landingPool[Int(row.landingStart) + offset].route) }
-            routeIDs.append(row.rejected.isPresent ? row.rejected.route : -1)
-            routeIDs.append(row.loop.isPresent ? row.loop.route : -1)
-            routeIDs.append(row.unrouted.isPresent ? row.unrouted.route : -1)
-            routeSetIndex.insert(routeKey, hash: routeHash, value: Int32(routeSet))
+            routeSet = writer.routeSetStarts.count
+            writer.routeSetStarts.append(UInt32(writer.routeIDs.count))
+            for offset in 0..<Int(row.landingCount) { writer.routeIDs.append(landingPool[Int(row.landingStart) + offset].route) }
+            writer.routeIDs.append(row.rejected.isPresent ? row.rejected.route : -1)
+            writer.routeIDs.append(row.loop.isPresent ? row.loop.route : -1)
+            writer.routeIDs.append(row.unrouted.isPresent ? row.unrouted.route : -1)
+            writer.routeSetIndex.insert(routeKey, hash: routeHash, value: Int32(routeSet))
         }
-        return (reference(core), reference(routeSet))
+        return (writer.reference(core), writer.reference(routeSet))
     }
 
-    private func appendCore<Recorder>(_ row: ResultRow, engine: SearchEngine<Recorder>, dialled: Int32, dialledIsService: Bool) {
-        var core = StoredCore(landingStart: UInt32(landings.count), landingCount: UInt16(clamping: row.landingCount))
+    private func appendCore(_ row: ResultRow, to writer: inout OutcomeWriter, dialled: Int32, dialledIsService: Bool) {
+        var core = StoredCore(landingStart: UInt32(writer.landings.count), landingCount: UInt16(clamping: row.landingCount))
         var services: [DecisionCode] = []
         for offset in 0..<Int(row.landingCount) {
-            let landing = engine.landingPool[Int(row.landingStart) + offset]
-            landings.append(StoredLanding(
-                node: landing.node, alias: text(landing.alias, engine), decision: landing.decision.raw,
-                outgoing: landing.outgoing >= 0 ? text(landing.outgoing, engine) : UInt32.max, outgoingLocation: landing.outgoingLocation))
+            let landing = landingPool[Int(row.landingStart) + offset]
+            writer.landings.append(StoredLanding(
+                node: landing.node, alias: text(landing.alias, &writer), decision: landing.decision.raw,
+                outgoing: landing.outgoing >= 0 ? text(landing.outgoing, &writer) : UInt32.max, outgoingLocation: landing.outgoingLocation))
             if !services.contains(landing.decision) { services.append(landing.decision) }
         }
         if services.count > 1 { core.flags.insert(.serviceAmbiguous) }
@@ -104,50 +98,89 @@ final class OutcomeStore: @unchecked Sendable {
             core.flags.insert(flag)
             if failure.hopLimit { core.flags.insert(.hopLimit) }
             // A failure of a dialled service alias that something rewrote: the rewrite is to blame.
-            if dialledIsService && !engine.aliases.sameFolded(failure.alias, dialled) { core.flags.insert(.rewrittenService) }
-            return text(failure.alias, engine)
+            if dialledIsService && !aliases.sameFolded(failure.alias, dialled) { core.flags.insert(.rewrittenService) }
+            return text(failure.alias, &writer)
         }
         core.rejectedAlias = failure(row.rejected, .rejected)
         core.loopAlias = failure(row.loop, .loop)
         core.unroutedAlias = failure(row.unrouted, .unrouted)
         if row.rejected.isPresent {
-            core.rejectedNodeStart = UInt32(failureNodes.count)
+            core.rejectedNodeStart = UInt32(writer.failureNodes.count)
             core.rejectedNodeCount = UInt16(clamping: row.rejected.nodeCount)
-            for offset in 0..<Int(row.rejected.nodeCount) { failureNodes.append(engine.nodePool[Int(row.rejected.nodeStart) + offset]) }
+            for offset in 0..<Int(row.rejected.nodeCount) { writer.failureNodes.append(nodePool[Int(row.rejected.nodeStart) + offset]) }
         }
         var limitSite: PatternSite?
         if row.limit >= 0 {
-            let hit = engine.limits[Int(row.limit)]
+            let hit = limits[Int(row.limit)]
             core.flags.insert(.limit)
-            core.limit = UInt32(limits.count)
-            limits.append(StoredLimit(site: hit.site, alias: text(hit.alias, engine)))
+            core.limit = UInt32(writer.limits.count)
+            writer.limits.append(StoredLimit(site: hit.site, alias: text(hit.alias, &writer)))
             limitSite = hit.site
         }
-        cores.append(core)
+        writer.cores.append(core)
         let shape = ShapeKey(
             flags: core.flags.rawValue,
-            nodes: (0..<Int(row.landingCount)).map { engine.landingPool[Int(row.landingStart) + $0].node },
-            rejectedNodes: (0..<Int(core.rejectedNodeCount)).map { failureNodes[Int(core.rejectedNodeStart) + $0] },
+            nodes: (0..<Int(row.landingCount)).map { landingPool[Int(row.landingStart) + $0].node },
+            rejectedNodes: (0..<Int(core.rejectedNodeCount)).map { writer.failureNodes[Int(core.rejectedNodeStart) + $0] },
             limit: limitSite)
-        if let known = shapeIndex[shape] {
-            coreShapes.append(known)
+        if let known = writer.shapeIndex[shape] {
+            writer.coreShapes.append(known)
         } else {
-            let id = UInt32(shapeKeys.count)
-            shapeIndex[shape] = id
-            shapeKeys.append(shape)
-            coreShapes.append(id)
+            let id = UInt32(writer.shapeKeys.count)
+            writer.shapeIndex[shape] = id
+            writer.shapeKeys.append(shape)
+            writer.coreShapes.append(id)
         }
     }
 
-    /// The store's reference to an epoch alias's text.
-    private func text<Recorder>(_ alias: Int32, _ engine: SearchEngine<Recorder>) -> UInt32 {
-        if Int(alias) < epochText.count, epochText[Int(alias)] >= 0 { return UInt32(epochText[Int(alias)]) }
-        if Int(alias) >= epochText.count { epochText.append(contentsOf: repeatElement(-1, count: Int(alias) + 1 - epochText.count)) }
-        let id = textEnds.count
-        engine.aliases.withBytes(alias) { textBytes.append(contentsOf: $0) }
-        textEnds.append(UInt32(textBytes.count))
-        epochText[Int(alias)] = Int32(id)
+    /// The writer's reference to an epoch alias's text.
+    private func text(_ alias: Int32, _ writer: inout OutcomeWriter) -> UInt32 {
+        if Int(alias) < writer.epochText.count, writer.epochText[Int(alias)] >= 0 { return UInt32(writer.epochText[Int(alias)]) }
+        if Int(alias) >= writer.epochText.count { writer.epochText.append(contentsOf: repeatElement(-1, count: Int(alias) + 1 - writer.epochText.count)) }
+        let id = writer.textEnds.count
+        aliases.withBytes(alias) { writer.textBytes.append(contentsOf: $0) }
+        writer.textEnds.append(UInt32(writer.textBytes.count))
+        writer.epochText[Int(alias)] = Int32(id)
         return UInt32(id)
+    }
+}
+
+/// A worker's outcomes once it has finished: read-only, shared by every reader.
+final class OutcomeStore: Sendable {
+    let worker: Int
+    private let textBytes: [UInt8]
+    private let textEnds: [UInt32]
+    let cores: [StoredCore]
+    private let landings: [StoredLanding]
+    private let failureNodes: [Int32]
+    private let limits: [StoredLimit]
+    private let routeSetStarts: [UInt32]
+    private let routeIDs: [Int32]
+    private let routeHops: [HopRow]
+    private let routeTails: [Int32]
+    let coreShapes: [UInt32]
+    let shapeKeys: [ShapeKey]
+
+    static let workerShift: UInt32 = 26
+    static let indexMask: UInt32 = (1 << workerShift) - 1
+    /// The most workers references can tell apart.
+    static let maxWorkers = 64
+
+    /// The finished `writer`, whose route ids refer to `routes`.
+    init(_ writer: OutcomeWriter, routes: RouteTable) {
+        worker = writer.worker
+        textBytes = writer.textBytes
+        textEnds = writer.textEnds
+        cores = writer.cores
+        landings = writer.landings
+        failureNodes = writer.failureNodes
+        limits = writer.limits
+        routeSetStarts = writer.routeSetStarts
+        routeIDs = writer.routeIDs
+        routeHops = routes.hops
+        routeTails = routes.tails
+        coreShapes = writer.coreShapes
+        shapeKeys = writer.shapeKeys
     }
 
     // MARK: Reading
@@ -175,7 +208,15 @@ final class OutcomeStore: @unchecked Sendable {
     func outcome(core index: Int, routeSet: Int, dialled: String, plan: DialPlan, rename: (HopRow) -> HopRow) -> CallOutcome {
         let core = cores[index]
         let start = Int(routeSetStarts[routeSet])
-        func hops(_ route: Int32) -> [Hop] { routes.hopRows(route).map { rename($0).hop } }
+        func hops(_ route: Int32) -> [Hop] {
+            var hops: [Hop] = []
+            var current = route
+            while current >= 0 {
+                hops.append(rename(routeHops[Int(current)]).hop)
+                current = routeTails[Int(current)]
+            }
+            return hops
+        }
         var outcomeLandings: [Landing] = []
         for offset in 0..<Int(core.landingCount) {
             let landing = landings[Int(core.landingStart) + offset]
@@ -308,7 +349,7 @@ struct CoreKey: Equatable {
     var failures: [Int32]?
     var limit: Int32
 
-    init<Recorder>(_ row: ResultRow, engine: SearchEngine<Recorder>) {
+    init(_ row: ResultRow, landingPool: [LandingRow], nodePool: [Int32]) {
         count = row.landingCount
         limit = row.limit
         let blank = LandingRow(node: -1, alias: -1, decision: .rejected, outgoing: -1, outgoingLocation: -1, route: 0)
@@ -316,7 +357,7 @@ struct CoreKey: Equatable {
         more = nil
         failures = nil
         for offset in 0..<Int(row.landingCount) {
-            var landing = engine.landingPool[Int(row.landingStart) + offset]
+            var landing = landingPool[Int(row.landingStart) + offset]
             landing.route = 0
             switch offset {
             case 0: first.0 = landing
@@ -332,7 +373,7 @@ struct CoreKey: Equatable {
                 values.append(failure.alias)
                 values.append(failure.hopLimit ? 1 : 0)
                 values.append(failure.nodeCount)
-                for node in 0..<Int(failure.nodeCount) { values.append(engine.nodePool[Int(failure.nodeStart) + node]) }
+                for node in 0..<Int(failure.nodeCount) { values.append(nodePool[Int(failure.nodeStart) + node]) }
             }
             failures = values
         }

@@ -22,6 +22,9 @@ public final class RoutingTables: Sendable {
     let ruleMatcher: [Int32]
     /// Per Call Routing Rule: its matcher.
     let gatewayMatcher: [Int32]
+    /// Per transform (global numbering): whether it is enabled; per cluster: how many transforms it has.
+    let transformEnabled: [Bool]
+    let transformCount: [Int]
     /// Largest capture count of any pattern, for sizing match data.
     let maxCaptures: Int
 
@@ -171,6 +174,8 @@ public final class RoutingTables: Sendable {
         let ruleMatcher = plan.clusters.flatMap { $0.searchRules.map { rule in rule.matcher.map(intern) ?? -1 } }
         self.ruleMatcher = ruleMatcher
         gatewayMatcher = plan.gatewayRules.map { intern($0.matcher) }
+        transformEnabled = plan.clusters.flatMap { $0.transforms.map(\.enabled) }
+        transformCount = plan.clusters.map(\.transforms.count)
         self.matchers = matchers
         maxCaptures = matchers.map { $0.regex?.captureCount ?? 0 }.max() ?? 0
 

@@ -196,13 +196,14 @@ public final class Simulation: Sendable {
         })
         let run = SimulationRun(tables: tables, aliases: aliases, rows: rows, callsPerAlias: callsPerAlias, progress: progress)
         run.execute(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        stores = run.stores
+        let stores = run.stores.map { $0! }
+        self.stores = stores
         cells = run.cells
 
         // Shapes, numbered across stores.
         var shapeIndex: [ShapeKey: UInt32] = [:]
         var shapeNodes: [[Int32]] = []
-        shapeIDs = run.stores.map { store in
+        shapeIDs = stores.map { store in
             store.shapeKeys.map { key in
                 if let known = shapeIndex[key] { return known }
                 let id = UInt32(shapeNodes.count)
@@ -224,7 +225,7 @@ public final class Simulation: Sendable {
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
                     guard core != UInt32.max else { continue }
-                    let shape = shapeIDs[Int(core >> OutcomeStore.workerShift)][Int(run.stores[Int(core >> OutcomeStore.workerShift)].coreShapes[Int(core & OutcomeStore.indexMask)])]
+                    let shape = shapeIDs[Int(core >> OutcomeStore.workerShift)][Int(stores[Int(core >> OutcomeStore.workerShift)].coreShapes[Int(core & OutcomeStore.indexMask)])]
                     guard seen[Int(shape)] != Int32(row) else { continue }
                     seen[Int(shape)] = Int32(row)
                     rowNodes[row].formUnion(shapeNodes[Int(shape)])
@@ -279,7 +280,7 @@ public final class Simulation: Sendable {
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
                     guard core != UInt32.max else { continue }
-                    let facts = run.stores[Int(core >> OutcomeStore.workerShift)].facts(Int(core & OutcomeStore.indexMask), tables: tables)
+                    let facts = stores[Int(core >> OutcomeStore.workerShift)].facts(Int(core & OutcomeStore.indexMask), tables: tables)
                     let decision = VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
                     countsByIndex[decision.verdict.ordinal] += group.siteCount
                 }

@@ -16,7 +16,7 @@ final class SimulationRun: @unchecked Sendable {
     let callsPerAlias: Int
 
     private let lock = NSLock()
-    private(set) var stores: [OutcomeStore] = []
+    private(set) var stores: [OutcomeStore?] = []
     private(set) var coverage: Coverage
     private(set) var sourceCoverage: [Bool]
 
@@ -34,15 +34,16 @@ final class SimulationRun: @unchecked Sendable {
 
     func execute(workers requested: Int) {
         let workers = max(1, min(requested, chunkCount, OutcomeStore.maxWorkers))
-        stores = (0..<workers).map(OutcomeStore.init)
+        stores = Array(repeating: nil, count: workers)
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            work(store: stores[worker], next: next)
+            work(worker: worker, next: next)
         }
     }
 
-    private func work(store: OutcomeStore, next: borrowing Atomic<Int>) {
+    private func work(worker: Int, next: borrowing Atomic<Int>) {
         var engine = SearchEngine(tables: tables, recorder: NoTrace())
+        var writer = OutcomeWriter(worker: worker)
         let aliasCount = aliases.count
         let coreCells = cells.cores
         let routeCells = cells.routes
@@ -52,7 +53,7 @@ final class SimulationRun: @unchecked Sendable {
             let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliasCount)
             for alias in range {
                 engine.begin()
-                store.begin()
+                writer.begin()
                 let text = aliases[alias].alias
                 let id = engine.intern(text)
                 let isService = engine.service(of: id) != nil
@@ -66,7 +67,7 @@ final class SimulationRun: @unchecked Sendable {
                         guard placesSkype else { continue }
                         result = engine.simulateSkype(alias: id, pool: pool)
                     }
-                    let stored = store.store(result, of: engine, dialled: id, dialledIsService: isService)
+                    let stored = engine.store(result, in: &writer, dialled: id, dialledIsService: isService)
                     let slot = rowIndex * aliasCount + alias
                     coreCells[slot] = stored.core
                     routeCells[slot] = stored.routes
@@ -74,8 +75,9 @@ final class SimulationRun: @unchecked Sendable {
             }
             progress?.add(range.count * callsPerAlias)
         }
-        store.routes = engine.routes
+        let store = OutcomeStore(writer, routes: engine.routes)
         lock.withLock {
+            stores[worker] = store
             coverage.formUnion(engine.coverage)
             for index in sourceCoverage.indices where engine.sourceCoverage[index] { sourceCoverage[index] = true }
         }

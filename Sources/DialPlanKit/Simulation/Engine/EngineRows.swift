@@ -40,16 +40,6 @@ struct RouteTable {
         return id
     }
 
-    /// The hops of a route, first hop first.
-    func hopRows(_ route: Int32) -> [HopRow] {
-        var rows: [HopRow] = []
-        var current = route
-        while current >= 0 {
-            rows.append(hops[Int(current)])
-            current = tails[Int(current)]
-        }
-        return rows
-    }
 }
 
 struct HopChainKey: Equatable {

@@ -175,12 +175,12 @@ extension SearchEngine {
             }
             return hit
         }
-        let transforms = plan.clusters[clusterIndex].transforms
+        let count = tables.transformCount[clusterIndex]
         let base = tables.transformBase[clusterIndex]
         var hit = TransformHit(transform: -1, alias: alias, limitedTransform: -1)
-        for (index, transform) in transforms.enumerated() {
+        for index in 0..<count {
             let ref = TransformRef(cluster: ClusterID(clusterIndex), transform: TransformID(index))
-            guard transform.enabled else {
+            guard tables.transformEnabled[base + index] else {
                 recorder.record(.transformDisabled(ref, alias: text(alias)))
                 continue
             }
@@ -199,7 +199,7 @@ extension SearchEngine {
             recorder.record(.transformApplied(ref, before: text(alias), after: text(result)))
             break
         }
-        if hit.transform < 0 && !transforms.isEmpty {
+        if hit.transform < 0 && count > 0 {
             recorder.record(.noTransform(cluster: ClusterID(clusterIndex), alias: text(alias)))
         }
         // `match` may have grown the cache; `slot` still names this alias's entry (ids only grow).
