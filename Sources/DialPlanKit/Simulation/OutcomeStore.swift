@@ -30,10 +30,13 @@ struct OutcomeWriter {
     var shapeKeys: [ShapeKey] = []
     var shapeIndex: [ShapeKey: UInt32] = [:]
 
-    // Per epoch.
+    // Per epoch: text references of epoch aliases; cores stored so far, by the engine result that made each.
     var epochText: [Int32] = []
-    var epochCores = FastTable<CoreKey>()
-    var routeSetIndex = FastTable<RouteSetKey>()
+    var epochCores = IndexTable()
+    var epochCoreResults: [Int32] = []
+    var epochCoreIndices: [Int32] = []
+    /// Route sets, across epochs (routes do not depend on the alias).
+    var routeSetIndex = IndexTable(capacity: 1024)
 
     init(worker: Int) {
         self.worker = worker
@@ -47,6 +50,8 @@ struct OutcomeWriter {
     mutating func begin() {
         epochText.removeAll(keepingCapacity: true)
         epochCores.removeAll()
+        epochCoreResults.removeAll(keepingCapacity: true)
+        epochCoreIndices.removeAll(keepingCapacity: true)
     }
 }
 
@@ -55,20 +60,22 @@ extension SearchEngine {
     /// returns references to both. `dialledIsService`: whether the dialled alias is a service alias (for blame).
     func store(_ result: Int32, in writer: inout OutcomeWriter, dialled: Int32, dialledIsService: Bool) -> (core: UInt32, routes: UInt32) {
         let row = results[Int(result)]
-        let key = CoreKey(row, landingPool: landingPool, nodePool: nodePool)
-        let hash = key.fastHash
+        // Cores are deduplicated in place: a new result is compared with the results that made this epoch's cores.
+        let hash = coreHash(row)
         let core: Int
-        if let known = writer.epochCores.value(for: key, hash: hash) {
-            core = Int(known)
+        if let entry = writer.epochCores.find(hash, { sameCore(row, results[Int(writer.epochCoreResults[Int($0)])]) }) {
+            core = Int(writer.epochCoreIndices[Int(entry)])
         } else {
             core = writer.cores.count
             appendCore(row, to: &writer, dialled: dialled, dialledIsService: dialledIsService)
-            writer.epochCores.insert(key, hash: hash, value: Int32(core))
+            writer.epochCores.insert(hash, Int32(writer.epochCoreResults.count))
+            writer.epochCoreResults.append(result)
+            writer.epochCoreIndices.append(Int32(core))
         }
-        let routeKey = RouteSetKey(row, landingPool: landingPool)
-        let routeHash = routeKey.fastHash
+        // Route sets are compared with the routes already stored.
+        let routeHash = routeSetHash(row)
         let routeSet: Int
-        if let known = writer.routeSetIndex.value(for: routeKey, hash: routeHash) {
+        if let known = writer.routeSetIndex.find(routeHash, { sameRoutes(row, writer, set: Int($0)) }) {
             routeSet = Int(known)
         } else {
             routeSet = writer.routeSetStarts.count
@@ -77,9 +84,71 @@ extension SearchEngine {
             writer.routeIDs.append(row.rejected.isPresent ? row.rejected.route : -1)
             writer.routeIDs.append(row.loop.isPresent ? row.loop.route : -1)
             writer.routeIDs.append(row.unrouted.isPresent ? row.unrouted.route : -1)
-            writer.routeSetIndex.insert(routeKey, hash: routeHash, value: Int32(routeSet))
+            writer.routeSetIndex.insert(routeHash, Int32(routeSet))
         }
         return (writer.reference(core), writer.reference(routeSet))
+    }
+
+    /// What makes two results one outcome within an epoch: their landings without routes (node, alias, decision,
+    /// outgoing call), the limit hit, and when nothing landed, their failures.
+    private func coreHash(_ row: ResultRow) -> UInt64 {
+        var hash = mixSeed
+        mix(&hash, row.landingCount)
+        mix(&hash, row.limit)
+        for offset in 0..<Int(row.landingCount) {
+            let landing = landingPool[Int(row.landingStart) + offset]
+            mix(&hash, landing.node)
+            mix(&hash, landing.alias)
+            mix(&hash, landing.decision.raw)
+            mix(&hash, landing.outgoing)
+            mix(&hash, landing.outgoingLocation)
+        }
+        if row.landingCount == 0 {
+            for failure in [row.rejected, row.loop, row.unrouted] {
+                mix(&hash, failure.alias)
+                mix(&hash, failure.hopLimit ? 1 : 0)
+                mix(&hash, failure.nodeCount)
+            }
+        }
+        return finish(hash)
+    }
+
+    private func sameCore(_ a: ResultRow, _ b: ResultRow) -> Bool {
+        guard a.landingCount == b.landingCount, a.limit == b.limit else { return false }
+        for offset in 0..<Int(a.landingCount) {
+            let x = landingPool[Int(a.landingStart) + offset]
+            let y = landingPool[Int(b.landingStart) + offset]
+            guard x.node == y.node, x.alias == y.alias, x.decision == y.decision, x.outgoing == y.outgoing, x.outgoingLocation == y.outgoingLocation else { return false }
+        }
+        guard a.landingCount == 0 else { return true }
+        for (x, y) in [(a.rejected, b.rejected), (a.loop, b.loop), (a.unrouted, b.unrouted)] {
+            guard x.alias == y.alias, x.hopLimit == y.hopLimit, x.nodeCount == y.nodeCount else { return false }
+            for node in 0..<Int(x.nodeCount) where nodePool[Int(x.nodeStart) + node] != nodePool[Int(y.nodeStart) + node] { return false }
+        }
+        return true
+    }
+
+    /// The routes of a result: one per landing, then the rejected, loop and unrouted failure's (-1 when absent).
+    private func routeSetHash(_ row: ResultRow) -> UInt64 {
+        var hash = mixSeed
+        mix(&hash, row.landingCount)
+        for offset in 0..<Int(row.landingCount) { mix(&hash, landingPool[Int(row.landingStart) + offset].route) }
+        mix(&hash, row.rejected.isPresent ? row.rejected.route : -1)
+        mix(&hash, row.loop.isPresent ? row.loop.route : -1)
+        mix(&hash, row.unrouted.isPresent ? row.unrouted.route : -1)
+        return finish(hash)
+    }
+
+    private func sameRoutes(_ row: ResultRow, _ writer: OutcomeWriter, set: Int) -> Bool {
+        let start = Int(writer.routeSetStarts[set])
+        let end = set + 1 < writer.routeSetStarts.count ? Int(writer.routeSetStarts[set + 1]) : writer.routeIDs.count
+        let count = Int(row.landingCount)
+        guard end - start == count + 3 else { return false }
+        let stored = writer.routeIDs
+        for offset in 0..<count where stored[start + offset] != landingPool[Int(row.landingStart) + offset].route { return false }
+        return stored[start + count] == (row.rejected.isPresent ? row.rejected.route : -1)
+            && stored[start + count + 1] == (row.loop.isPresent ? row.loop.route : -1)
+            && stored[start + count + 2] == (row.unrouted.isPresent ? row.unrouted.route : -1)
     }
 
     private func appendCore(_ row: ResultRow, to writer: inout OutcomeWriter, dialled: Int32, dialledIsService: Bool) {
@@ -165,6 +234,10 @@ final class OutcomeStore: Sendable {
     static let indexMask: UInt32 = (1 << workerShift) - 1
     /// The most workers references can tell apart.
     static let maxWorkers = 64
+
+    /// A reference to entry `index` of this store.
+    @inline(__always)
+    func reference(_ index: Int) -> UInt32 { UInt32(worker) << OutcomeStore.workerShift | UInt32(index) }
 
     /// The finished `writer`, whose route ids refer to `routes`.
     init(_ writer: OutcomeWriter, routes: RouteTable) {
@@ -340,114 +413,3 @@ struct CoreFacts: VerdictFacts {
     }
 }
 
-/// Identity of an outcome within one epoch, from the engine's rows: up to four landings inline (the common case,
-/// no allocation), more in an array.
-struct CoreKey: Equatable {
-    var count: Int32
-    var first: (LandingRow, LandingRow, LandingRow, LandingRow)
-    var more: [LandingRow]?
-    var failures: [Int32]?
-    var limit: Int32
-
-    init(_ row: ResultRow, landingPool: [LandingRow], nodePool: [Int32]) {
-        count = row.landingCount
-        limit = row.limit
-        let blank = LandingRow(node: -1, alias: -1, decision: .rejected, outgoing: -1, outgoingLocation: -1, route: 0)
-        first = (blank, blank, blank, blank)
-        more = nil
-        failures = nil
-        for offset in 0..<Int(row.landingCount) {
-            var landing = landingPool[Int(row.landingStart) + offset]
-            landing.route = 0
-            switch offset {
-            case 0: first.0 = landing
-            case 1: first.1 = landing
-            case 2: first.2 = landing
-            case 3: first.3 = landing
-            default: more = (more ?? []) + [landing]
-            }
-        }
-        if row.landingCount == 0 {
-            var values: [Int32] = []
-            for failure in [row.rejected, row.loop, row.unrouted] {
-                values.append(failure.alias)
-                values.append(failure.hopLimit ? 1 : 0)
-                values.append(failure.nodeCount)
-                for node in 0..<Int(failure.nodeCount) { values.append(nodePool[Int(failure.nodeStart) + node]) }
-            }
-            failures = values
-        }
-    }
-
-    static func == (lhs: CoreKey, rhs: CoreKey) -> Bool {
-        lhs.count == rhs.count && lhs.limit == rhs.limit && lhs.first.0 == rhs.first.0 && lhs.first.1 == rhs.first.1
-            && lhs.first.2 == rhs.first.2 && lhs.first.3 == rhs.first.3 && lhs.more == rhs.more && lhs.failures == rhs.failures
-    }
-
-    /// The `FastTable` hash.
-    var fastHash: UInt64 {
-        var hash = mixSeed
-        mix(&hash, count)
-        mix(&hash, limit)
-        first.0.mixed(into: &hash)
-        first.1.mixed(into: &hash)
-        first.2.mixed(into: &hash)
-        first.3.mixed(into: &hash)
-        for landing in more ?? [] { landing.mixed(into: &hash) }
-        for value in failures ?? [] { mix(&hash, value) }
-        return finish(hash)
-    }
-}
-
-/// Identity of a route set in one engine: the interned route of each landing (four inline) and of each failure.
-struct RouteSetKey: Equatable {
-    var count: Int32
-    var r0: Int32 = -1, r1: Int32 = -1, r2: Int32 = -1, r3: Int32 = -1
-    var more: [Int32]?
-    var rejected: Int32, loop: Int32, unrouted: Int32
-
-    init(_ row: ResultRow, landingPool: [LandingRow]) {
-        count = row.landingCount
-        more = nil
-        for offset in 0..<Int(row.landingCount) {
-            let route = landingPool[Int(row.landingStart) + offset].route
-            switch offset {
-            case 0: r0 = route
-            case 1: r1 = route
-            case 2: r2 = route
-            case 3: r3 = route
-            default: more = (more ?? []) + [route]
-            }
-        }
-        rejected = row.rejected.isPresent ? row.rejected.route : -2
-        loop = row.loop.isPresent ? row.loop.route : -2
-        unrouted = row.unrouted.isPresent ? row.unrouted.route : -2
-    }
-
-    /// The `FastTable` hash.
-    var fastHash: UInt64 {
-        var hash = mixSeed
-        mix(&hash, count)
-        mix(&hash, r0)
-        mix(&hash, r1)
-        mix(&hash, r2)
-        mix(&hash, r3)
-        mix(&hash, rejected)
-        mix(&hash, loop)
-        mix(&hash, unrouted)
-        for value in more ?? [] { mix(&hash, value) }
-        return finish(hash)
-    }
-}
-
-extension LandingRow {
-    @inline(__always)
-    func mixed(into hash: inout UInt64) {
-        mix(&hash, node)
-        mix(&hash, alias)
-        mix(&hash, decision.raw)
-        mix(&hash, outgoing)
-        mix(&hash, outgoingLocation)
-        mix(&hash, route)
-    }
-}

@@ -12,17 +12,23 @@ public enum PexipAlias {
     }
 
     /// The byte range of the parsed alias inside `bytes` (see `parse`).
+    @inline(__always)
     static func parsedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var start = 0
-        for scheme in schemes where bytes.count >= scheme.count {
-            var equal = true
-            for (offset, byte) in scheme.enumerated() where AliasMatcher.fold(bytes[offset]) != byte {
-                equal = false
-                break
-            }
-            if equal {
-                start = scheme.count
-                break
+        // A scheme is at most six letters and a colon: look for the colon first.
+        var colon = 0
+        while colon < min(bytes.count, 7) && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+        if colon < min(bytes.count, 7) {
+            for scheme in schemes where scheme.count == colon + 1 {
+                var equal = true
+                for offset in 0..<colon where AliasMatcher.fold(bytes[offset]) != scheme[offset] {
+                    equal = false
+                    break
+                }
+                if equal {
+                    start = colon + 1
+                    break
+                }
             }
         }
         var end = start

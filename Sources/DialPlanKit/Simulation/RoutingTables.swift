@@ -55,8 +55,10 @@ public final class RoutingTables: Sendable {
     let applicable: [Int32]
     let applicableLevels: [Int32]
     let applicableRows: [ApplicableRow]
-    /// Per cluster: index of its first row in `applicableRows`.
+    /// Per cluster: index of its first row in `applicableRows`, and how many subzones and zones it has.
     let applicableBase: [Int]
+    let subzoneCount: [Int]
+    let zoneCount: [Int]
     /// Per cluster, per subzone: the subzone whose search stands for this one's, and how to rename its rules (see
     /// `SubzoneClasses`).
     let subzoneClasses: [SubzoneClasses]
@@ -239,6 +241,8 @@ public final class RoutingTables: Sendable {
         applicableLevels = sources.levels
         applicableRows = sources.rows
         applicableBase = sources.base
+        subzoneCount = plan.clusters.map(\.subzones.count)
+        zoneCount = plan.clusters.map(\.zones.count)
         let sourceBase = sources.base
         subzoneClasses = plan.clusters.indices.map { cluster in
             SubzoneClasses(
@@ -268,11 +272,16 @@ public final class RoutingTables: Sendable {
     /// The row index of `source` within its cluster.
     @inline(__always)
     func applicableRow(cluster: Int, source: CallSource) -> Int {
-        let subzones = plan.clusters[cluster].subzones.count
+        RoutingTables.applicableRow(base: applicableBase[cluster], subzones: subzoneCount[cluster], zones: zoneCount[cluster], source: source)
+    }
+
+    /// Rows run: the cluster's subzones, its zones, then the Default Zone (see `applicableRules`).
+    @inline(__always)
+    static func applicableRow(base: Int, subzones: Int, zones: Int, source: CallSource) -> Int {
         switch source {
-        case .subzone(let index): return applicableBase[cluster] + index.index
-        case .zone(let index): return applicableBase[cluster] + subzones + index.index
-        case .defaultZone: return applicableBase[cluster] + subzones + plan.clusters[cluster].zones.count
+        case .subzone(let index): return base + index.index
+        case .zone(let index): return base + subzones + index.index
+        case .defaultZone: return base + subzones + zones
         }
     }
 

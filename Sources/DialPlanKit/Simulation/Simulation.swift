@@ -112,8 +112,11 @@ public final class Simulation: Sendable {
     let siteNetwork: [[SiteNetwork?]]
     /// Per row.
     let groups: [[VerdictGroup]]
-    /// Per store: its shapes' global ids.
-    let shapeIDs: [[UInt32]]
+    /// Per core (all stores, `storeOffsets[worker] + core`): its shape's global id; per shape: a core that has it.
+    /// Cores of one shape get the same verdict from every group, so verdicts are decided once per (shape, group).
+    let coreShapes: [UInt32]
+    let storeOffsets: [Int]
+    let shapeExamples: [UInt32]
 
     /// Every alias `plan` dials: all service aliases, then the probes.
     public static func planAliases(_ plan: DialPlan) -> [DialledAlias] {
@@ -203,15 +206,29 @@ public final class Simulation: Sendable {
         // Shapes, numbered across stores.
         var shapeIndex: [ShapeKey: UInt32] = [:]
         var shapeNodes: [[Int32]] = []
-        shapeIDs = stores.map { store in
-            store.shapeKeys.map { key in
+        var shapeExamples: [UInt32] = []
+        var coreShapes: [UInt32] = []
+        var storeOffsets: [Int] = []
+        for store in stores {
+            storeOffsets.append(coreShapes.count)
+            let global = store.shapeKeys.map { key -> UInt32 in
                 if let known = shapeIndex[key] { return known }
                 let id = UInt32(shapeNodes.count)
                 shapeIndex[key] = id
                 shapeNodes.append(key.nodes)
+                shapeExamples.append(UInt32.max)
                 return id
             }
+            for (core, local) in store.coreShapes.enumerated() {
+                let shape = global[Int(local)]
+                coreShapes.append(shape)
+                if shapeExamples[Int(shape)] == UInt32.max { shapeExamples[Int(shape)] = store.reference(core) }
+            }
         }
+        self.coreShapes = coreShapes
+        self.storeOffsets = storeOffsets
+        self.shapeExamples = shapeExamples
+        func shape(of core: UInt32) -> Int { Int(coreShapes[storeOffsets[Int(core >> OutcomeStore.workerShift)] + Int(core & OutcomeStore.indexMask)]) }
 
         // The network: the nodes each row's calls land on, then per site and protocol which of them it cannot reach.
         let network = plan.network == nil ? nil : NetworkAnalysis(plan: plan)
@@ -225,10 +242,10 @@ public final class Simulation: Sendable {
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
                     guard core != UInt32.max else { continue }
-                    let shape = shapeIDs[Int(core >> OutcomeStore.workerShift)][Int(stores[Int(core >> OutcomeStore.workerShift)].coreShapes[Int(core & OutcomeStore.indexMask)])]
-                    guard seen[Int(shape)] != Int32(row) else { continue }
-                    seen[Int(shape)] = Int32(row)
-                    rowNodes[row].formUnion(shapeNodes[Int(shape)])
+                    let shape = shape(of: core)
+                    guard seen[shape] != Int32(row) else { continue }
+                    seen[shape] = Int32(row)
+                    rowNodes[row].formUnion(shapeNodes[shape])
                 }
             }
             for (site, columns) in siteColumns.enumerated() {
@@ -271,18 +288,22 @@ public final class Simulation: Sendable {
         }
         self.groups = groups
 
-        // Counts: one verdict per (cell, group).
+        // Counts: one verdict per (shape, group), then per cell a lookup.
         var counts: [Verdict: Int] = [:]
-        for verdict in Verdict.allCases { counts[verdict] = 0 }
         var countsByIndex = [Int](repeating: 0, count: Verdict.allCases.count)
         for row in rows.indices {
             for group in groups[row] {
+                var verdicts = [Int8](repeating: -1, count: shapeExamples.count)
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
                     guard core != UInt32.max else { continue }
-                    let facts = stores[Int(core >> OutcomeStore.workerShift)].facts(Int(core & OutcomeStore.indexMask), tables: tables)
-                    let decision = VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
-                    countsByIndex[decision.verdict.ordinal] += group.siteCount
+                    let shape = shape(of: core)
+                    if verdicts[shape] < 0 {
+                        let example = shapeExamples[shape]
+                        let facts = stores[Int(example >> OutcomeStore.workerShift)].facts(Int(example & OutcomeStore.indexMask), tables: tables)
+                        verdicts[shape] = Int8(VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network).verdict.ordinal)
+                    }
+                    countsByIndex[Int(verdicts[shape])] += group.siteCount
                 }
             }
         }
@@ -405,9 +426,17 @@ public final class Simulation: Sendable {
         }
     }
 
+    /// The global shape of a core.
+    @inline(__always)
+    private func shape(of core: UInt32) -> Int {
+        Int(coreShapes[storeOffsets[Int(core >> OutcomeStore.workerShift)] + Int(core & OutcomeStore.indexMask)])
+    }
+
+    /// Batches of the calls `select` picks; `select` sees one core of each shape per group (cores of a shape are
+    /// alike for it: the same nodes, failures and flags).
     private func collectBatches(_ select: (VerdictGroup, CoreFacts) -> VerdictDecision?) -> [CallBatch] {
         struct Key: Hashable {
-            var shape: UInt32
+            var shape: Int
             var routes: UInt32
             var renaming: Int32
             var row: Int
@@ -418,14 +447,18 @@ public final class Simulation: Sendable {
         var batches: [CallBatch] = []
         for (rowNumber, row) in rows.enumerated() {
             for (groupNumber, group) in groups[rowNumber].enumerated() {
+                // Per shape: not yet decided, not selected, or the decision.
+                var decisions = [VerdictDecision??](repeating: nil, count: shapeExamples.count)
                 for alias in aliases.indices {
                     let cell = rowNumber * aliases.count + alias
                     let core = cells.cores[cell]
                     guard core != UInt32.max else { continue }
-                    let worker = Int(core >> OutcomeStore.workerShift)
-                    let coreIndex = Int(core & OutcomeStore.indexMask)
-                    guard let decision = select(group, stores[worker].facts(coreIndex, tables: tables)) else { continue }
-                    let shape = shapeIDs[worker][Int(stores[worker].coreShapes[coreIndex])]
+                    let shape = shape(of: core)
+                    if decisions[shape] == nil {
+                        let example = shapeExamples[shape]
+                        decisions[shape] = .some(select(group, stores[Int(example >> OutcomeStore.workerShift)].facts(Int(example & OutcomeStore.indexMask), tables: tables)))
+                    }
+                    guard let decision = decisions[shape]! else { continue }
                     for subgroup in group.subgroups {
                         // Reachability depends on the site's own subnets: blocked calls are explained per site.
                         let perSite = decision.verdict == .blocked

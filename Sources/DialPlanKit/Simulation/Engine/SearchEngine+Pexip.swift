@@ -10,12 +10,12 @@ extension SearchEngine {
         var decidedIn: [Int32: (node: Int32, accepted: Bool)] = [:]
         for node in nodes {
             let nodeID = NodeID(rawValue: node)
-            guard !tables.nodeInMaintenance[Int(node)] else {
+            guard !nodeInMaintenance[Int(node)] else {
                 recorder.record(.nodeInMaintenance(nodeID, alias: text(alias)))
                 continue
             }
             reachedNode = true
-            let location = tables.nodeLocation[Int(node)]
+            let location = nodeLocation[Int(node)]
             if Recorder.isRecording, let earlier = decidedIn[location] {
                 recorder.record(.nodeDecidesAsEarlier(nodeID, alias: text(alias), earlier: NodeID(rawValue: earlier.node), accepted: earlier.accepted))
             } else {
@@ -107,21 +107,26 @@ extension SearchEngine {
     /// The service whose alias `alias` is, once parsed and case-folded; cached per alias and epoch.
     mutating func service(of alias: Int32) -> Int? {
         if serviceCache[Int(alias)].epoch != epoch {
-            let service = aliases.withBytes(alias) { tables.serviceIndex[PexipAlias.serviceKey($0)] } ?? -1
+            let service = aliases.withBytes(alias) { serviceIndex[PexipAlias.serviceKey($0)] } ?? -1
             serviceCache[Int(alias)] = Stamped(epoch: epoch, value: service)
         }
         let value = serviceCache[Int(alias)].value
         return value >= 0 ? Int(value) : nil
     }
 
-    /// The alias as Pexip parses it (scheme, URI parameters and headers removed), as an id.
+    /// The alias as Pexip parses it (scheme, URI parameters and headers removed), as an id; once per alias and epoch.
     private mutating func parsedAlias(_ alias: Int32) -> Int32 {
+        if parsedCache[Int(alias)].epoch == epoch { return parsedCache[Int(alias)].value }
         let range = aliases.range(alias)
         let parsed = aliases.withBytes(alias) { PexipAlias.parsedRange($0) }
-        guard parsed.count != range.count else { return alias }
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: aliases.bytes[(range.lowerBound + parsed.lowerBound)..<(range.lowerBound + parsed.upperBound)])
-        return internOutput()
+        var id = alias
+        if parsed.count != range.count {
+            output.removeAll(keepingCapacity: true)
+            output.append(contentsOf: aliases.bytes[(range.lowerBound + parsed.lowerBound)..<(range.lowerBound + parsed.upperBound)])
+            id = internOutput()
+        }
+        parsedCache[Int(alias)] = Stamped(epoch: epoch, value: id)
+        return id
     }
 
     /// The alias Call Routing Rule `index` dials out when it applies to this call, else nil.
@@ -141,7 +146,7 @@ extension SearchEngine {
             return skip(.otherSourceLocation(rule: source, call: LocationID(location)))
         }
         let subject = rule.matchStringFull ? full : parsed
-        let result = match(tables.gatewayMatcher[index], alias: subject)
+        let result = match(gatewayMatcher[index], alias: subject)
         if result == SearchEngine.noMatch {
             if !quiet { recorder.record(.gatewayRuleNotMatched(id, alias: text(subject))) }
             return nil

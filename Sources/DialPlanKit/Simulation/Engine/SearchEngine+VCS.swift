@@ -56,7 +56,7 @@ extension SearchEngine {
         let transformed = applyTransforms(clusterIndex, alias: incoming, limit: &row.limit)
         let alias = transformed.alias
         var anyMatched = false
-        let ruleBase = tables.ruleBase[clusterIndex]
+        let ruleBase = ruleBase[clusterIndex]
         let frameStart = collecting.count
         var found = false
         let fromSubzone: Bool
@@ -64,7 +64,7 @@ extension SearchEngine {
 
         // The rules this source may use, level by level (`RoutingTables.applicableRules`). A recording search
         // walks every rule instead, to say why the others were skipped; the decision is the same `admits`.
-        let sourceRow = tables.applicableRows[tables.applicableRow(cluster: clusterIndex, source: source)]
+        let sourceRow = applicableRows[applicableRow(cluster: clusterIndex, source: source)]
         let levelCount = Recorder.isRecording ? tables.levels[clusterIndex].count : Int(sourceRow.levelCount)
         levels: for levelNumber in 0..<levelCount {
             var stoppedBy = -1
@@ -73,12 +73,12 @@ extension SearchEngine {
                 level = tables.levels[clusterIndex][levelNumber]
             } else {
                 let levelStart = Int(sourceRow.levelStart)
-                let start = levelNumber == 0 ? 0 : Int(tables.applicableLevels[levelStart + levelNumber - 1])
-                level = (Int(sourceRow.ruleStart) + start)..<(Int(sourceRow.ruleStart) + Int(tables.applicableLevels[levelStart + levelNumber]))
+                let start = levelNumber == 0 ? 0 : Int(applicableLevels[levelStart + levelNumber - 1])
+                level = (Int(sourceRow.ruleStart) + start)..<(Int(sourceRow.ruleStart) + Int(applicableLevels[levelStart + levelNumber]))
             }
             for position in level {
-                let ruleIndex = Recorder.isRecording ? position : Int(tables.applicable[position])
-                let rule = tables.ruleRows[ruleBase + ruleIndex]
+                let ruleIndex = Recorder.isRecording ? position : Int(applicable[position])
+                let rule = ruleRows[ruleBase + ruleIndex]
                 let ref = SearchRuleRef(cluster: clusterID, rule: SearchRuleID(ruleIndex))
                 if Recorder.isRecording {
                     guard rule.enabled else {
@@ -105,7 +105,7 @@ extension SearchEngine {
                     }
                     target = alias
                 case .aliasPatternMatch:
-                    let hit = match(tables.ruleMatcher[ruleBase + ruleIndex], alias: alias)
+                    let hit = match(ruleMatcher[ruleBase + ruleIndex], alias: alias)
                     if hit == SearchEngine.noMatch {
                         recorder.record(.searchRuleNotMatched(ref, alias: text(alias)))
                         continue
@@ -128,11 +128,11 @@ extension SearchEngine {
             }
             if collecting.count > frameStart {
                 found = true
-                recorder.record(.levelFound(cluster: clusterID, priority: Int(tables.ruleRows[ruleBase + levelFirstRule(clusterIndex, level)].priority)))
+                recorder.record(.levelFound(cluster: clusterID, priority: Int(ruleRows[ruleBase + levelFirstRule(clusterIndex, level)].priority)))
                 break levels
             }
             if stoppedBy >= 0 {
-                recorder.record(.levelStopped(cluster: clusterID, priority: Int(tables.ruleRows[ruleBase + stoppedBy].priority), by: SearchRuleRef(cluster: clusterID, rule: SearchRuleID(stoppedBy))))
+                recorder.record(.levelStopped(cluster: clusterID, priority: Int(ruleRows[ruleBase + stoppedBy].priority), by: SearchRuleRef(cluster: clusterID, rule: SearchRuleID(stoppedBy))))
                 break levels
             }
         }
@@ -160,7 +160,7 @@ extension SearchEngine {
 
     /// The first rule of a level, for its priority.
     private func levelFirstRule(_ cluster: Int, _ level: Range<Int>) -> Int {
-        Recorder.isRecording ? level.lowerBound : Int(tables.applicable[level.lowerBound])
+        Recorder.isRecording ? level.lowerBound : Int(applicable[level.lowerBound])
     }
 
     // MARK: Transforms
@@ -175,16 +175,16 @@ extension SearchEngine {
             }
             return hit
         }
-        let count = tables.transformCount[clusterIndex]
-        let base = tables.transformBase[clusterIndex]
+        let count = transformCount[clusterIndex]
+        let base = transformBase[clusterIndex]
         var hit = TransformHit(transform: -1, alias: alias, limitedTransform: -1)
         for index in 0..<count {
             let ref = TransformRef(cluster: ClusterID(clusterIndex), transform: TransformID(index))
-            guard tables.transformEnabled[base + index] else {
+            guard transformEnabled[base + index] else {
                 recorder.record(.transformDisabled(ref, alias: text(alias)))
                 continue
             }
-            let result = match(tables.transformMatcher[base + index], alias: alias)
+            let result = match(transformMatcher[base + index], alias: alias)
             if result == SearchEngine.noMatch {
                 recorder.record(.transformNotMatched(ref, alias: text(alias)))
                 continue
@@ -219,15 +219,15 @@ extension SearchEngine {
             return
         }
         let zoneRef = ZoneRef(cluster: clusterID, zone: ZoneID(rawValue: zone))
-        let globalZone = tables.zoneBase[clusterIndex] + Int(zone)
-        let target = tables.zoneRows[globalZone]
+        let globalZone = zoneBase[clusterIndex] + Int(zone)
+        let target = zoneRows[globalZone]
         if !Recorder.isRecording { coverage.zones[globalZone] = true }
         let hopRoute = routes.route(hop, then: -1)
         recorder.enter()
         defer { recorder.leave() }
 
-        var nodes = tables.zoneNodePool[Int(target.nodeStart)..<Int(target.nodeStart + target.nodeCount)]
-        var clusters = tables.zoneClusterPool[Int(target.clusterStart)..<Int(target.clusterStart + target.clusterCount)]
+        var nodes = zoneNodePool[Int(target.nodeStart)..<Int(target.nodeStart + target.nodeCount)]
+        var clusters = zoneClusterPool[Int(target.clusterStart)..<Int(target.clusterStart + target.clusterCount)]
         if target.isDNS {
             guard let domain = PexipAlias.domain(of: text(alias)) else {
                 recorder.record(.dnsNoDomain(zoneRef, alias: text(alias)))
@@ -256,7 +256,7 @@ extension SearchEngine {
                 if !row.loop.isPresent { row.loop = FailureRow(route: hopRoute, alias: alias, hopLimit: true) }
                 continue
             }
-            let source = tables.sourceFrom[Int(next)][clusterIndex]
+            let source = sourceFrom[Int(next)][clusterIndex]
             recorder.record(.passedOn(zoneRef, alias: text(alias), next: ClusterID(rawValue: next), hopsLeft: budget - 1, seenFrom: source))
             let found = search(cluster: Int(next), alias: alias, protocol: callProtocol, source: source, hops: budget - 1)
             let sub = results[Int(found)]

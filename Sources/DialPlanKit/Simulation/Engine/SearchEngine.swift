@@ -15,12 +15,40 @@ struct SearchEngine<Recorder: TraceRecorder> {
     let scratch: RegexScratch
     let recorder: Recorder
 
+    // Read-only tables, copied out of `tables` at init (array references, not data), so that the hot path reads
+    // them as the engine's own storage instead of retaining the class's on every access.
+    let ruleRows: [RoutingTables.RuleRow]
+    let applicableLevels: [Int32]
+    let applicable: [Int32]
+    let zoneRows: [RoutingTables.ZoneRow]
+    let zoneNodePool: [Int32]
+    let zoneClusterPool: [Int32]
+    let zoneBase: [Int]
+    let transformMatcher: [Int32]
+    let transformEnabled: [Bool]
+    let transformCount: [Int]
+    let transformBase: [Int]
+    let sourceFrom: [[CallSource]]
+    let ruleMatcher: [Int32]
+    let ruleBase: [Int]
+    let applicableRows: [RoutingTables.ApplicableRow]
+    let serviceIndex: [[UInt8]: Int32]
+    let nodeLocation: [Int32]
+    let nodeInMaintenance: [Bool]
+    let gatewayMatcher: [Int32]
+    let matchers: [AliasMatcher]
+    let nodeMediaLocation: [Int32]
+    let applicableBase: [Int]
+    let subzoneCount: [Int]
+    let zoneCount: [Int]
+
     // Per epoch: aliases, caches, results.
     var aliases = AliasArena()
     var epoch: UInt32 = 0
     var transformCache: [Stamped<TransformHit>] = []
     var matchCache: [Stamped<Int32>] = []
     var serviceCache: [Stamped<Int32>] = []
+    var parsedCache: [Stamped<Int32>] = []
     var pexipCache: [Stamped<PexipCell>] = []
     var memo = FastTable<StateKey>(capacity: 1024)
     private(set) var results: [ResultRow] = []
@@ -63,6 +91,30 @@ struct SearchEngine<Recorder: TraceRecorder> {
         plan = tables.plan
         scratch = RegexScratch(maxCaptures: max(tables.maxCaptures, 1))
         self.recorder = recorder
+        ruleRows = tables.ruleRows
+        applicableLevels = tables.applicableLevels
+        applicable = tables.applicable
+        zoneRows = tables.zoneRows
+        zoneNodePool = tables.zoneNodePool
+        zoneClusterPool = tables.zoneClusterPool
+        zoneBase = tables.zoneBase
+        transformMatcher = tables.transformMatcher
+        transformEnabled = tables.transformEnabled
+        transformCount = tables.transformCount
+        transformBase = tables.transformBase
+        sourceFrom = tables.sourceFrom
+        ruleMatcher = tables.ruleMatcher
+        ruleBase = tables.ruleBase
+        applicableRows = tables.applicableRows
+        serviceIndex = tables.serviceIndex
+        nodeLocation = tables.nodeLocation
+        nodeInMaintenance = tables.nodeInMaintenance
+        gatewayMatcher = tables.gatewayMatcher
+        matchers = tables.matchers
+        nodeMediaLocation = tables.nodeMediaLocation
+        applicableBase = tables.applicableBase
+        subzoneCount = tables.subzoneCount
+        zoneCount = tables.zoneCount
         locationCount = plan.locations.count
         clusterCount = plan.clusters.count
         matcherCount = tables.matchers.count
@@ -81,6 +133,7 @@ struct SearchEngine<Recorder: TraceRecorder> {
             for index in transformCache.indices { transformCache[index].epoch = 0 }
             for index in matchCache.indices { matchCache[index].epoch = 0 }
             for index in serviceCache.indices { serviceCache[index].epoch = 0 }
+            for index in parsedCache.indices { parsedCache[index].epoch = 0 }
             for index in pexipCache.indices { pexipCache[index].epoch = 0 }
         }
         aliases.removeAll()
@@ -148,6 +201,7 @@ struct SearchEngine<Recorder: TraceRecorder> {
         }
         if serviceCache.count < count {
             serviceCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: 0), count: count - serviceCache.count))
+            parsedCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: 0), count: count - parsedCache.count))
         }
         let pexipSlots = count * locationCount * SearchEngine.protocolCount
         if pexipCache.count < pexipSlots {
@@ -166,7 +220,7 @@ struct SearchEngine<Recorder: TraceRecorder> {
     mutating func match(_ matcher: Int32, alias: Int32) -> Int32 {
         let slot = Int(alias) * matcherCount + Int(matcher)
         if matchCache[slot].epoch == epoch { return matchCache[slot].value }
-        let outcome = aliases.withBytes(alias) { tables.matchers[Int(matcher)].evaluate($0, scratch: scratch, into: &output) }
+        let outcome = aliases.withBytes(alias) { matchers[Int(matcher)].evaluate($0, scratch: scratch, into: &output) }
         let value: Int32
         switch outcome {
         case .noMatch: value = SearchEngine.noMatch
@@ -176,6 +230,12 @@ struct SearchEngine<Recorder: TraceRecorder> {
         }
         matchCache[slot] = Stamped(epoch: epoch, value: value)
         return value
+    }
+
+    /// The applicable-rules row of `source` at `cluster` (`RoutingTables.applicableRow`).
+    @inline(__always)
+    func applicableRow(cluster: Int, source: CallSource) -> Int {
+        RoutingTables.applicableRow(base: applicableBase[cluster], subzones: subzoneCount[cluster], zones: zoneCount[cluster], source: source)
     }
 
     // MARK: Limits
