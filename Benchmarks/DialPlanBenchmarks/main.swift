@@ -2,8 +2,8 @@ import DialPlanKit
 import Foundation
 
 // The benchmark of `dialplan check` against the regex floor, on a plan from `dialplan generate`:
-//   swift run -c release dialplan-bench [--sites N] [--vmrs M] [--seed S] [--faults K] [--network] [--jobs N]
-//                                       [--no-scaling]
+//   swift run -c release dialplan-bench [--sites N] [--vmrs M] [--seed S] [--faults K] [--network]
+//                                       [--distinct-site-rules] [--jobs N] [--no-scaling]
 // Defaults: 200 sites × 50,000 VMRs (100,000 aliases, both protocols: 40 million calls). It measures, in one run:
 // - the floor: bare PCRE2-JIT matching of every distinct pattern of the plan against every alias, on all cores;
 // - `dialplan check` end to end (the binary beside this one, as a child process: loading, simulation, report),
@@ -16,6 +16,7 @@ struct Arguments {
     var seed: UInt64 = 1
     var faults = 0
     var network = false
+    var distinctSiteRules = false
     var jobs: Int?
     var scaling = true
 
@@ -29,6 +30,7 @@ struct Arguments {
             case "--faults": faults = iterator.next().flatMap(Int.init) ?? faults
             case "--jobs": jobs = iterator.next().flatMap(Int.init)
             case "--network": network = true
+            case "--distinct-site-rules": distinctSiteRules = true
             case "--no-scaling": scaling = false
             default:
                 FileHandle.standardError.write(Data("dialplan-bench: unknown argument '\(argument)'\n".utf8))
@@ -87,14 +89,14 @@ let root = FileManager.default.temporaryDirectory.appendingPathComponent("dialpl
 defer { try? FileManager.default.removeItem(atPath: root) }
 
 func generate(sites: Int) throws -> (path: String, generator: PlanGenerator) {
-    let generator = PlanGenerator(PlanGenerator.Options(sites: sites, vmrs: arguments.vmrs, seed: arguments.seed, faults: arguments.faults, network: arguments.network))
+    let generator = PlanGenerator(PlanGenerator.Options(sites: sites, vmrs: arguments.vmrs, seed: arguments.seed, faults: arguments.faults, network: arguments.network, distinctSiteRules: arguments.distinctSiteRules))
     let path = (root as NSString).appendingPathComponent("plan-\(sites)")
     try generator.write(to: path)
     return (path, generator)
 }
 
 let full = try generate(sites: arguments.sites)
-print("dialplan-bench: dialplan generate --sites \(arguments.sites) --vmrs \(arguments.vmrs) --seed \(arguments.seed)\(arguments.faults > 0 ? " --faults \(arguments.faults)" : "")\(arguments.network ? " --network" : ""): \(grouped(full.generator.callCount)) calls; \(workers) worker\(workers == 1 ? "" : "s") on \(cores) core\(cores == 1 ? "" : "s")")
+print("dialplan-bench: dialplan generate --sites \(arguments.sites) --vmrs \(arguments.vmrs) --seed \(arguments.seed)\(arguments.faults > 0 ? " --faults \(arguments.faults)" : "")\(arguments.network ? " --network" : "")\(arguments.distinctSiteRules ? " --distinct-site-rules" : ""): \(grouped(full.generator.callCount)) calls; \(workers) worker\(workers == 1 ? "" : "s") on \(cores) core\(cores == 1 ? "" : "s")")
 
 // Where the time goes, in this process.
 var start = DispatchTime.now()

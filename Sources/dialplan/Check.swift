@@ -40,7 +40,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let plan = try DialPlan.load(self.plan)
-        let simulation = Simulation(plan: plan, workers: common.jobs)
+        let simulation = ProgressBar.run("check") { Simulation(plan: plan, workers: common.jobs, progress: $0) }
         let report = CheckReport(simulation: simulation, examples: max(examples, 1), coverage: coverage)
         var out = StandardOutput()
         switch format {

@@ -38,7 +38,7 @@ struct Diff: ParsableCommand {
     func run() throws {
         let before = try DialPlan.load(old)
         let after = try DialPlan.load(new)
-        let diff = PlanDiff(old: before, new: after, workers: common.jobs)
+        let diff = ProgressBar.run("diff") { PlanDiff(old: before, new: after, workers: common.jobs, progress: $0) }
         var out = StandardOutput()
         switch format {
         case .text: DiffFormatter.text(diff, examples: max(examples, 1), style: Terminal.style(common.color), to: &out)

@@ -36,6 +36,9 @@ struct Generate: ParsableCommand {
     @Flag(name: .long, help: "Also write a network section (data centres, offices, firewalls, the edge DMZ).")
     var network = false
 
+    @Flag(name: .long, help: "Give every site's search rule a pattern of its own, so that no two sites share a search (the simulation's worst case).")
+    var distinctSiteRules = false
+
     func validate() throws {
         guard (1...100_000).contains(sites) else { throw ValidationError("--sites must be between 1 and 100000") }
         guard (1...1_000_000).contains(vmrs) else { throw ValidationError("--vmrs must be between 1 and 1000000") }
@@ -43,7 +46,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        let generator = PlanGenerator(PlanGenerator.Options(sites: sites, vmrs: vmrs, seed: seed, faults: faults, network: network))
+        let generator = PlanGenerator(PlanGenerator.Options(sites: sites, vmrs: vmrs, seed: seed, faults: faults, network: network, distinctSiteRules: distinctSiteRules))
         do {
             try generator.write(to: directory)
         } catch {

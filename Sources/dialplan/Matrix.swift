@@ -21,7 +21,7 @@ struct Matrix: ParsableCommand {
 
     func run() throws {
         let plan = try DialPlan.load(self.plan)
-        let simulation = Simulation(plan: plan, workers: common.jobs)
+        let simulation = ProgressBar.run("matrix") { Simulation(plan: plan, workers: common.jobs, progress: $0) }
         var out = StandardOutput()
         switch format {
         case .text: MatrixFormatter.text(simulation, style: Terminal.style(common.color), to: &out)

@@ -74,7 +74,7 @@ struct TestCommand: ParsableCommand {
         }
         if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }
 
-        let run = TestRun(plan: plan, suites: suites, workers: common.jobs)
+        let run = ProgressBar.run("test") { TestRun(plan: plan, suites: suites, workers: common.jobs, progress: $0) }
         var out = StandardOutput()
         let style = Terminal.style(common.color)
         switch format {

@@ -218,6 +218,49 @@ import Testing
         #expect(same.groups.isEmpty)
     }
 
+    // Issue 8: a changed outgoing alias or location is a change, even when the verdict and landing stay.
+    @Test func diffReportsAChangedOutgoingAliasOrLocation() throws {
+        let rule = #"{name: PSTN, priority: 10, match_string: '9(\d+)@vc\.example', replace_string: '+\1@pstn.example'}"#
+        let before = try InlinePlan.single(rules: ["{name: To Oslo, priority: 100, mode: any_alias, target: Pexip-Oslo}"], gatewayRules: [rule])
+        let moved = try InlinePlan.single(rules: ["{name: To Oslo, priority: 100, mode: any_alias, target: Pexip-Oslo}"], gatewayRules: [rule.replacingOccurrences(of: "}", with: ", outgoing_location: London}")])
+        let rewritten = try InlinePlan.single(rules: ["{name: To Oslo, priority: 100, mode: any_alias, target: Pexip-Oslo}"], gatewayRules: [rule.replacingOccurrences(of: "@pstn.example", with: "@sbc.example")])
+        func withProbe(_ plan: DialPlan) -> DialPlan {
+            var plan = plan
+            plan.probes = [Probe(alias: "94722334455@vc.example", source: SourceLocation(file: "t", line: 1, column: 1))]
+            return plan
+        }
+        let location = PlanDiff(old: withProbe(before), new: withProbe(moved), workers: 1)
+        #expect(location.groups.map(\.title) == ["outgoing location Oslo → London"])
+        #expect(location.changedCount == 2)
+        let alias = PlanDiff(old: withProbe(before), new: withProbe(rewritten), workers: 1)
+        #expect(alias.groups.map(\.title) == ["outgoing alias changed"])
+        #expect(alias.groups[0].changes[0].after?.outgoing?.alias == "+4722334455@sbc.example")
+        #expect(PlanDiff(old: withProbe(before), new: withProbe(before), workers: 1).groups.isEmpty)
+    }
+
+    // Issue 8: cases can expect what a Call Routing Rule dials out and from where (and forbid it).
+    @Test func casesExpectTheOutgoingAliasAndLocation() throws {
+        let plan = try InlinePlan.single(
+            rules: ["{name: To Oslo, priority: 100, mode: any_alias, target: Pexip-Oslo}"],
+            gatewayRules: [#"{name: PSTN, priority: 10, match_string: '9(\d+)@vc\.example', replace_string: '+\1@pstn.example', outgoing_location: London}"#])
+        let yaml = """
+            cases:
+              - {name: Right, alias: 94722334455@vc.example, expect: {outgoing_alias: '+4722334455@pstn.example', outgoing_location: London}}
+              - {name: Wrong, alias: 94722334455@vc.example, expect: {outgoing_location: Oslo, not_outgoing_alias: '+4722334455@pstn.example'}}
+              - {name: None, alias: meet.alice@vc.example, expect: {outgoing_alias: anything}}
+            """
+        let suite = try TestSuiteLoader.loadYAML(yaml, file: "c.yaml").resolve(against: plan)
+        let run = TestRun(plan: plan, suites: [suite], workers: 1)
+        #expect(run.results.map(\.passed) == [true, false, false])
+        let wrong = run.results[1].failedCalls[0].failures
+        #expect(wrong.contains("expected the outgoing call from Oslo, placed from London"))
+        #expect(wrong.contains("Pexip must not dial out '+4722334455@pstn.example'"))
+        #expect(run.results[2].failedCalls[0].failures == ["expected Pexip to dial out 'anything', dialled nothing"])
+        // A location the plan lacks is a load error, with a suggestion.
+        let bad = "cases:\n  - {name: Typo, alias: x@vc.example, expect: {outgoing_location: Londn}}\n"
+        #expect(throws: PlanLoadError.self) { try TestSuiteLoader.loadYAML(bad, file: "c.yaml").resolve(against: plan) }
+    }
+
     // MARK: Coverage
 
     @Test func coverageListsWhatNoCallUsed() throws {

@@ -125,6 +125,39 @@ import Testing
         #expect(run.stderr.contains("did you mean 'Singapore Office'?"))
     }
 
+    // Issue 8: a Skype for Business user's call to an alias without a domain is never placed (check and matrix do
+    // not list it), so trace says why in one line and exits 2 instead of inventing an unrouted call.
+    @Test func tracingACallTheSimulationDoesNotPlaceSaysWhyAndExitsTwo() throws {
+        let run = try Self.run(["trace", "--from", "Oslo HQ", "--protocol", "mssip", "1001"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "dialplan: error: Skype for Business users dial SIP URIs, and '1001' has no domain, so no mssip call is placed to it (dial it with a domain, e.g. '1001@…')\n")
+        // Without --protocol the protocols the site places are traced, and the one it does not is noted.
+        let every = try Self.run(["trace", "--from", "Oslo HQ", "1001"])
+        #expect(every.status == 0)
+        #expect(every.stdout.contains("Oslo HQ dials '1001' over sip"))
+        #expect(every.stdout.contains("Oslo HQ dials '1001' over h323"))
+        #expect(!every.stdout.contains("over mssip"))
+        #expect(every.stderr.contains("dialplan: note: not traced: Skype for Business users dial SIP URIs"))
+    }
+
+    @Test func generateWritesAPlanThatChecksAndIsTheSameForASeed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-generate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.run(["generate", directory.path, "--sites", "12", "--vmrs", "20", "--seed", "4"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("wrote \(directory.path): 12 sites, 20 VMRs, "))
+        let check = try Self.run(["check", directory.path])
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.hasSuffix("PASS\n"))
+        let faults = try Self.run(["generate", directory.path, "--sites", "30", "--vmrs", "20", "--faults", "6"])
+        #expect(faults.status == 0)
+        #expect(try Self.run(["check", directory.path]).status == 1)
+        let bad = try Self.run(["generate", directory.path, "--faults", "9"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--faults must be between 0 and 6"))
+    }
+
     @Test func tracingAProtocolTheSiteDoesNotUseIsAUsageError() throws {
         let run = try Self.run(["trace", "--from", "Boston Office", "--protocol", "h323", "meet.alice@vc.acme.example"])
         #expect(run.status == 2)

@@ -42,14 +42,15 @@ public struct PlanDiff: Sendable {
 
     public var changedCount: Int { groups.reduce(0) { $0 + $1.changes.count } }
 
-    public init(old: DialPlan, new: DialPlan, workers: Int? = nil) {
+    /// `progress` follows both simulations (the old plan's, then the new one's).
+    public init(old: DialPlan, new: DialPlan, workers: Int? = nil, progress: SimulationProgress? = nil) {
         var seen = Set<String>()
         var aliases: [DialledAlias] = []
         for alias in Simulation.planAliases(old) + Simulation.planAliases(new) where seen.insert(alias.alias).inserted {
             aliases.append(DialledAlias(alias: alias.alias, origin: .extra))
         }
-        let before = Simulation(plan: old, aliases: aliases, workers: workers)
-        let after = Simulation(plan: new, aliases: aliases, workers: workers)
+        let before = Simulation(plan: old, aliases: aliases, workers: workers, progress: progress)
+        let after = Simulation(plan: new, aliases: aliases, workers: workers, progress: progress)
         oldPlan = old.name
         newPlan = new.name
 

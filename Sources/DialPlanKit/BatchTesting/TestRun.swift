@@ -40,7 +40,8 @@ public struct TestRun: Sendable {
 
     /// Runs every case of `suites` (all resolved against `plan`): one simulation of every site calling every alias
     /// the cases dial, then each case's expectations on its own calls.
-    public init(plan: DialPlan, suites: [TestSuite], workers: Int? = nil) {
+    /// `progress` follows the simulation.
+    public init(plan: DialPlan, suites: [TestSuite], workers: Int? = nil, progress: SimulationProgress? = nil) {
         // Every alias the cases dial, each once.
         var aliases: [String] = []
         var index: [String: Int] = [:]
@@ -72,7 +73,7 @@ public struct TestRun: Sendable {
                 }
             }
         }
-        let simulation = Simulation(plan: plan, aliases: aliases.map { DialledAlias(alias: $0, origin: .extra) }, workers: workers)
+        let simulation = Simulation(plan: plan, aliases: aliases.map { DialledAlias(alias: $0, origin: .extra) }, workers: workers, progress: progress)
         self.simulation = simulation
         results = planned.map { item in
             let aliasIndex = index[item.alias]!

@@ -19,13 +19,17 @@ public struct PlanGenerator: Sendable {
         public var faults: Int
         /// Also write a `network:` section (data centres, offices, WAN firewalls, the edge DMZ).
         public var network: Bool
+        /// Give every site's search rule a pattern of its own (it also takes the site's room aliases,
+        /// `s<code>.…@vc.corp.example`), so that no two sites share a search: the simulation's worst case.
+        public var distinctSiteRules: Bool
 
-        public init(sites: Int = 200, vmrs: Int = 50_000, seed: UInt64 = 1, faults: Int = 0, network: Bool = false) {
+        public init(sites: Int = 200, vmrs: Int = 50_000, seed: UInt64 = 1, faults: Int = 0, network: Bool = false, distinctSiteRules: Bool = false) {
             self.sites = sites
             self.vmrs = vmrs
             self.seed = seed
             self.faults = faults
             self.network = network
+            self.distinctSiteRules = distinctSiteRules
         }
     }
 
@@ -248,7 +252,8 @@ public struct PlanGenerator: Sendable {
                     city = (city + 1) % region.cities.count
                     fault = "  # FAULT: another city's location"
                 }
-                text += "      - {name: \(site.name) to Pexip, priority: 100, source_mode: named, source_name: \(site.subzone), pattern_type: regex, pattern_string: '(meet\\..+|teams\\..+|[689]\\d+)@vc\\.corp\\.example', progress: stop, target: Pexip-\(region.cities[city].replacingOccurrences(of: " ", with: ""))}\(fault)\n"
+                let own = options.distinctSiteRules ? "|s\(site.code ?? index)\\..+" : ""
+                text += "      - {name: \(site.name) to Pexip, priority: 100, source_mode: named, source_name: \(site.subzone), pattern_type: regex, pattern_string: '(meet\\..+|teams\\..+|[689]\\d+\(own))@vc\\.corp\\.example', progress: stop, target: Pexip-\(region.cities[city].replacingOccurrences(of: " ", with: ""))}\(fault)\n"
             }
             if regionIndex == 0 && sites.contains(where: { $0.city == nil }) {
                 text += "      - {name: Home workers to edge, priority: 100, source_mode: named, source_name: Remote-EMEA, pattern_type: regex, pattern_string: '.+@vc\\.corp\\.example', progress: stop, target: Pexip-Edge}\n"

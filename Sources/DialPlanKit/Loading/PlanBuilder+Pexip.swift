@@ -158,7 +158,8 @@ extension PlanBuilder {
             // Compiled even when another field is wrong, so that every problem is reported at once.
             let matcher = matchString.flatMap {
                 compileMatcher(
-                    type: .regex, string: $0, behavior: .replace, replace: replace,
+                    // Pexip expands replace strings as Python's re does. [PX-configuring_gateway_rules]
+                    type: .regex, string: $0, behavior: .replace, replace: replace, syntax: .python,
                     patternAt: fields.location(of: "match_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
             }
             guard let name, let priority, let matchString, let matcher else { continue }

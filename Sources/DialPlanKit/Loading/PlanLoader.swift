@@ -148,11 +148,11 @@ final class PlanBuilder {
     /// Compiles a pattern and its replace string; a compile error points at the exact character of the pattern
     /// when the file spells the pattern literally, else at the value.
     func compileMatcher(
-        type: PatternType, string: String, behavior: PatternBehavior, replace: String,
+        type: PatternType, string: String, behavior: PatternBehavior, replace: String, syntax: ReplacementTemplate.Syntax = .vcs,
         patternAt patternLocation: SourceLocation, replaceAt replaceLocation: SourceLocation, what: String
     ) -> AliasMatcher? {
         do {
-            return try AliasMatcher(type: type, string: string, behavior: behavior, replace: replace)
+            return try AliasMatcher(type: type, string: string, behavior: behavior, replace: replace, syntax: syntax)
         } catch {
             switch error {
             case .pattern(let error):
