@@ -8,7 +8,9 @@ struct RegexCommand: ParsableCommand {
         abstract: "Check one pattern against one alias, as VCS 'Check pattern' does: matched or not, groups, result.",
         discussion: """
             Regexes are case-insensitive and must match the whole alias; replace strings take \\1, \\g<1> and \
-            \\g<name>. Exit 0 when the pattern matches, 1 when it does not, 2 when it does not compile.
+            \\g<name>. With --syntax pexip the replace string expands as a Pexip Call Routing Rule's does (Python's \
+            re: \\10 is group 10, \\0 an octal escape). Exit 0 when the pattern matches, 1 when it does not, 2 \
+            when it does not compile.
 
             Examples:
               dialplan regex 'meet\\.(.+)@vc\\.acme\\.example' meet.bob@vc.acme.example --replace '\\1'
@@ -30,6 +32,9 @@ struct RegexCommand: ParsableCommand {
     @Option(name: .long, help: "Pattern behavior: leave, strip, replace, addprefix or addsuffix.")
     var behavior: PatternBehavior?
 
+    @Option(name: .long, help: "Replace-string syntax: vcs (transforms and search rules) or pexip (Call Routing Rules, as Python's re).")
+    var syntax: ReplaceSyntax = .vcs
+
     @Option(name: .long, help: "Output format: text or json.")
     var format: CheckFormat = .text
 
@@ -40,7 +45,7 @@ struct RegexCommand: ParsableCommand {
         let behavior = self.behavior ?? (replace == nil ? .leave : .replace)
         let check: PatternCheck
         do {
-            check = try PatternCheck(pattern: pattern, alias: alias, type: type, behavior: behavior, replace: replace ?? "")
+            check = try PatternCheck(pattern: pattern, alias: alias, type: type, behavior: behavior, replace: replace ?? "", syntax: syntax == .pexip ? .python : .vcs)
         } catch {
             switch error {
             case .pattern(let error):
@@ -59,4 +64,8 @@ struct RegexCommand: ParsableCommand {
 }
 
 extension PatternType: ExpressibleByArgument {}
+
+enum ReplaceSyntax: String, ExpressibleByArgument, CaseIterable {
+    case vcs, pexip
+}
 extension PatternBehavior: ExpressibleByArgument {}

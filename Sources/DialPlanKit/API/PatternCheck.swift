@@ -20,10 +20,11 @@ public struct PatternCheck: Sendable {
     /// Set when PCRE2 hit its match or depth limit.
     public var limit: String?
 
-    public init(pattern: String, alias: String, type: PatternType = .regex, behavior: PatternBehavior = .leave, replace: String = "")
+    /// `syntax`: how the replace string references groups (`.python` as a Pexip Call Routing Rule expands it).
+    public init(pattern: String, alias: String, type: PatternType = .regex, behavior: PatternBehavior = .leave, replace: String = "", syntax: ReplacementTemplate.Syntax = .vcs)
         throws(AliasMatcherError)
     {
-        let matcher = try AliasMatcher(type: type, string: pattern, behavior: behavior, replace: replace)
+        let matcher = try AliasMatcher(type: type, string: pattern, behavior: behavior, replace: replace, syntax: syntax)
         let scratch = RegexScratch(maxCaptures: max(matcher.regex?.captureCount ?? 0, 1))
         self.type = type
         self.pattern = pattern

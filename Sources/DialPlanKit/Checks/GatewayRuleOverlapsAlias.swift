@@ -37,27 +37,32 @@ enum GatewayRuleOverlapsAlias: PlanCheck {
         let chunkSize = 2048
         let chunks = (aliases.count + chunkSize - 1) / chunkSize
         let results = ChunkResults(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let queue = WorkQueue()
+        Parallel.run(workers: min(ProcessInfo.processInfo.activeProcessorCount, chunks)) { _ in
             let scratch = RegexScratch(maxCaptures: max(tables.maxCaptures, 1))
             var output: [UInt8] = []
-            var counts = [Int](repeating: 0, count: matchers.count)
-            var firsts = [[Int]](repeating: [], count: matchers.count)
-            for index in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
-                var text = aliases[index].alias
-                text.withUTF8 { whole in
-                    let parsed = UnsafeBufferPointer(rebasing: whole[PexipAlias.parsedRange(whole)])
-                    for number in matchers.indices {
-                        switch matchers[number].evaluate(full[number] ? whole : parsed, scratch: scratch, into: &output) {
-                        case .unchanged, .rewritten:
-                            counts[number] += 1
-                            if firsts[number].count < shown { firsts[number].append(index) }
-                        case .noMatch, .limitExceeded:
-                            break
+            while true {
+                let chunk = queue.take()
+                guard chunk < chunks else { break }
+                var counts = [Int](repeating: 0, count: matchers.count)
+                var firsts = [[Int]](repeating: [], count: matchers.count)
+                for index in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
+                    var text = aliases[index].alias
+                    text.withUTF8 { whole in
+                        let parsed = UnsafeBufferPointer(rebasing: whole[PexipAlias.parsedRange(whole)])
+                        for number in matchers.indices {
+                            switch matchers[number].evaluate(full[number] ? whole : parsed, scratch: scratch, into: &output) {
+                            case .unchanged, .rewritten:
+                                counts[number] += 1
+                                if firsts[number].count < shown { firsts[number].append(index) }
+                            case .noMatch, .limitExceeded:
+                                break
+                            }
                         }
                     }
                 }
+                results.set(chunk, counts: counts, firsts: firsts)
             }
-            results.set(chunk, counts: counts, firsts: firsts)
         }
         var counts = [Int](repeating: 0, count: probes.count)
         var firsts = [[Int]](repeating: [], count: probes.count)

@@ -10,16 +10,16 @@ public enum RegexFloor {
     public static func measure(_ tables: RoutingTables, aliases: [String], workers: Int) -> (seconds: Double, matches: Int, patterns: Int) {
         let patterns = tables.matchers.compactMap { $0.regex ?? $0.literalRegex }
         let subjects = aliases.map { Array($0.utf8) }
-        let matched = Atomic<Int>(0)
-        let next = Atomic<Int>(0)
+        let matched = Counter()
+        let queue = WorkQueue()
         let chunk = 1024
         let chunks = (subjects.count + chunk - 1) / chunk
         let start = DispatchTime.now()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, chunks))) { _ in
+        Parallel.run(workers: max(1, min(workers, chunks))) { _ in
             let scratch = RegexScratch(maxCaptures: max(tables.maxCaptures, 1))
             var count = 0
             while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                let index = queue.take()
                 guard index < chunks else { break }
                 for subject in subjects[(index * chunk)..<min((index + 1) * chunk, subjects.count)] {
                     subject.withUnsafeBufferPointer { bytes in
@@ -27,9 +27,9 @@ public enum RegexFloor {
                     }
                 }
             }
-            matched.wrappingAdd(count, ordering: .relaxed)
+            matched.add(count)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return (seconds, matched.load(ordering: .relaxed), patterns.count)
+        return (seconds, matched.value, patterns.count)
     }
 }

@@ -35,20 +35,18 @@ final class SimulationRun: @unchecked Sendable {
     func execute(workers requested: Int) {
         let workers = max(1, min(requested, chunkCount, OutcomeStore.maxWorkers))
         stores = Array(repeating: nil, count: workers)
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            work(worker: worker, next: next)
-        }
+        let queue = WorkQueue()
+        Parallel.run(workers: workers) { worker in self.work(worker: worker, queue: queue) }
     }
 
-    private func work(worker: Int, next: borrowing Atomic<Int>) {
+    private func work(worker: Int, queue: WorkQueue) {
         var engine = SearchEngine(tables: tables, recorder: NoTrace())
         var writer = OutcomeWriter(worker: worker)
         let aliasCount = aliases.count
         let coreCells = cells.cores
         let routeCells = cells.routes
         while true {
-            let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            let chunk = queue.take()
             guard chunk < chunkCount else { break }
             let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliasCount)
             for alias in range {
