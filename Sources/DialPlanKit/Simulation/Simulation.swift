@@ -101,22 +101,22 @@ public final class Simulation: Sendable {
         var siteCount: Int
     }
 
-    let rows: [Row]
-    let stores: [OutcomeStore]
-    let cells: CellStorage
+    private let rows: [Row]
+    private let stores: [OutcomeStore]
+    private let cells: CellStorage
     /// `siteColumns[site][protocol index]`.
-    let siteColumns: [[SiteColumn]]
-    let renamings: [Renaming]
-    let localFlags: [[Bool]]
+    private let siteColumns: [[SiteColumn]]
+    private let renamings: [Renaming]
+    private let localFlags: [[Bool]]
     /// `siteNetwork[site][protocol index]`, nil without a network section.
-    let siteNetwork: [[SiteNetwork?]]
+    private let siteNetwork: [[SiteNetwork?]]
     /// Per row.
-    let groups: [[VerdictGroup]]
+    private let groups: [[VerdictGroup]]
     /// Per core (all stores, `storeOffsets[worker] + core`): its shape's global id; per shape: a core that has it.
     /// Cores of one shape get the same verdict from every group, so verdicts are decided once per (shape, group).
-    let coreShapes: [UInt32]
-    let storeOffsets: [Int]
-    let shapeExamples: [UInt32]
+    private let coreShapes: [UInt32]
+    private let storeOffsets: [Int]
+    private let shapeExamples: [UInt32]
 
     /// Every alias `plan` dials: all service aliases, then the probes.
     public static func planAliases(_ plan: DialPlan) -> [DialledAlias] {
