@@ -57,6 +57,18 @@ extension SearchEngine {
         collecting.append(landing)
     }
 
+    /// Makes the landings collected since `start` the result's, and forgets what failed on the way: it no longer
+    /// matters once the alias is found.
+    mutating func keepLandings(from start: Int, in row: inout ResultRow) {
+        row.rejected = .absent
+        row.loop = .absent
+        row.unrouted = .absent
+        row.landingStart = Int32(landingPool.count)
+        row.landingCount = Int32(collecting.count - start)
+        for index in start..<collecting.count { landingPool.append(collecting[index]) }
+        collecting.removeLast(collecting.count - start)
+    }
+
     @inline(__always)
     func pexipSlot(alias: Int32, location: Int, protocol callProtocol: CallProtocol) -> Int {
         (Int(alias) * locationCount + location) * SearchEngine.protocolCount + Int(callProtocol.index)

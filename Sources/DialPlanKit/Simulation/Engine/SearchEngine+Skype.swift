@@ -61,11 +61,7 @@ extension SearchEngine {
         let start = collecting.count
         _ = offer(target.nodes.map(\.rawValue), alias: received, protocol: .mssip, route: hopRoute, levelStart: start, into: &row)
         if collecting.count > start {
-            row.rejected = .absent
-            row.landingStart = Int32(landingPool.count)
-            row.landingCount = Int32(collecting.count - start)
-            for index in start..<collecting.count { landingPool.append(collecting[index]) }
-            collecting.removeLast(collecting.count - start)
+            keepLandings(from: start, in: &row)
         } else {
             row.landingStart = Int32(landingPool.count)
             if !row.rejected.isPresent && !row.unrouted.isPresent { row.unrouted = FailureRow(route: hopRoute, alias: received) }

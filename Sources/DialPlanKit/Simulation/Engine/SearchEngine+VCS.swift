@@ -137,14 +137,7 @@ extension SearchEngine {
             }
         }
         if found {
-            // What failed on the way no longer matters once the alias is found.
-            row.rejected = .absent
-            row.loop = .absent
-            row.unrouted = .absent
-            row.landingStart = Int32(landingPool.count)
-            row.landingCount = Int32(collecting.count - frameStart)
-            for index in frameStart..<collecting.count { landingPool.append(collecting[index]) }
-            collecting.removeLast(collecting.count - frameStart)
+            keepLandings(from: frameStart, in: &row)
         } else {
             row.landingStart = Int32(landingPool.count)
             // A hop with no rule records which transform (if any) shaped the alias that the search ended with;
