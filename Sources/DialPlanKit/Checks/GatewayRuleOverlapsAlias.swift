@@ -49,7 +49,11 @@ enum GatewayRuleOverlapsAlias: PlanCheck {
                 for index in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, aliases.count) {
                     var text = aliases[index].alias
                     text.withUTF8 { whole in
-                        let parsed = UnsafeBufferPointer(rebasing: whole[PexipAlias.parsedRange(whole)])
+                        let range = PexipAlias.parsedRange(whole)
+                        // A stored alias with a scheme or parameters is never matched (`alias-never-matches`), so no
+                        // rule is kept from it either.
+                        guard range.count == whole.count else { return }
+                        let parsed = UnsafeBufferPointer(rebasing: whole[range])
                         for number in matchers.indices {
                             switch matchers[number].evaluate(full[number] ? whole : parsed, scratch: scratch, into: &output) {
                             case .unchanged, .rewritten:

@@ -126,7 +126,7 @@ extension CauseFinder {
         case .zone(let zone): plan.clusters[zone.cluster].zones[zone.zone].source
         case .transform(let transform): plan.clusters[transform.cluster].transforms[transform.transform].source
         case .cluster(let cluster): plan.clusters[cluster].source
-        case .limit(let site): plan.source(of: site)
+        case .limit(let reason): plan.source(of: reason)
         case .network(let failure): failure.source
         case .staticRoute(let route): plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].source
         case .sfbConfiguration(let configuration):
@@ -146,7 +146,11 @@ extension CauseFinder {
         case .zone(let zone): plan.describe(zone)
         case .transform(let transform): plan.describe(transform)
         case .cluster(let cluster): plan.clusters[cluster].name
-        case .limit(let site): plan.describe(site)
+        case .limit(let reason):
+            switch reason {
+            case .regex(let site): plan.describe(site)
+            case .searchBudget(let cluster): "the search from \(plan.clusters[cluster].name)"
+            }
         case .staticRoute(let route): plan.describe(route)
         case .sfbConfiguration(let configuration):
             configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"

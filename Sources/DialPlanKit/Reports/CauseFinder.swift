@@ -7,7 +7,7 @@ struct Cause: Hashable {
         case zone(ZoneRef)
         case transform(TransformRef)
         case cluster(ClusterID)
-        case limit(PatternSite)
+        case limit(LimitHit.Reason)
         case staticRoute(StaticRouteRef)
         /// A static routing configuration where no route matched; nil when none applied to the pool.
         case sfbConfiguration(RoutingConfigurationID?)
@@ -48,7 +48,7 @@ struct CauseFinder {
         case .none:
             return Cause(verdict: verdict, blame: .cluster(entryCluster), route: [])
         case .limit:
-            return Cause(verdict: .error, blame: outcome.limit.map { .limit($0.site) } ?? .cluster(entryCluster), route: [])
+            return Cause(verdict: .error, blame: outcome.limit.map { .limit($0.reason) } ?? .cluster(entryCluster), route: [])
         case .landing(let index):
             // A single zone whose peers span locations is to blame for its calls; otherwise the rule (or static
             // route) that sent the call to the first landing outside the site's locations.
@@ -74,7 +74,7 @@ struct CauseFinder {
                 let blame: Cause.Blame = hop.staticRoute.map { .staticRoute($0) } ?? .sfbConfiguration(configuration)
                 return Cause(verdict: verdict, blame: blame, route: failure.route)
             }
-            if failure.kind == .loop, let cycle = loopCycle(failure.route) {
+            if failure.kind == .loop, let cycle = loopCycle(failure) {
                 return Cause(verdict: verdict, blame: .loop(cycle), route: failure.route)
             }
             if verdict != .loop, let rewrite = rewriteBlame(outcome, failure: failure) {
@@ -107,25 +107,25 @@ struct CauseFinder {
         }
     }
 
-    /// The rules on the cycle of a loop route: the hops from the first visit of the cluster the loop returned to.
-    private func loopCycle(_ route: [Hop]) -> [SearchRuleRef]? {
-        guard let end = route.last, end.searchRule == nil, let cluster = end.cluster,
-            let start = route.dropLast().lastIndex(where: { $0.cluster == cluster })
-        else { return nil }
+    /// The rules on the cycle of a loop: the hops from the search that was repeated to the one that repeated it.
+    private func loopCycle(_ failure: Failure) -> [SearchRuleRef]? {
+        let route = failure.route
+        guard let start = failure.cycleStart, start >= 0, start < route.count else { return nil }
         let rules = route[start..<(route.count - 1)].compactMap(\.searchRule)
         return rules.isEmpty ? nil : Array(Set(rules)).sorted()
     }
 
-    /// When a service alias was dialled but something rewrote it into what failed, the rewrite is to blame.
+    /// When a service alias was dialled but something rewrote it into what failed, the rewrite is to blame: the
+    /// last one on the way (a rule's rewrite comes after its cluster's transform), which made the alias that failed.
     private func rewriteBlame(_ outcome: CallOutcome, failure: Failure) -> Cause.Blame? {
         guard failure.alias.lowercased() != outcome.dialled.lowercased(),
             simulation.tables.service(forKey: PexipAlias.serviceKey(outcome.dialled)) != nil
         else { return nil }
-        for hop in failure.route {
-            if let transform = hop.transform { return .transform(transform) }
+        for hop in failure.route.reversed() {
             if let rule = hop.searchRule, let matcher = plan.clusters[rule.cluster].searchRules[rule.rule].matcher, matcher.behavior != .leave {
                 return .searchRule(rule)
             }
+            if let transform = hop.transform { return .transform(transform) }
         }
         return nil
     }

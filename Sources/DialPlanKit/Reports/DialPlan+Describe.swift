@@ -40,7 +40,19 @@ extension DialPlan {
 
     /// "transform 'X' (vcs-emea): the regex hit PCRE2's limit on 'alias'".
     public func describe(_ limit: LimitHit) -> String {
-        "\(describe(limit.site)): the regex hit PCRE2's limit on '\(limit.alias)'"
+        switch limit.reason {
+        case .regex(let site): "\(describe(site)): the regex hit PCRE2's limit on '\(limit.alias)'"
+        case .searchBudget(let cluster):
+            "the search for '\(limit.alias)' from \(clusters[cluster].name) branched into more than \(SearchEngine<NoTrace>.searchBudget) cluster searches: rules of one level that send rewrites to zones of the same clusters, again at every hop"
+        }
+    }
+
+    /// Where a limit's cause is defined in the plan's files.
+    public func source(of reason: LimitHit.Reason) -> SourceLocation {
+        switch reason {
+        case .regex(let site): source(of: site)
+        case .searchBudget(let cluster): clusters[cluster].source
+        }
     }
 
     /// Where a pattern is defined in the plan's files.

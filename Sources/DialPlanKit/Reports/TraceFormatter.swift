@@ -144,7 +144,7 @@ private struct EventWording {
             let matcher = plan.clusters[ref.cluster].searchRules[ref.rule].matcher
             return ruleStep(ref, .notMatched, alias: alias, matcher.map { "\($0.type.rawValue) '\($0.string)'" } ?? "")
         case .searchRuleLimit(let ref, let alias):
-            return ruleStep(ref, .limit, alias: alias, "\(plan.describe(LimitHit(site: .searchRule(ref), alias: alias)))")
+            return ruleStep(ref, .limit, alias: alias, "\(plan.describe(LimitHit(reason: .regex(.searchRule(ref)), alias: alias)))")
         case .searchRuleMatched(let ref, let alias, let sent):
             let info = plan.clusters[ref.cluster].searchRules[ref.rule]
             var detail = info.matcher.map { "\($0.type.rawValue) '\($0.string)'" } ?? info.mode.rawValue
@@ -189,6 +189,9 @@ private struct EventWording {
         case .loopDetected(let cluster, let alias, let callProtocol, let from):
             return step(.loop, .loop, cluster: cluster, alias: alias,
                         "\(plan.clusters[cluster].name) is already searching '\(alias)' (\(callProtocol.rawValue)) from \(source(from, at: cluster)); the search fails here")
+        case .searchBudgetExhausted(let cluster, let alias, let searches):
+            return step(.loop, .limit, cluster: cluster, alias: alias,
+                        "the search for '\(alias)' branched into more than \(searches) cluster searches (rules of one level rewriting to zones of the same clusters, over and over within the hop counts); the simulation stops and cannot decide the call")
         case .nodeInMaintenance(let node, let alias):
             return nodeStep(node, .skipped, alias: alias, "in maintenance mode: accepts no new calls")
         case .nodeOffered(let node, let alias):

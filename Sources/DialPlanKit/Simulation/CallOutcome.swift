@@ -144,9 +144,17 @@ public enum PatternSite: Sendable, Hashable {
     case gatewayRule(GatewayRuleID)
 }
 
-/// A regex that hit PCRE2's match or depth limit during a call: which pattern, on which alias.
+/// Why the simulation could not decide a call, and on which alias.
 public struct LimitHit: Sendable, Hashable {
-    public var site: PatternSite
+    public enum Reason: Sendable, Hashable {
+        /// A regex hit PCRE2's match or depth limit. [PCRE2 pcre2_set_match_limit]
+        case regex(PatternSite)
+        /// The call's search branched into more cluster searches than `SearchEngine.searchBudget` (rules of one level
+        /// that send rewrites to zones of the same clusters, and hop counts that let them do it again and again).
+        case searchBudget(cluster: ClusterID)
+    }
+
+    public var reason: Reason
     public var alias: String
 }
 
@@ -170,6 +178,17 @@ public struct Failure: Sendable, Hashable {
     public var alias: String
     /// Nodes that rejected the alias (for `rejected`).
     public var nodes: [NodeID]
+    /// For a detected loop: the index in `route` of the search that was repeated (the cycle runs from there to
+    /// the last hop).
+    public var cycleStart: Int?
+
+    public init(kind: Kind, route: [Hop], alias: String, nodes: [NodeID], cycleStart: Int? = nil) {
+        self.kind = kind
+        self.route = route
+        self.alias = alias
+        self.nodes = nodes
+        self.cycleStart = cycleStart
+    }
 }
 
 /// What one simulated call does, independent of which site placed it (the site decides only the verdict, with

@@ -44,7 +44,11 @@ struct OutcomeWriter {
 
     /// A reference to entry `index` of this store.
     @inline(__always)
-    func reference(_ index: Int) -> UInt32 { UInt32(worker) << OutcomeStore.workerShift | UInt32(index) }
+    func reference(_ index: Int) -> UInt32 {
+        // 2^26 cores or route sets per worker: beyond that references would collide.
+        precondition(index <= Int(OutcomeStore.indexMask), "more outcomes than a store can tell apart")
+        return UInt32(worker) << OutcomeStore.workerShift | UInt32(index)
+    }
 
     /// Starts a new dialled alias.
     mutating func begin() {
@@ -107,6 +111,7 @@ extension SearchEngine {
             for failure in [row.rejected, row.loop, row.unrouted] {
                 mix(&hash, failure.alias)
                 mix(&hash, failure.hopLimit ? 1 : 0)
+                mix(&hash, failure.cycleLength)
                 mix(&hash, failure.nodeCount)
             }
         }
@@ -122,7 +127,7 @@ extension SearchEngine {
         }
         guard a.landingCount == 0 else { return true }
         for (x, y) in [(a.rejected, b.rejected), (a.loop, b.loop), (a.unrouted, b.unrouted)] {
-            guard x.alias == y.alias, x.hopLimit == y.hopLimit, x.nodeCount == y.nodeCount else { return false }
+            guard x.alias == y.alias, x.hopLimit == y.hopLimit, x.cycleLength == y.cycleLength, x.nodeCount == y.nodeCount else { return false }
             for node in 0..<Int(x.nodeCount) where nodePool[Int(x.nodeStart) + node] != nodePool[Int(y.nodeStart) + node] { return false }
         }
         return true
@@ -172,26 +177,28 @@ extension SearchEngine {
         }
         core.rejectedAlias = failure(row.rejected, .rejected)
         core.loopAlias = failure(row.loop, .loop)
+        core.loopCycleLength = UInt16(clamping: row.loop.cycleLength)
         core.unroutedAlias = failure(row.unrouted, .unrouted)
         if row.rejected.isPresent {
             core.rejectedNodeStart = UInt32(writer.failureNodes.count)
             core.rejectedNodeCount = UInt16(clamping: row.rejected.nodeCount)
             for offset in 0..<Int(row.rejected.nodeCount) { writer.failureNodes.append(nodePool[Int(row.rejected.nodeStart) + offset]) }
         }
-        var limitSite: PatternSite?
+        var limitReason: LimitHit.Reason?
         if row.limit >= 0 {
             let hit = limits[Int(row.limit)]
             core.flags.insert(.limit)
             core.limit = UInt32(writer.limits.count)
-            writer.limits.append(StoredLimit(site: hit.site, alias: text(hit.alias, &writer)))
-            limitSite = hit.site
+            writer.limits.append(StoredLimit(reason: hit.reason, alias: text(hit.alias, &writer)))
+            limitReason = hit.reason
         }
         writer.cores.append(core)
         let shape = ShapeKey(
             flags: core.flags.rawValue,
+            cycleLength: core.loopCycleLength,
             nodes: (0..<Int(row.landingCount)).map { landingPool[Int(row.landingStart) + $0].node },
             rejectedNodes: (0..<Int(core.rejectedNodeCount)).map { writer.failureNodes[Int(core.rejectedNodeStart) + $0] },
-            limit: limitSite)
+            limit: limitReason)
         if let known = writer.shapeIndex[shape] {
             writer.coreShapes.append(known)
         } else {
@@ -314,7 +321,9 @@ final class OutcomeStore: Sendable {
             failures.append(Failure(kind: .rejected, route: hops(routeIDs[failureStart]), alias: text(core.rejectedAlias), nodes: nodes))
         }
         if core.flags.contains(.loop) {
-            failures.append(Failure(kind: core.flags.contains(.hopLimit) ? .hopLimit : .loop, route: hops(routeIDs[failureStart + 1]), alias: text(core.loopAlias), nodes: []))
+            let route = hops(routeIDs[failureStart + 1])
+            let cycleStart = core.loopCycleLength > 0 ? route.count - 1 - Int(core.loopCycleLength) : nil
+            failures.append(Failure(kind: core.flags.contains(.hopLimit) ? .hopLimit : .loop, route: route, alias: text(core.loopAlias), nodes: [], cycleStart: cycleStart))
         }
         if core.flags.contains(.unrouted) {
             failures.append(Failure(kind: .unrouted, route: hops(routeIDs[failureStart + 2]), alias: text(core.unroutedAlias), nodes: []))
@@ -322,20 +331,34 @@ final class OutcomeStore: Sendable {
         var limit: LimitHit?
         if core.flags.contains(.limit) {
             let stored = limits[Int(core.limit)]
-            var site = stored.site
-            if case .searchRule(let ref) = site {
+            var reason = stored.reason
+            if case .regex(.searchRule(let ref)) = reason {
                 let renamed = rename(HopRow(cluster: ref.cluster.rawValue, transform: -1, rule: ref.rule.rawValue))
-                site = .searchRule(SearchRuleRef(cluster: ref.cluster, rule: SearchRuleID(rawValue: renamed.rule)))
+                reason = .regex(.searchRule(SearchRuleRef(cluster: ref.cluster, rule: SearchRuleID(rawValue: renamed.rule))))
             }
-            limit = LimitHit(site: site, alias: text(stored.alias))
+            limit = LimitHit(reason: reason, alias: text(stored.alias))
         }
         return CallOutcome(dialled: dialled, landings: outcomeLandings, failures: failures, limit: limit)
     }
 
-    /// The routes of route set `index` (landings', then the three failure slots), for grouping by route.
-    func routeIDs(ofSet index: Int, landingCount: Int) -> ArraySlice<Int32> {
+    var routeSetCount: Int { routeSetStarts.count }
+
+    /// Route set `index` as plain hops, the same in every store for the same routes: each route's hops (cluster,
+    /// transform, rule), ended by a separator, for the landings and then the three failure slots.
+    func routeSetSignature(_ index: Int) -> [Int32] {
         let start = Int(routeSetStarts[index])
-        return routeIDs[start..<(start + landingCount + 3)]
+        let end = index + 1 < routeSetStarts.count ? Int(routeSetStarts[index + 1]) : routeIDs.count
+        var signature: [Int32] = []
+        for slot in start..<end {
+            var current = routeIDs[slot]
+            while current >= 0 {
+                let hop = routeHops[Int(current)]
+                signature += [hop.cluster, hop.transform, hop.rule]
+                current = routeTails[Int(current)]
+            }
+            signature.append(Int32.min)
+        }
+        return signature
     }
 }
 
@@ -358,6 +381,7 @@ struct StoredCore {
     var landingCount: UInt16
     var flags: Flags = []
     var rejectedNodeCount: UInt16 = 0
+    var loopCycleLength: UInt16 = 0
     var rejectedNodeStart: UInt32 = 0
     var rejectedAlias = UInt32.max
     var loopAlias = UInt32.max
@@ -379,7 +403,7 @@ struct StoredLanding {
 }
 
 struct StoredLimit {
-    var site: PatternSite
+    var reason: LimitHit.Reason
     var alias: UInt32
 }
 
@@ -387,9 +411,10 @@ struct StoredLimit {
 /// outcomes share a shape (and routes) are misrouted for the same reason, whatever alias they dialled.
 struct ShapeKey: Hashable {
     var flags: UInt16
+    var cycleLength: UInt16
     var nodes: [Int32]
     var rejectedNodes: [Int32]
-    var limit: PatternSite?
+    var limit: LimitHit.Reason?
 }
 
 /// A stored core as `VerdictRule` reads it.

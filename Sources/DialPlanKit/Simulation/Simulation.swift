@@ -117,6 +117,10 @@ public final class Simulation: Sendable {
     private let coreShapes: [UInt32]
     private let storeOffsets: [Int]
     private let shapeExamples: [UInt32]
+    /// Per route set (all stores, `routeOffsets[worker] + set`): its id across stores, so that calls with the same
+    /// routes are grouped alike whichever worker simulated them.
+    private let routeSets: [UInt32]
+    private let routeOffsets: [Int]
 
     /// Every alias `plan` dials: all service aliases, then the probes.
     public static func planAliases(_ plan: DialPlan) -> [DialledAlias] {
@@ -228,6 +232,24 @@ public final class Simulation: Sendable {
         self.coreShapes = coreShapes
         self.storeOffsets = storeOffsets
         self.shapeExamples = shapeExamples
+        var routeSetIndex: [[Int32]: UInt32] = [:]
+        var routeSets: [UInt32] = []
+        var routeOffsets: [Int] = []
+        for store in stores {
+            routeOffsets.append(routeSets.count)
+            for set in 0..<store.routeSetCount {
+                let signature = store.routeSetSignature(set)
+                if let known = routeSetIndex[signature] {
+                    routeSets.append(known)
+                } else {
+                    let id = UInt32(routeSetIndex.count)
+                    routeSetIndex[signature] = id
+                    routeSets.append(id)
+                }
+            }
+        }
+        self.routeSets = routeSets
+        self.routeOffsets = routeOffsets
         func shape(of core: UInt32) -> Int { Int(coreShapes[storeOffsets[Int(core >> OutcomeStore.workerShift)] + Int(core & OutcomeStore.indexMask)]) }
 
         // The network: the nodes each row's calls land on, then per site and protocol which of them it cannot reach.
@@ -393,7 +415,7 @@ public final class Simulation: Sendable {
     /// An identity shared by calls that took the same routes.
     public func routeKey(of call: CallRef) -> RouteKey {
         let (cell, column) = locate(call)
-        return RouteKey(routes: cells.routes[cell], renaming: column.renaming)
+        return RouteKey(routes: routeSet(of: cells.routes[cell]), renaming: column.renaming)
     }
 
     /// Whether the call's landings reach more than one service or Call Routing Rule.
@@ -424,6 +446,12 @@ public final class Simulation: Sendable {
             guard facts.core.flags.contains(.serviceAmbiguous) else { return nil }
             return VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
         }
+    }
+
+    /// The id across stores of a route set reference.
+    @inline(__always)
+    private func routeSet(of reference: UInt32) -> UInt32 {
+        routeSets[routeOffsets[Int(reference >> OutcomeStore.workerShift)] + Int(reference & OutcomeStore.indexMask)]
     }
 
     /// The global shape of a core.
@@ -463,7 +491,7 @@ public final class Simulation: Sendable {
                         // Reachability depends on the site's own subnets: blocked calls are explained per site.
                         let perSite = decision.verdict == .blocked
                         for site in subgroup.sites {
-                            let key = Key(shape: shape, routes: cells.routes[cell], renaming: subgroup.renaming, row: rowNumber, group: groupNumber, site: perSite ? site : -1)
+                            let key = Key(shape: shape, routes: routeSet(of: cells.routes[cell]), renaming: subgroup.renaming, row: rowNumber, group: groupNumber, site: perSite ? site : -1)
                             let call = CallRef(site: Int(site), alias: alias, protocolIndex: Int(row.callProtocol.index))
                             if let known = index[key] {
                                 batches[known].calls.append(call)

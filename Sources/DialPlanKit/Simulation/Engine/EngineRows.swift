@@ -87,6 +87,9 @@ struct FailureRow: Hashable {
     var nodeStart: Int32 = 0
     var nodeCount: Int32 = 0
     var hopLimit = false
+    /// For a detected loop: how many hops before the failing one the repeated search is (the cycle's length).
+    /// Relative, so that it stays right when the failure is prefixed or a remembered result is reused elsewhere.
+    var cycleLength: Int32 = 0
 
     static let absent = FailureRow(route: -1, alias: -1)
 
@@ -108,9 +111,11 @@ struct ResultRow {
     var unrouted = FailureRow.absent
     /// Index into the engine's `limits`, or -1.
     var limit: Int32 = -1
-    /// For a remembered result: the searches it went through, in `visitedPool`.
+    /// For a remembered result: the searches it went through, in `visitedPool`, and how many cluster searches it
+    /// took (counted against the call's budget when it is reused).
     var visitedStart: Int32 = 0
     var visitedCount: Int32 = 0
+    var searches: Int32 = 0
 }
 
 /// Pexip's decision for (alias, location, protocol), cached per epoch.

@@ -11,8 +11,14 @@ extension SearchEngine {
             let visited = Int(row.visitedStart)..<Int(row.visitedStart + row.visitedCount)
             if !stack.contains(where: { visitedPool[visited].contains($0) }) {
                 visiting.append(contentsOf: visitedPool[visited])
+                searchCount += Int(row.searches)
                 return hit
             }
+        }
+        searchCount += 1
+        if searchCount > SearchEngine.searchBudget {
+            // Over the call's budget: stop here (see `searchBudget`); `simulate` turns the call into a limit hit.
+            return store(ResultRow(landingStart: Int32(landingPool.count)))
         }
         if let ancestor = stack.firstIndex(of: loopKey) {
             visiting.append(loopKey)
@@ -20,11 +26,12 @@ extension SearchEngine {
             minTouched = min(minTouched, ancestor)
             recorder.record(.loopDetected(cluster: ClusterID(cluster), alias: text(alias), protocol: callProtocol, source: source))
             var row = ResultRow(landingStart: Int32(landingPool.count))
-            row.loop = FailureRow(route: routes.route(HopRow(cluster: Int32(cluster), transform: -1, rule: -1), then: -1), alias: alias)
+            row.loop = FailureRow(route: routes.route(HopRow(cluster: Int32(cluster), transform: -1, rule: -1), then: -1), alias: alias, cycleLength: Int32(stack.count - ancestor))
             return store(row)
         }
         let ownDepth = stack.count
         let visitStart = visiting.count
+        let countStart = searchCount - 1
         visiting.append(loopKey)
         stack.append(loopKey)
         let savedMin = minTouched
@@ -35,8 +42,10 @@ extension SearchEngine {
         stack.removeLast()
         // A search that starts at an endpoint's cluster (full hop budget) is never asked for again in this epoch:
         // other searches arrive through zones with fewer hops. Only those are worth remembering.
-        let remember = !Recorder.isRecording && touched >= ownDepth && hops < SearchEngine.initialHops
+        // (Nor a result cut short by the budget.)
+        let remember = !Recorder.isRecording && touched >= ownDepth && hops < SearchEngine.initialHops && searchCount <= SearchEngine.searchBudget
         if remember {
+            row.searches = Int32(searchCount - countStart)
             row.visitedStart = Int32(visitedPool.count)
             row.visitedCount = Int32(visiting.count - visitStart)
             visitedPool.append(contentsOf: visiting[visitStart...])

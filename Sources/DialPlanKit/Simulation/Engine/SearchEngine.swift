@@ -61,6 +61,9 @@ struct SearchEngine<Recorder: TraceRecorder> {
     var visiting: [LoopKey] = []
     var visitedPool: [LoopKey] = []
     var minTouched = Int.max
+    /// Cluster searches the current call has made, counted the same whether they were computed or remembered (a
+    /// remembered result brings the count of its own searches), so that `trace` and `check` agree on the budget.
+    var searchCount = 0
     /// Landings being collected by the searches on the stack; each search owns the region it appended.
     var collecting: [LandingRow] = []
     /// A buffer for rewritten aliases.
@@ -78,6 +81,10 @@ struct SearchEngine<Recorder: TraceRecorder> {
 
     /// The hop budget of a search that starts at an endpoint's own cluster (the largest hop count).
     static var initialHops: Int { 255 }
+    /// The most cluster searches one call may make. Loop detection stops a search that repeats itself, but rules
+    /// of one level that send different rewrites to zones of the same clusters branch anew at every hop, up to the
+    /// hop counts: 2^15 searches and more for one call. Beyond this the call is undecidable (`error`), not a hang.
+    static var searchBudget: Int { 4096 }
     static var noMatch: Int32 { -1 }
     static var limitHit: Int32 { -2 }
 
@@ -153,7 +160,16 @@ struct SearchEngine<Recorder: TraceRecorder> {
         if !visiting.isEmpty { visiting.removeAll(keepingCapacity: true) }
         if !collecting.isEmpty { collecting.removeAll(keepingCapacity: true) }
         minTouched = Int.max
-        return search(cluster: cluster, alias: id, protocol: callProtocol, source: .subzone(SubzoneID(subzone)), hops: SearchEngine.initialHops)
+        searchCount = 0
+        let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: .subzone(SubzoneID(subzone)), hops: SearchEngine.initialHops)
+        guard searchCount > SearchEngine.searchBudget else { return result }
+        // Over budget, whatever the search found so far is partial: the outcome is the limit alone, alike for a
+        // recorded and a remembered search.
+        recorder.record(.searchBudgetExhausted(cluster: ClusterID(cluster), alias: text(id), searches: SearchEngine.searchBudget))
+        var row = ResultRow(landingStart: Int32(landingPool.count))
+        limits.append(LimitRow(reason: .searchBudget(cluster: ClusterID(cluster)), alias: id))
+        row.limit = Int32(limits.count - 1)
+        return store(row)
     }
 
     /// Simulates the alias `id` dialled by a Skype for Business user homed on `pool`.
@@ -241,14 +257,14 @@ struct SearchEngine<Recorder: TraceRecorder> {
     // MARK: Limits
 
     mutating func limit(_ site: PatternSite, alias: Int32) -> Int32 {
-        limits.append(LimitRow(site: site, alias: alias))
+        limits.append(LimitRow(reason: .regex(site), alias: alias))
         return Int32(limits.count - 1)
     }
 }
 
-/// A regex limit hit, with the alias as an epoch id.
+/// A limit hit, with the alias as an epoch id.
 struct LimitRow {
-    var site: PatternSite
+    var reason: LimitHit.Reason
     var alias: Int32
 }
 

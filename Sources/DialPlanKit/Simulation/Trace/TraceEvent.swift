@@ -41,6 +41,8 @@ public enum TraceEvent: Sendable, Hashable {
     case passedOn(ZoneRef, alias: String, next: ClusterID, hopsLeft: Int, seenFrom: CallSource)
     /// The cluster is already searching this alias from this source: VCS loop detection fails the search.
     case loopDetected(cluster: ClusterID, alias: String, protocol: CallProtocol, source: CallSource)
+    /// The call's search made more cluster searches than the budget allows: it is undecidable.
+    case searchBudgetExhausted(cluster: ClusterID, alias: String, searches: Int)
 
     // MARK: Pexip Infinity
 
