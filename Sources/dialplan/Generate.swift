@@ -53,6 +53,9 @@ struct Generate: ParsableCommand {
             throw UsageError(message: "cannot write the plan to \(directory): \(error.localizedDescription)")
         }
         var out = StandardOutput()
-        out.write("wrote \(directory): \(sites) sites, \(vmrs) VMRs, \(generator.callCount) calls\(faults > 0 ? ", \(faults) planted fault\(faults == 1 ? "" : "s")" : "")\n")
+        let planted = generator.plantedFaults
+        out.write("wrote \(directory): \(sites) sites, \(vmrs) VMRs, \(generator.callCount) calls\(planted.isEmpty ? "" : ", \(planted.count) planted fault\(planted.count == 1 ? "" : "s"):")\n")
+        for fault in planted { out.write("  - \(fault)\n") }
+        for fault in generator.skippedFaults { Terminal.note("not planted, no generated site would show it: \(fault)") }
     }
 }

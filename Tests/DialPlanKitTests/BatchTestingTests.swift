@@ -218,6 +218,26 @@ import Testing
         #expect(same.groups.isEmpty)
     }
 
+    // Issue 8: the diff's groups (titles, routes, calls and their order) do not depend on how many threads ran the
+    // simulations: a group's route set is keyed by what it holds, not where a worker stored it.
+    @Test func diffGroupsAreTheSameWhateverTheNumberOfWorkers() throws {
+        func plan(_ faults: Int) throws -> DialPlan {
+            let files = PlanGenerator(PlanGenerator.Options(sites: 24, vmrs: 30, seed: 4, faults: faults)).files()
+            return try PlanLoader.load(files: files.map { (path: $0.name, text: $0.text) }, name: "generated")
+        }
+        let healthy = try plan(0), faulty = try plan(PlanGenerator.faultKinds.count)
+        func summary(_ diff: PlanDiff) -> [String] {
+            diff.groups.map { group in
+                ([group.title, group.routeBefore ?? "-", group.routeAfter ?? "-"] + group.changes.map { "\($0.site)|\($0.alias)|\($0.callProtocol)" }).joined(separator: "\n")
+            }
+        }
+        let one = summary(PlanDiff(old: healthy, new: faulty, workers: 1))
+        #expect(one.count > 3)
+        for workers in [2, 8] {
+            #expect(summary(PlanDiff(old: healthy, new: faulty, workers: workers)) == one, "workers \(workers)")
+        }
+    }
+
     // Issue 8: a changed outgoing alias or location is a change, even when the verdict and landing stay.
     @Test func diffReportsAChangedOutgoingAliasOrLocation() throws {
         let rule = #"{name: PSTN, priority: 10, match_string: '9(\d+)@vc\.example', replace_string: '+\1@pstn.example'}"#

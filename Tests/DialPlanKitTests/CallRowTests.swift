@@ -83,6 +83,21 @@ import Testing
         #expect(!report.passes())
     }
 
+    // [VCS "Search rules"]: two rules of one level that send the dialled alias and a rewrite of it to the same zone
+    // make the service depend on which answer comes first; the finding blames the rules' rewrites to that zone.
+    @Test func rulesOfOneLevelSendingDifferentRewritesToOneZoneAreServiceAmbiguous() throws {
+        let plan = try InlinePlan.single(
+            rules: [
+                "{name: As dialled, priority: 100, mode: any_alias, target: Pexip-Oslo}",
+                "{name: Old numbers, priority: 100, pattern_type: regex, pattern_string: '1001@vc\\.example', pattern_behavior: replace, replace_string: '91001@vc.example', target: Pexip-Oslo}",
+            ],
+            gatewayRules: [#"{name: PSTN, priority: 10, match_string: '9(\d+)@vc\.example', replace_string: '+\1@pstn.example'}"#])
+        let report = CheckReport(simulation: Simulation(plan: plan, workers: 1))
+        let finding = try #require(report.findings.first { $0.check == .serviceAmbiguous })
+        #expect(finding.message.contains("the rules of one level send different rewrites to vcs zone 'Pexip-Oslo'"), "\(finding.message)")
+        #expect(finding.location == plan.clusters[0].searchRules[0].source)
+    }
+
     // [PX-handling_media_signaling] (call control offers a call to every peer of a zone): a zone whose peers are in
     // two locations, where location-bound Call Routing Rules differ, makes the service depend on the node.
     @Test func aZoneWhosePeersDecideDifferentlyIsServiceAmbiguousAtTheZone() throws {

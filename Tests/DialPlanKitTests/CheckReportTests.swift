@@ -222,3 +222,63 @@ import Testing
         #expect(group.diagnostic.notes.last == "… and 5 more sites (10 calls)")
     }
 }
+
+/// Who a group blames, on small plans made for it.
+@Suite struct CauseTests {
+    typealias Cluster = InlinePlan.Cluster
+
+    // [VCS loop detection]: the loop is the cycle of searches that came back, so its group names the rules on the
+    // cycle (b → c → b), not the entry cluster's rule that led into it.
+    @Test func aLoopThroughThirdClustersNamesTheRulesOnTheCycleOnly() throws {
+        let plan = try TestPlans.load(InlinePlan.yaml(
+            clusters: [
+                Cluster(name: "a", address: "10.0.0.1", subzones: ["SZ"], zones: ["{name: ToB, peers: [10.0.0.2]}"],
+                        rules: ["{name: A to b, priority: 10, mode: any_alias, target: ToB}"]),
+                Cluster(name: "b", address: "10.0.0.2", zones: ["{name: ToC, peers: [10.0.0.3]}"],
+                        rules: ["{name: B to c, priority: 10, mode: any_alias, target: ToC}"]),
+                Cluster(name: "c", address: "10.0.0.3", zones: ["{name: ToB, peers: [10.0.0.2]}"],
+                        rules: ["{name: C to b, priority: 10, mode: any_alias, target: ToB}"]),
+            ],
+            sites: ["{name: Site, registers_to: a, subzone: SZ, local_locations: [Oslo]}"]))
+        let report = CheckReport(simulation: Simulation(plan: plan, workers: 1))
+        let loop = try #require(report.groups.first { $0.verdict == .loop })
+        #expect(loop.diagnostic.message.contains("'B to c'"))
+        #expect(loop.diagnostic.message.contains("'C to b'"))
+        #expect(!loop.diagnostic.message.contains("'A to b'"), "\(loop.diagnostic.message)")
+        let trace = TestPlans.call(plan, from: "Site", "meet.alice@vc.example")
+        #expect(trace.verdict == .loop)
+        // b is searched from a and then from c (two searches); c's search from b is the one that came back.
+        let failure = try #require(trace.outcome.failures.first { $0.kind == .loop })
+        let start = try #require(failure.cycleStart)
+        #expect(failure.route[start].searchRule.map { plan.clusters[$0.cluster].name } == "c")
+        #expect(failure.route.count - start == 3)
+    }
+
+    // A service alias that a transform and then a rule rewrote into what Pexip rejects: the last rewrite, the rule's,
+    // made the alias that failed, so the group blames the rule.
+    @Test func aRejectedRewriteBlamesTheLastRewriteOnTheWay() throws {
+        let plan = try InlinePlan.single(
+            transforms: ["{name: Short form, priority: 10, pattern_type: exact, pattern_string: 'meet.alice@vc.example', pattern_behavior: replace, replace_string: '1001@vc.example'}"],
+            rules: [#"{name: Old domain, priority: 10, pattern_type: regex, pattern_string: '(\d+)@vc\.example', pattern_behavior: replace, replace_string: '\1@old.example', target: Pexip-Oslo}"#],
+            gatewayRules: [])
+        let report = CheckReport(simulation: Simulation(plan: plan, workers: 1))
+        let rejected = try #require(report.groups.first { $0.verdict == .rejected })
+        #expect(rejected.diagnostic.message.contains("'Old domain'"), "\(rejected.diagnostic.message)")
+        #expect(!rejected.diagnostic.message.contains("'Short form'"))
+        #expect(rejected.diagnostic.location == plan.clusters[0].searchRules[0].source)
+    }
+
+    // [PX-dial_plan] alias-never-matches: a stored alias with a scheme is never matched, so a Call Routing Rule that
+    // matches its text does not overlap it (no gateway-rule-overlaps-alias), while a plain alias still does.
+    @Test func aStoredAliasWithASchemeIsNoOverlapForACallRoutingRule() throws {
+        let plan = try InlinePlan.single(
+            rules: ["{name: To Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"],
+            conferences: [#"{name: Alice, aliases: ["sip:1001@vc.example"]}"#, #"{name: Bob, aliases: ["1002@vc.example"]}"#],
+            gatewayRules: [#"{name: Numbers, priority: 10, match_string: '\d+@vc\.example'}"#])
+        let report = CheckReport(simulation: Simulation(plan: plan, workers: 1))
+        let overlaps = report.findings.filter { $0.check == .gatewayRuleOverlapsAlias }
+        #expect(overlaps.count == 1)
+        #expect(overlaps.first?.message.contains("matches 1 service alias: '1002@vc.example' (Bob)") == true, "\(overlaps.map(\.message))")
+        #expect(report.findings.contains { $0.check == .aliasNeverMatches })
+    }
+}

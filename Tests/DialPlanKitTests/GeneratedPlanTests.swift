@@ -71,6 +71,38 @@ import Testing
         #expect(fallback.diagnostic.notes.contains { $0.hasPrefix("hint: rule '") && $0.contains("(priority 100) also matches") })
     }
 
+    // A fault is planted only where a generated site would show it, and the generator says which it planted.
+    @Test func onlyFaultsTheSitesShowArePlantedAndReported() throws {
+        let all = PlanGenerator.faultKinds.count
+        // Three sites, none of them in APAC or a home office (seed 1): the site, transform and fallback faults
+        // would change no call.
+        let small = PlanGenerator(PlanGenerator.Options(sites: 3, vmrs: 5, seed: 1, faults: all))
+        #expect(small.plantedFaults.count + small.skippedFaults.count == all)
+        #expect(!small.skippedFaults.isEmpty)
+        #expect(Set(small.plantedFaults).isDisjoint(with: small.skippedFaults))
+        let text = small.files().map(\.text).joined()
+        let marked = Set(text.split(separator: "\n").compactMap { line in line.range(of: "# FAULT: ").map { String(line[$0.upperBound...]) } })
+        #expect(marked.count == small.plantedFaults.count, "\(marked)")
+        if small.skippedFaults.contains(PlanGenerator.faultKinds[4]) { #expect(!text.contains("Fallback to Pexip")) }
+        // Large enough, every fault is planted.
+        let large = PlanGenerator(PlanGenerator.Options(sites: 60, vmrs: 5, seed: 1, faults: all))
+        #expect(large.plantedFaults == PlanGenerator.faultKinds)
+        #expect(large.skippedFaults.isEmpty)
+        #expect(PlanGenerator(PlanGenerator.Options(sites: 60, vmrs: 5, seed: 1, faults: 2)).plantedFaults == Array(PlanGenerator.faultKinds.prefix(2)))
+    }
+
+    // --distinct-site-rules gives every site a pattern of its own, past the 900 sites that have a CUCM range too.
+    @Test func distinctSiteRulesNeverShareASearch() throws {
+        let plan = try Self.load(PlanGenerator.Options(sites: 1000, vmrs: 1, seed: 2, distinctSiteRules: true))
+        let tables = RoutingTables(plan: plan)
+        for cluster in plan.clusters.indices {
+            let representative = tables.subzoneClasses[cluster].representative
+            let shared = zip(representative.indices, representative).filter { $0.0 != Int($0.1) }
+            // Only the home offices' subzone has no site rule of its own.
+            #expect(shared.isEmpty, "\(plan.clusters[cluster].name): \(shared.count) subzones share a search")
+        }
+    }
+
     // Issue 8 §6: on generated plans the memoised, parallel simulation (one search per class of sites) equals a plain
     // sequential simulation (an un-memoised trace per call), and trace agrees with matrix for every call.
     @Test(arguments: [false, true]) func theSimulationAgreesWithAPlainTraceOfEveryCall(distinct: Bool) throws {

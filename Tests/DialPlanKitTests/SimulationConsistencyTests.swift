@@ -202,4 +202,48 @@ import Testing
         #expect(verdicts["Singapore people"] == [.remote])
         #expect(mismatches(simulation).differences.isEmpty)
     }
+
+    /// Two clusters whose two zones to each other both get every call, rewritten, at one priority level, and a rule
+    /// that undoes the rewrite: with the hop count high enough, the search tree doubles at every hop.
+    static func branching(hopCount: Int) -> String {
+        let clusters = [("x", "10.0.0.1", "10.0.0.2"), ("y", "10.0.0.2", "10.0.0.1")].map { name, own, other in
+            Cluster(
+                name: name, address: own, subzones: name == "x" ? ["SZ"] : [],
+                zones: ["{name: To1, peers: [\(other)], hop_count: \(hopCount)}", "{name: To2, peers: [\(other)], hop_count: \(hopCount)}"],
+                rules: [
+                    #"{name: A1, priority: 100, pattern_type: regex, pattern_string: '(.*)', pattern_behavior: replace, replace_string: 'p\1', target: To1}"#,
+                    #"{name: A2, priority: 100, pattern_type: regex, pattern_string: '(.*)', pattern_behavior: replace, replace_string: 'p\1', target: To2}"#,
+                    #"{name: B, priority: 100, pattern_type: regex, pattern_string: 'p(.*)', pattern_behavior: replace, replace_string: '\1', target: To1}"#,
+                ])
+        }
+        return InlinePlan.yaml(clusters: clusters, sites: ["{name: Site, registers_to: x, subzone: SZ, local_locations: [Oslo], protocols: [sip]}"])
+    }
+
+    // A search tree past `LimitHit.searchBudget` cluster searches is not followed to the end (it could take
+    // longer than the universe): the call is an `error`, the same in check and trace, blamed on the entry cluster.
+    @Test func aSearchTreePastTheBudgetIsAnErrorInCheckAndTraceAlike() throws {
+        let plan = try TestPlans.load(Self.branching(hopCount: 24))
+        let simulation = Simulation(plan: plan, workers: 2)
+        #expect(mismatches(simulation).differences.isEmpty)
+        simulation.forEachCall { call in
+            #expect(simulation.verdict(of: call) == .error)
+            #expect(simulation.outcome(of: call).limit?.reason == .searchBudget(cluster: ClusterID(0)))
+        }
+        let trace = TestPlans.call(plan, from: "Site", "meet.alice@vc.example")
+        #expect(trace.verdict == .error)
+        #expect(trace.events.contains { if case .searchBudgetExhausted = $0.event { return true } else { return false } })
+        let report = CheckReport(simulation: simulation)
+        let group = try #require(report.groups.first { $0.verdict == .error })
+        #expect(group.diagnostic.message.contains("branched into more than \(LimitHit.searchBudget) cluster searches"))
+        #expect(group.diagnostic.location == plan.clusters[0].source)
+
+        // With a small hop count the same tree is searched to its end, and decided (the rewrites come back: a loop).
+        let small = try TestPlans.load(Self.branching(hopCount: 4))
+        let decided = Simulation(plan: small, workers: 2)
+        #expect(mismatches(decided).differences.isEmpty)
+        decided.forEachCall { call in
+            #expect(decided.verdict(of: call) == .loop)
+            #expect(decided.outcome(of: call).limit == nil)
+        }
+    }
 }

@@ -205,6 +205,31 @@ import Testing
 
     // [MS] New-CsStaticRoute / Set-CsStaticRoutingConfiguration -Route: routes are tried in order and the first
     // enabled route whose MatchUri matches is taken; later routes are not tried.
+    // A Skype call's search depends on its pool's configuration only: pools that get the same configuration are
+    // searched once, and each site's trace still names its own pool.
+    @Test func poolsWithTheSameConfigurationShareOneSearch() throws {
+        let plan = try TestPlans.load(Self.plan(
+            configurations: [Self.globalToOslo, Self.apacToSingapore],
+            pools: "[sfb-emea.example, sfb-apac.example, sfb-nordic.example]",
+            sites: Self.defaultSites + ["{name: Bergen Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-nordic.example}"]))
+        let simulation = Simulation(plan: plan, workers: 2)
+        // Bergen shares Oslo's subzone too, so the plan without Bergen has as many rows.
+        let skypeOnly = try TestPlans.load(Self.plan(configurations: [Self.globalToOslo, Self.apacToSingapore], sites: Self.defaultSites))
+        #expect(simulation.searchedRowCount == Simulation(plan: skypeOnly, workers: 1).searchedRowCount)
+        let oslo = try #require(plan.siteIndex(named: "Oslo Office"))
+        let bergen = try #require(plan.siteIndex(named: "Bergen Office"))
+        for alias in simulation.aliases.indices {
+            let a = simulation.call(site: oslo, alias: DialledAliasID(alias), protocol: .mssip)
+            let b = simulation.call(site: bergen, alias: DialledAliasID(alias), protocol: .mssip)
+            #expect((a == nil) == (b == nil))
+            if let a, let b { #expect(simulation.outcome(of: a) == simulation.outcome(of: b)) }
+        }
+        let trace = TestPlans.call(plan, from: "Bergen Office", "meet.alice@vc.example", .mssip)
+        let step = try #require(trace.steps.first { $0.kind == .sfbConfiguration })
+        #expect(step.detail.contains("sfb-nordic.example"))
+        #expect(TestPlans.nodes(trace, in: plan).sorted() == ["osl1", "osl2"])
+    }
+
     @Test func routesAreTriedInOrderAndTheFirstEnabledMatchWins() throws {
         let global = Self.configuration(
             "global",

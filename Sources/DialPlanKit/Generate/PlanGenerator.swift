@@ -20,7 +20,7 @@ public struct PlanGenerator: Sendable {
         /// Also write a `network:` section (data centres, offices, WAN firewalls, the edge DMZ).
         public var network: Bool
         /// Give every site's search rule a pattern of its own (it also takes the site's room aliases,
-        /// `s<code>.…@vc.corp.example`), so that no two sites share a search: the simulation's worst case.
+        /// `s<site number>.…@vc.corp.example`), so that no two sites share a search: the simulation's worst case.
         public var distinctSiteRules: Bool
 
         public init(sites: Int = 200, vmrs: Int = 50_000, seed: UInt64 = 1, faults: Int = 0, network: Bool = false, distinctSiteRules: Bool = false) {
@@ -103,8 +103,30 @@ public struct PlanGenerator: Sendable {
         self.sites = sites
     }
 
-    /// Whether fault number `index` (see `faultKinds`) is planted.
-    private func planted(_ index: Int) -> Bool { index < options.faults }
+    /// Whether fault number `index` (see `faultKinds`) is planted: asked for, and the plan has the sites it needs.
+    private func planted(_ index: Int) -> Bool { index < options.faults && canPlant(index) }
+
+    /// Whether the plan has what fault `index` acts on; a fault nothing would show is not planted.
+    private func canPlant(_ index: Int) -> Bool {
+        let cityRegions = Set(sites.filter { $0.city != nil }.map(\.region))
+        switch index {
+        case 0: return cityRegions.contains(0)  // an EMEA site's rule
+        case 2: return sites.contains { $0.region == 0 }  // the EMEA cluster's transform
+        case 4: return sites.contains { $0.region == 2 && ($0.city ?? 0) != 0 }  // an APAC site outside Singapore
+        case 5: return !cityRegions.isDisjoint(with: [0, 1])  // a site of EMEA or AMER dials the range
+        default: return true  // a zone, a Call Routing Rule: there in every plan
+        }
+    }
+
+    /// The mistakes actually planted, in `faultKinds` order: those asked for that the plan's sites can show.
+    public var plantedFaults: [String] {
+        PlanGenerator.faultKinds.indices.filter(planted).map { PlanGenerator.faultKinds[$0] }
+    }
+
+    /// The mistakes asked for but not planted, because no generated site would show them.
+    public var skippedFaults: [String] {
+        PlanGenerator.faultKinds.indices.filter { $0 < options.faults && !canPlant($0) }.map { PlanGenerator.faultKinds[$0] }
+    }
 
     /// The plan's files: name and contents.
     public func files() -> [(name: String, text: String)] {
@@ -252,7 +274,7 @@ public struct PlanGenerator: Sendable {
                     city = (city + 1) % region.cities.count
                     fault = "  # FAULT: another city's location"
                 }
-                let own = options.distinctSiteRules ? "|s\(site.code ?? index)\\..+" : ""
+                let own = options.distinctSiteRules ? "|s\(index + 1)\\..+" : ""
                 text += "      - {name: \(site.name) to Pexip, priority: 100, source_mode: named, source_name: \(site.subzone), pattern_type: regex, pattern_string: '(meet\\..+|teams\\..+|[689]\\d+\(own))@vc\\.corp\\.example', progress: stop, target: Pexip-\(region.cities[city].replacingOccurrences(of: " ", with: ""))}\(fault)\n"
             }
             if regionIndex == 0 && sites.contains(where: { $0.city == nil }) {

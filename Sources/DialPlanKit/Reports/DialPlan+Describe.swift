@@ -43,7 +43,7 @@ extension DialPlan {
         switch limit.reason {
         case .regex(let site): "\(describe(site)): the regex hit PCRE2's limit on '\(limit.alias)'"
         case .searchBudget(let cluster):
-            "the search for '\(limit.alias)' from \(clusters[cluster].name) branched into more than \(SearchEngine<NoTrace>.searchBudget) cluster searches: rules of one level that send rewrites to zones of the same clusters, again at every hop"
+            "the search for '\(limit.alias)' from \(clusters[cluster].name) branched into more than \(LimitHit.searchBudget) cluster searches: rules of one level that send rewrites to zones of the same clusters, again at every hop"
         }
     }
 

@@ -149,13 +149,18 @@ public struct LimitHit: Sendable, Hashable {
     public enum Reason: Sendable, Hashable {
         /// A regex hit PCRE2's match or depth limit. [PCRE2 pcre2_set_match_limit]
         case regex(PatternSite)
-        /// The call's search branched into more cluster searches than `SearchEngine.searchBudget` (rules of one level
+        /// The call's search branched into more cluster searches than `searchBudget` (rules of one level
         /// that send rewrites to zones of the same clusters, and hop counts that let them do it again and again).
         case searchBudget(cluster: ClusterID)
     }
 
     public var reason: Reason
     public var alias: String
+
+    /// The most cluster searches one call may make. Loop detection stops a search that repeats itself, but rules
+    /// of one level that send different rewrites to zones of the same clusters branch anew at every hop, up to the
+    /// hop counts: 2^15 searches and more for one call. Beyond this the call is undecidable (`error`), not a hang.
+    public static let searchBudget = 4096
 }
 
 /// Why a call found no Pexip node that took it.

@@ -149,14 +149,22 @@ public final class Simulation: Sendable {
         var renamings: [Renaming] = []
         var renamingIndex: [Int: Int32] = [:]
         var siteColumns: [[SiteColumn]] = []
+        var firstPool: [Int: Int] = [:]
         for site in plan.sites {
             var columns = [SiteColumn](repeating: SiteColumn(row: -1, renaming: -1), count: protocolCount)
             for callProtocol in site.protocols {
                 let entry: Entry
                 var renaming: Int32 = -1
                 if callProtocol == .mssip {
-                    let configuration = site.sfbPool.flatMap { tables.sfbConfigurationForPool[$0.index] }
-                    entry = .skype(configuration: configuration?.index ?? -1, pool: site.sfbPool?.index)
+                    // A Skype call's search depends on its pool's configuration only: one row per configuration,
+                    // searched from the first pool that has it.
+                    if let pool = site.sfbPool, let configuration = tables.sfbConfigurationForPool[pool.index] {
+                        let first = firstPool[configuration.index, default: pool.index]
+                        firstPool[configuration.index] = first
+                        entry = .skype(configuration: configuration.index, pool: first)
+                    } else {
+                        entry = .skype(configuration: -1, pool: nil)
+                    }
                 } else {
                     let cluster = site.registersTo.index
                     let classes = tables.subzoneClasses[cluster]
@@ -173,7 +181,7 @@ public final class Simulation: Sendable {
                         }
                     }
                 }
-                let row = Row(entry: Simulation.canonical(entry), callProtocol: callProtocol)
+                let row = Row(entry: entry, callProtocol: callProtocol)
                 let index: Int32
                 if let known = rowIndex[row] {
                     index = known
@@ -354,10 +362,8 @@ public final class Simulation: Sendable {
     }
 
     /// Skype rows are keyed by configuration only: pools that share a configuration route alike.
-    private static func canonical(_ entry: Entry) -> Entry {
-        if case .skype(let configuration, let pool) = entry { return .skype(configuration: configuration, pool: configuration < 0 ? nil : pool) }
-        return entry
-    }
+    /// How many (entry, protocol) rows were searched: sites that share a search share a row.
+    var searchedRowCount: Int { rows.count }
 
     // MARK: Calls
 

@@ -16,8 +16,8 @@ extension SearchEngine {
             }
         }
         searchCount += 1
-        if searchCount > SearchEngine.searchBudget {
-            // Over the call's budget: stop here (see `searchBudget`); `simulate` turns the call into a limit hit.
+        if searchCount > LimitHit.searchBudget {
+            // Over the call's budget: stop here (see `LimitHit.searchBudget`); `simulate` turns the call into a limit hit.
             return store(ResultRow(landingStart: Int32(landingPool.count)))
         }
         if let ancestor = stack.firstIndex(of: loopKey) {
@@ -43,7 +43,7 @@ extension SearchEngine {
         // A search that starts at an endpoint's cluster (full hop budget) is never asked for again in this epoch:
         // other searches arrive through zones with fewer hops. Only those are worth remembering.
         // (Nor a result cut short by the budget.)
-        let remember = !Recorder.isRecording && touched >= ownDepth && hops < SearchEngine.initialHops && searchCount <= SearchEngine.searchBudget
+        let remember = !Recorder.isRecording && touched >= ownDepth && hops < SearchEngine.initialHops && searchCount <= LimitHit.searchBudget
         if remember {
             row.searches = Int32(searchCount - countStart)
             row.visitedStart = Int32(visitedPool.count)

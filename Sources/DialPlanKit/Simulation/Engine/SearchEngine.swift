@@ -81,10 +81,6 @@ struct SearchEngine<Recorder: TraceRecorder> {
 
     /// The hop budget of a search that starts at an endpoint's own cluster (the largest hop count).
     static var initialHops: Int { 255 }
-    /// The most cluster searches one call may make. Loop detection stops a search that repeats itself, but rules
-    /// of one level that send different rewrites to zones of the same clusters branch anew at every hop, up to the
-    /// hop counts: 2^15 searches and more for one call. Beyond this the call is undecidable (`error`), not a hang.
-    static var searchBudget: Int { 4096 }
     static var noMatch: Int32 { -1 }
     static var limitHit: Int32 { -2 }
 
@@ -162,10 +158,10 @@ struct SearchEngine<Recorder: TraceRecorder> {
         minTouched = Int.max
         searchCount = 0
         let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: .subzone(SubzoneID(subzone)), hops: SearchEngine.initialHops)
-        guard searchCount > SearchEngine.searchBudget else { return result }
+        guard searchCount > LimitHit.searchBudget else { return result }
         // Over budget, whatever the search found so far is partial: the outcome is the limit alone, alike for a
         // recorded and a remembered search.
-        recorder.record(.searchBudgetExhausted(cluster: ClusterID(cluster), alias: text(id), searches: SearchEngine.searchBudget))
+        recorder.record(.searchBudgetExhausted(cluster: ClusterID(cluster), alias: text(id), searches: LimitHit.searchBudget))
         var row = ResultRow(landingStart: Int32(landingPool.count))
         limits.append(LimitRow(reason: .searchBudget(cluster: ClusterID(cluster)), alias: id))
         row.limit = Int32(limits.count - 1)
