@@ -28,6 +28,11 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case noSites = "no-sites"
     case unusedFirewall = "unused-firewall"
 
+    // Importing exports.
+    case unknownExportField = "unknown-export-field"
+    case missingExportPage = "missing-export-page"
+    case exportIgnored = "export-ignored"
+
     // The network.
     case meshBlocked = "mesh-blocked"
     case meshNAT = "mesh-nat"

@@ -1,6 +1,6 @@
 /// A check of the plan that needs no simulated call (or asks the simulation for what it needs), reporting findings
 /// located at the rule, zone, route or node responsible. One check per file, its messages beside it.
-protocol PlanCheck {
+protocol PlanCheck: Sendable {
     /// The findings' check id.
     static var id: CheckID { get }
     static func run(_ context: CheckContext) -> [Diagnostic]

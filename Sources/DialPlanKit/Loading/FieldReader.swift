@@ -17,6 +17,10 @@ final class DiagnosticSink {
     func note(_ message: String, at location: SourceLocation, check: CheckID? = nil) {
         diagnostics.append(Diagnostic(.note, message, at: location, check: check))
     }
+
+    func append(_ more: [Diagnostic]) {
+        diagnostics += more
+    }
 }
 
 /// Reads the fields of one YAML mapping with typed accessors. Every problem (a missing key, a wrong type, a
@@ -45,6 +49,12 @@ public struct FieldReader {
         entries.first { $0.key == key }
     }
 
+    /// How messages name `key`: as the export it was imported from spells it (`Zones Zone 3 HopCount`,
+    /// `objects[2].priority`), else as the plan's YAML does.
+    func spelled(_ key: String) -> String {
+        entry(key)?.label ?? key
+    }
+
     /// The value node under `key`, when present and not null.
     mutating func node(_ key: String) -> YAMLTree? {
         known.append(key)
@@ -60,7 +70,7 @@ public struct FieldReader {
     mutating func string(_ key: String) -> String? {
         guard let value = node(key) else { return nil }
         guard case .scalar(let text, _, _) = value else {
-            sink.error("\(what): '\(key)' must be a single value, not \(value.kindName)", at: value.location)
+            sink.error("\(what): '\(spelled(key))' must be a single value, not \(value.kindName)", at: value.location)
             return nil
         }
         return text
@@ -69,12 +79,12 @@ public struct FieldReader {
     mutating func requiredString(_ key: String) -> String? {
         guard let text = string(key) else {
             if entry(key) == nil || entry(key)!.value.isNull {
-                sink.error("\(what) has no '\(key)'", at: entry(key)?.keyLocation ?? location)
+                sink.error("\(what) has no '\(spelled(key))'", at: entry(key)?.keyLocation ?? location)
             }
             return nil
         }
         guard !text.isBlank else {
-            sink.error("\(what): '\(key)' is empty", at: location(of: key))
+            sink.error("\(what): '\(spelled(key))' is empty", at: location(of: key))
             return nil
         }
         return text
@@ -86,7 +96,7 @@ public struct FieldReader {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
         default:
-            sink.error("\(what): '\(key)' must be true or false, not '\(text)'", at: location(of: key))
+            sink.error("\(what): '\(spelled(key))' must be true or false, not '\(text)'", at: location(of: key))
             return defaultValue
         }
     }
@@ -94,11 +104,11 @@ public struct FieldReader {
     mutating func int(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int?) -> Int? {
         guard let text = string(key) else { return defaultValue }
         guard let value = Int(text.trimmingSpaces) else {
-            sink.error("\(what): '\(key)' must be a whole number, not '\(text)'", at: location(of: key))
+            sink.error("\(what): '\(spelled(key))' must be a whole number, not '\(text)'", at: location(of: key))
             return defaultValue
         }
         guard range.contains(value) else {
-            sink.error("\(what): '\(key)' must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: location(of: key))
+            sink.error("\(what): '\(spelled(key))' must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: location(of: key))
             return defaultValue
         }
         return value
@@ -112,7 +122,7 @@ public struct FieldReader {
         guard let text = string(key) else { return defaultValue }
         if let value = FieldReader.parseEnum(text, as: type) { return value }
         let names = E.allCases.map(\.rawValue)
-        sink.error("\(what): '\(key)' must be one of \(names.joined(separator: ", ")), not '\(text)'\(FieldReader.didYouMean(text, in: names))", at: location(of: key))
+        sink.error("\(what): '\(spelled(key))' must be one of \(names.joined(separator: ", ")), not '\(text)'\(FieldReader.didYouMean(text, in: names))", at: location(of: key))
         return defaultValue
     }
 
@@ -132,7 +142,7 @@ public struct FieldReader {
         case .sequence(let items, _): return items
         case .scalar: return [value]
         case .mapping:
-            sink.error("\(what): '\(key)' must be a list, not a mapping", at: value.location)
+            sink.error("\(what): '\(spelled(key))' must be a list, not a mapping", at: value.location)
             return []
         }
     }
@@ -141,7 +151,7 @@ public struct FieldReader {
     mutating func strings(_ key: String) -> [(String, SourceLocation)] {
         list(key).compactMap { item in
             guard case .scalar(let text, let isNull, let location) = item, !isNull else {
-                sink.error("\(what): every item of '\(key)' must be a single value, not \(item.kindName)", at: item.location)
+                sink.error("\(what): every item of '\(spelled(key))' must be a single value, not \(item.kindName)", at: item.location)
                 return nil
             }
             return (text, location)

@@ -184,14 +184,19 @@ extension PlanBuilder {
         var v6 = in6_addr()
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         if inet_pton(AF_INET, text, &v4) == 1, inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil {
-            return String(cString: buffer)
+            return PlanBuilder.text(of: buffer)
         }
         if inet_pton(AF_INET6, text, &v6) == 1, inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil {
-            return String(cString: buffer)
+            return PlanBuilder.text(of: buffer)
         }
         var name = text.lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         return name
+    }
+
+    /// The text of a NUL-terminated C buffer.
+    private static func text(of buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func isIPAddress(_ text: String) -> Bool {

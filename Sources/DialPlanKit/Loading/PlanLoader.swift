@@ -5,7 +5,7 @@ import Foundation
 /// The loader only reads its inputs.
 public enum PlanLoader {
     /// Top-level sections of a plan.
-    static let sections = ["pexip", "call_control", "dns", "skype_for_business", "sites", "probes", "network"]
+    static let sections = ["imports", "pexip", "call_control", "dns", "skype_for_business", "sites", "probes", "network"]
 
     /// Loads the plan at `path` (a directory or a file).
     public static func load(path: String) throws(PlanLoadError) -> DialPlan {
@@ -57,14 +57,28 @@ public enum PlanLoader {
             do { trees += try YAMLTree.parse(file.text, file: file.path) } catch { diagnostics += error.diagnostics }
         }
         if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }
-        let entries = try YAMLTree.merge(trees)
-        let builder = PlanBuilder(files: files)
+        var entries = try YAMLTree.merge(trees)
+        // The exports the plan imports come first, so that a name the YAML defines again is reported in the YAML.
+        var imported = ImportedSections()
+        var exportFiles: [ExportFile] = []
+        if let index = entries.firstIndex(where: { $0.key == "imports" }) {
+            (imported, exportFiles) = PlanImports.read(entries[index].value)
+            entries.remove(at: index)
+            if imported.hasErrors { throw PlanLoadError(sorted(imported.diagnostics.filter { $0.severity == .error })) }
+            let first = entries.first?.keyLocation ?? SourceLocation(file: name, line: 1, column: 1)
+            entries = try YAMLTree.merge([.map(imported.entries, at: first), .map(entries, at: first)])
+        }
+        let builder = PlanBuilder(files: files + exportFiles.map { ($0.path, $0.text) })
+        builder.sink.append(imported.diagnostics)
         let plan = builder.build(entries, name: name)
         let errors = builder.sink.diagnostics.filter { $0.severity == .error }
-        guard let plan, errors.isEmpty else {
-            throw PlanLoadError(errors.sorted { ($0.location ?? .init(file: "", line: 0, column: 0)) < ($1.location ?? .init(file: "", line: 0, column: 0)) })
-        }
+        guard let plan, errors.isEmpty else { throw PlanLoadError(sorted(errors)) }
         return plan
+    }
+
+    /// Diagnostics in file position order.
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.sorted { ($0.location ?? .init(file: "", line: 0, column: 0)) < ($1.location ?? .init(file: "", line: 0, column: 0)) }
     }
 }
 

@@ -10,6 +10,16 @@ indirect enum YAMLTree: Sendable {
         var key: String
         var keyLocation: SourceLocation
         var value: YAMLTree
+        /// For an entry imported from a vendor's export: the export's own name for it (a JSON path, an
+        /// xConfiguration key), which messages use instead of `key`.
+        var label: String?
+
+        init(key: String, keyLocation: SourceLocation, value: YAMLTree, label: String? = nil) {
+            self.key = key
+            self.keyLocation = keyLocation
+            self.value = value
+            self.label = label
+        }
     }
 
     var location: SourceLocation {
@@ -32,8 +42,21 @@ indirect enum YAMLTree: Sendable {
         return false
     }
 
-    /// Parses every document of `text`. Errors carry the file, line and column.
-    static func parse(_ text: String, file: String) throws(PlanLoadError) -> [YAMLTree] {
+    /// The same tree with every location moved by `move`.
+    func relocated(_ move: (SourceLocation) -> SourceLocation) -> YAMLTree {
+        switch self {
+        case .scalar(let text, let isNull, let location):
+            return .scalar(text, isNull: isNull, move(location))
+        case .sequence(let items, let location):
+            return .sequence(items.map { $0.relocated(move) }, move(location))
+        case .mapping(let entries, let location):
+            return .mapping(entries.map { Entry(key: $0.key, keyLocation: move($0.keyLocation), value: $0.value.relocated(move), label: $0.label) }, move(location))
+        }
+    }
+
+    /// Parses every document of `text` (`language` names the format in messages: JSON is read as the YAML it is).
+    /// Errors carry the file, line and column.
+    static func parse(_ text: String, file: String, language: String = "YAML") throws(PlanLoadError) -> [YAMLTree] {
         do {
             var trees: [YAMLTree] = []
             // Yams's document sequence keeps a parse error in `error` instead of throwing it.
@@ -48,9 +71,11 @@ indirect enum YAMLTree: Sendable {
         } catch let error as PlanLoadError {
             throw error
         } catch let error as YamlError {
-            throw PlanLoadError([describe(error, file: file, text: text)])
+            var diagnostic = describe(error, file: file, text: text)
+            if language != "YAML" { diagnostic.message = diagnostic.message.replacingOccurrences(of: "YAML", with: language) }
+            throw PlanLoadError([diagnostic])
         } catch {
-            throw PlanLoadError([Diagnostic(.error, "cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))])
+            throw PlanLoadError([Diagnostic(.error, "cannot read \(language): \(error)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
     }
 
