@@ -19,7 +19,14 @@ extension VCSExport.Reader {
 
     /// A Yes/No record as the native true/false.
     mutating func yesNo(_ record: XConfiguration.Record, as key: String) -> YAMLTree.Entry? {
-        guard let value = mapped(record, by: [("Yes", "true"), ("No", "false")], what: "Yes or No") else { return nil }
+        let value: String
+        switch FieldReader.normalize(record.value) {
+        case "yes": value = "true"
+        case "no": value = "false"
+        default:
+            sections.error("\(record.key): \(XConfiguration.quoted(record.value)) is neither Yes nor No", at: record.valueLocation)
+            return nil
+        }
         return YAMLTree.Entry(key, .text(value, at: record.valueLocation), label: record.key)
     }
 
