@@ -678,3 +678,160 @@ enum VCSText {
         #expect(checked > 300)
     }
 }
+
+/// The fixture exports (Fixtures/exports/vcs/), written from the documented formats [C1] [X15REF] [C4] [C5], read
+/// whole, and a trimmed one loaded as a plan and simulated.
+@Suite struct VCSExportFixtureTests {
+    typealias T = VCSText
+
+    // An Expressway-C transcript with CRLF line endings, joined records, labels, empty values with and without the
+    // space, {cipher} secrets and hundreds of keys the analyzer does not read.
+    @Test func anExpresswayCExportBecomesOneCluster() throws {
+        let sections = try T.readFixture("expressway-c.txt")
+        let cluster = try #require(T.cluster(sections))
+        #expect(cluster["name"]?.text == "expc-lon.acme.example")
+        #expect(cluster["system_name"]?.text == "expc-lon1")
+        #expect(T.texts(cluster["addresses"]) == ["10.10.0.2", "10.10.0.3", "expc-lon1.acme.example"])
+        #expect(T.texts(cluster["sip_domains"]) == ["acme.example", "vc.acme.example"])
+        let subzones = T.items(cluster["subzones"])
+        #expect(subzones.compactMap { $0["name"]?.text } == ["Oslo-HQ", "London-Office"])
+        #expect(T.items(subzones[0]["membership_rules"]).compactMap { $0["name"]?.text } == ["Oslo HQ LAN", "Oslo soft clients"])
+        #expect(T.items(cluster["policy_services"]).compactMap { $0["name"]?.text } == ["Call Policy Server"])
+        #expect(T.items(cluster["transforms"]).compactMap { $0["name"]?.text } == ["Strip sip scheme", "Add video domain", "Transform 3", "Old lab domain"])
+        let zones = T.items(cluster["zones"])
+        #expect(zones.compactMap { $0["name"]?.text } == ["Pexip-Oslo", "Pexip-London", "Traversal-to-E", "Internet-DNS", "ENUM e164", "CUCM-LON"])
+        #expect(zones.compactMap { $0["type"]?.text } == ["neighbor", "neighbor", "traversal_client", "dns", "enum", "neighbor"])
+        #expect(T.texts(zones[2]["peers"]) == ["expe-lon1.acme.example", "expe-lon2.acme.example"])
+        #expect(zones[2]["sip_port"]?.text == "7001")
+        // Zone 6's first records follow a label on a line they share.
+        #expect(zones[5]["hop_count"]?.text == "15")
+        #expect(T.texts(zones[5]["peers"]) == ["cucm-pub.acme.example", "cucm-sub1.acme.example"])
+
+        let rules = T.items(cluster["search_rules"])
+        #expect(rules.count == 21)
+        #expect(rules.compactMap { $0["name"]?.text }.prefix(4) == ["LocalZoneMatch", "Oslo HQ to Pexip Oslo", "London to Pexip London", "Default to Pexip Oslo"])
+        // Rule 3's records are joined on two lines.
+        let london = try #require(T.named("London to Pexip London", in: "search_rules", of: sections))
+        #expect(london["state"]?.text == "Enabled")
+        #expect(london["system_generated"]?.text == "false")
+        #expect(london["target"]?.text == "Pexip-London")
+        #expect(T.named("Policy check", in: "search_rules", of: sections)?["target_type"]?.text == "policy_service")
+        #expect(T.named("Unified CM neighbor", in: "search_rules", of: sections)?["system_generated"]?.text == "true")
+        #expect(T.named("Strip dial prefix", in: "search_rules", of: sections)?["replace_string"]?.text == "44")
+        #expect(T.named("Meeting numbers", in: "search_rules", of: sections)?["replace_string"]?.text == "")
+        #expect(T.named("IP dialling", in: "search_rules", of: sections)?["pattern_string"] == nil)
+
+        #expect(sections.diagnostics.map(\.severity) == [.warning, .warning])
+        #expect(sections.diagnostics.map(\.message) == [
+            "Zones Policy SearchRules Rule 19 'CEtcp-cucm-pub' is system-generated and names the zone 'CEtcp-cucm-pub' (Zones Policy SearchRules Rule 19 Target Name), which the export does not hold: Expressway creates such zones itself (Unified CM nodes for MRA) and xConfiguration does not list them; the rule is left out",
+            "Zones Policy SearchRules Rule 20 'CEtls-cucm-pub' is system-generated and names the zone 'CEtls-cucm-pub' (Zones Policy SearchRules Rule 20 Target Name), which the export does not hold: Expressway creates such zones itself (Unified CM nodes for MRA) and xConfiguration does not list them; the rule is left out",
+        ])
+    }
+
+    // [C1] [X15REF ≈371k–382k]: an Expressway-E's traversal server zone has no peers, but the user name and port that
+    // pair it with the client zone; its cluster name is empty, so the system name names it.
+    @Test func anExpresswayEExportHasATraversalServerZoneWithoutPeers() throws {
+        let sections = try T.readFixture("expressway-e.txt")
+        #expect(sections.diagnostics.isEmpty)
+        let cluster = try #require(T.cluster(sections))
+        #expect(cluster["name"]?.text == "expe-lon1")
+        #expect(T.texts(cluster["addresses"]) == ["192.0.2.10", "2001:db8::10", "172.16.2.2", "expe-lon1.acme.example"])
+        let server = try #require(T.named("Traversal-from-C", in: "zones", of: sections))
+        #expect(T.keys(server) == ["name", "type", "hop_count", "username", "sip_port"])
+        #expect(server["username"]?.text == "traversal-lon")
+        #expect(server["sip_port"]?.text == "7001")
+        #expect(T.items(cluster["search_rules"]).compactMap { $0["source_name"]?.text } == ["DefaultZone", "Traversal-from-C"])
+    }
+
+    // [C4] older VCS: `SIP Domains Domain <n> Name`, `Alternates ConfigurationMaster`, no cluster name.
+    @Test func anOldVCSExportReadsTheOlderSpellings() throws {
+        let sections = try T.readFixture("vcs-x7.txt")
+        #expect(sections.diagnostics.isEmpty)
+        let cluster = try #require(T.cluster(sections))
+        #expect(cluster["name"]?.text == "vcs-control")
+        #expect(T.texts(cluster["sip_domains"]) == ["acme.example", "video.acme.example"])
+        #expect(T.texts(cluster["addresses"]) == ["10.50.0.2", "10.50.0.3"])
+        #expect(T.items(cluster["search_rules"]).compactMap { $0["name"]?.text } == ["LocalZoneMatch", "Video to Pexip"])
+    }
+
+    // MARK: Whole plans
+
+    static let pexip = """
+        pexip:
+          system_locations: [{name: Oslo}, {name: Singapore}]
+          worker_vms:
+            - {name: osl1, address: 10.1.0.1, system_location: Oslo}
+            - {name: osl2, address: 10.1.0.2, system_location: Oslo}
+            - {name: sin1, address: 10.2.0.1, system_location: Singapore}
+            - {name: sin2, address: 10.2.0.2, system_location: Singapore}
+          conferences:
+            - {name: Alice, aliases: [meet.alice@vc.example, "1001@vc.example"]}
+        """
+
+    /// A plan beside the fixtures that imports `imports` and has a site per subzone of `cluster`.
+    static func plan(importing imports: String, cluster: String = "vcs-emea") throws(PlanLoadError) -> DialPlan {
+        let yaml = """
+            imports:
+              call_control: [\(imports)]
+            \(pexip)
+            sites:
+              - {name: Oslo Office, registers_to: \(cluster), subzone: OsloSZ, local_locations: [Oslo]}
+              - {name: Singapore Office, registers_to: \(cluster), subzone: SingaporeSZ, local_locations: [Singapore]}
+
+            """
+        return try PlanLoader.load(files: [(T.fixturePath("plan.yaml"), yaml)], name: "plan.yaml")
+    }
+
+    // PlanImports + the builder: the export's cluster routes calls like its YAML twin (transform, subzone search
+    // rules, neighbor zones to the Pexip locations).
+    @Test func aTrimmedExportLoadsAsAPlanAndRoutesCalls() throws {
+        let plan = try Self.plan(importing: "vcs-emea-trimmed.txt")
+        #expect(plan.clusters.map(\.name) == ["vcs-emea"])
+        #expect(plan.clusters[0].addresses == ["10.0.0.2", "10.0.0.3", "vcs-emea1.vc.example"])
+        #expect(plan.clusters[0].searchRules.map(\.name) == ["LocalZoneMatch", "Oslo", "Singapore"])
+        #expect(plan.warnings.isEmpty)
+        let oslo = TestPlans.call(plan, from: "Oslo Office", "1001")
+        #expect(InlinePlan.landingLocations(oslo, in: plan) == ["Oslo"])
+        #expect(InlinePlan.landingAliases(oslo) == ["1001@vc.example"])
+        #expect(oslo.verdict == .local)
+        let singapore = TestPlans.call(plan, from: "Singapore Office", "meet.alice@vc.example")
+        #expect(InlinePlan.landingLocations(singapore, in: plan) == ["Singapore"])
+        #expect(singapore.verdict == .local)
+    }
+
+    // PlanImports: `{file: …, name: …}` names the cluster whatever the export calls it.
+    @Test func theImportsNameNamesTheLoadedCluster() throws {
+        let plan = try Self.plan(importing: "{file: vcs-emea-trimmed.txt, name: emea}", cluster: "emea")
+        #expect(plan.clusters.map(\.name) == ["emea"])
+    }
+
+    // The builder validates the imported tree and names each key as the export spells it, at its place in the export.
+    @Test func theBuildersMessagesNameTheExportsKeysAndPointIntoIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vcs-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOfFile: T.fixturePath("vcs-emea-trimmed.txt"), encoding: .utf8)
+        let broken = original
+            .replacingOccurrences(of: #"Zones Zone 1 HopCount: "15""#, with: #"Zones Zone 1 HopCount: "300""#)
+            .replacingOccurrences(of: #"Rule 2 Pattern String: ".+@vc\.example""#, with: #"Rule 2 Pattern String: ".+@vc\.(example""#)
+        let export = directory.appendingPathComponent("vcs.txt").path
+        try broken.write(toFile: export, atomically: true, encoding: .utf8)
+        let lines = broken.split(separator: "\n", omittingEmptySubsequences: false)
+        /// Where `value` is on the line that holds `needle`, `offset` characters on.
+        func place(_ needle: String, _ value: String, offset: Int = 0) -> String {
+            let line = lines.firstIndex { $0.contains(needle) }!
+            let column = lines[line].distance(from: lines[line].startIndex, to: lines[line].range(of: value)!.lowerBound) + 1
+            return "\(export):\(line + 1):\(column + offset)"
+        }
+        do {
+            _ = try Self.plan(importing: export)
+            Issue.record("the plan loaded")
+        } catch {
+            // PCRE2 finds the missing parenthesis at the pattern's end (column 16, just past its 15 characters).
+            #expect(error.diagnostics.map(\.description) == [
+                "\(place("Rule 2 Pattern String", #".+@vc\.(example"#, offset: 15)): error: cluster 'vcs-emea' search rule 'Oslo': pattern does not compile at column 16 of the pattern: missing closing parenthesis",
+                "\(place("Zones Zone 1 HopCount", "300")): error: cluster 'vcs-emea' zone 'Pexip-Oslo': 'Zones Zone 1 HopCount' must be between 1 and 255, not 300",
+            ])
+        }
+    }
+}
