@@ -530,6 +530,17 @@ enum VCSText {
         for key in ["pattern_type", "pattern_string", "pattern_behavior", "replace_string"] { #expect(rule[key] == nil, "\(key)") }
     }
 
+    // [X15REF ≈330k] "Source Name: The name of the source (Sub)Zone" applies to a Named source only; the export
+    // prints the last one given whatever the mode.
+    @Test func theSourceNameIsLeftOutUnlessTheSourceModeIsNamed() throws {
+        let anyZone = Self.c1Rule().map { key, value in key.hasSuffix("Source Mode") ? (key, "AllZones") : (key, value) }
+        let rule = try #require(T.first("search_rules", of: T.read(T.records([("SystemUnit Name", "vcs")] + anyZone))))
+        #expect(rule["source_mode"]?.text == "AllZones")
+        #expect(rule["source_name"] == nil)
+        let named = try #require(T.first("search_rules", of: T.read(T.records([("SystemUnit Name", "vcs")] + Self.c1Rule()))))
+        #expect(named["source_name"]?.text == "Hybrid Call Services DNS")
+    }
+
     // [X15REF ≈330k] Target Type Zone/PolicyService; Authentication and SystemGenerated Yes/No.
     @Test func targetTypesAndYesNoBecomeNativeValues() throws {
         let sections = T.read(T.records(

@@ -103,7 +103,8 @@ extension VCSExport.Reader {
     // MARK: Search rules
 
     /// Search rules `Zones Policy SearchRules Rule [1..2000]`, system-generated ones too. Pattern keys are left out
-    /// unless the mode is AliasPatternMatch (the export prints them anyway). A system-generated rule that names a
+    /// unless the mode is AliasPatternMatch, and the source name unless the source mode is Named (the export prints
+    /// them anyway, and the builder would warn that they are ignored). A system-generated rule that names a
     /// zone the export does not hold (Expressway's automatic Unified CM zones, `CEtls-<node>`, are not in
     /// xConfiguration) is left out with a warning. VCS defaults where the export lacks a key: Mode AnyAlias,
     /// Pattern Behavior Strip. [X15REF ≈328k–335k] [C1 rule 3] [C2] [C3 p.235]
@@ -114,10 +115,15 @@ extension VCSExport.Reader {
             var entries: [YAMLTree.Entry] = [.imported("name", name)]
             var failed = false
             for (key, exportKey) in [
-                ("description", "Description"), ("priority", "Priority"), ("protocol", "Protocol"),
-                ("source_mode", "Source Mode"), ("source_name", "Source Name"),
+                ("description", "Description"), ("priority", "Priority"), ("protocol", "Protocol"), ("source_mode", "Source Mode"),
             ] {
                 if let entry = rule.entry(key, exportKey) { entries.append(entry) }
+            }
+            // The source name matters only to a Named source; VCS keeps (and prints) the last one given.
+            if let mode = rule.record("Source Mode"), FieldReader.normalize(mode.value) == "named",
+                let entry = rule.entry("source_name", "Source Name")
+            {
+                entries.append(entry)
             }
             let mode = rule.record("Mode")
             entries.append(mode.map { .imported("mode", $0) } ?? vcsDefault("mode", "AnyAlias", of: rule, exportKey: "Mode"))
