@@ -146,6 +146,18 @@ enum VCSText {
         #expect(parsed.records[1].valueLocation.column == 37)
     }
 
+    // Pasted from a web page ([C1] is one), words may be separated by no-break spaces.
+    @Test func noBreakSpacesSeparateWordsAsSpacesDo() {
+        let text = "Expressway-C\u{A0}*c\u{A0}xConfiguration\u{A0}Zones Zone\u{A0}6 Name:\u{A0}\"Hybrid\u{A0}Call\"\u{A0}\n"
+            + "*c xConfiguration Zones Zone 6 Type: TraversalClient\u{A0}\u{A0}\n"
+        let parsed = VCSText.parse(text)
+        #expect(parsed.diagnostics.isEmpty)
+        #expect(parsed.records.map(\.words) == [["Zones", "Zone", "6", "Name"], ["Zones", "Zone", "6", "Type"]])
+        #expect(parsed.records.map(\.value) == ["Hybrid\u{A0}Call", "TraversalClient"])
+        #expect(parsed.records[0].start.column == 14)
+        #expect(parsed.records[0].valueLocation.column == 52)
+    }
+
     // Columns count Unicode scalars, as the YAML plan's do, so positions agree across files.
     @Test func columnsCountCharactersNotBytes() {
         let parsed = VCSText.parse(#"Zürich-ÆØÅ *c xConfiguration Zones Zone 1 Name: "Oslo-Ø""#)

@@ -77,7 +77,26 @@ struct XConfiguration {
     private static let quote: UInt8 = 0x22, colon: UInt8 = 0x3A, star: UInt8 = 0x2A, letterC: UInt8 = 0x63
     private static let keyword = Array("xconfiguration".utf8)
 
-    private static func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+    /// The length of the blank at `index`: a space, a tab, or a no-break space (U+00A0, which documents and web
+    /// pages paste between words); 0 for anything else.
+    private static func blank(_ bytes: [UInt8], at index: Int, before end: Int) -> Int {
+        guard index < end else { return 0 }
+        if bytes[index] == space || bytes[index] == tab { return 1 }
+        return bytes[index] == 0xC2 && index + 1 < end && bytes[index + 1] == 0xA0 ? 2 : 0
+    }
+
+    /// The length of the blank that ends just before `index` (not before `start`), or 0.
+    private static func blank(_ bytes: [UInt8], endingAt index: Int, after start: Int) -> Int {
+        guard index > start else { return 0 }
+        if bytes[index - 1] == space || bytes[index - 1] == tab { return 1 }
+        return index - 2 >= start && bytes[index - 2] == 0xC2 && bytes[index - 1] == 0xA0 ? 2 : 0
+    }
+
+    private static func skipBlanks(_ bytes: [UInt8], from index: Int, before end: Int) -> Int {
+        var index = index
+        while case let length = blank(bytes, at: index, before: end), length > 0 { index += length }
+        return index
+    }
 
     /// Every record and stray `*c` line, in file order, each ending before the next begins.
     private static func tokens(in bytes: [UInt8]) -> [Token] {
@@ -89,7 +108,7 @@ struct XConfiguration {
             if byte == newline {
                 lineHasText = false
             } else if byte == star, index + 1 < bytes.count, bytes[index + 1] == letterC,
-                index == 0 || isBlank(bytes[index - 1]) || bytes[index - 1] == newline
+                index == 0 || bytes[index - 1] == newline || blank(bytes, endingAt: index, after: 0) > 0
             {
                 if let keyStart = recordKeyStart(bytes, markerAt: index) {
                     starts.append((index, keyStart))
@@ -100,7 +119,10 @@ struct XConfiguration {
                     starts.append((index, nil))
                 }
                 lineHasText = true
-            } else if !isBlank(byte) {
+            } else if case let length = blank(bytes, at: index, before: bytes.count), length > 0 {
+                index += length
+                continue
+            } else {
                 lineHasText = true
             }
             index += 1
@@ -126,12 +148,14 @@ struct XConfiguration {
     /// line's end: the index after the keyword.
     private static func recordKeyStart(_ bytes: [UInt8], markerAt index: Int) -> Int? {
         var position = index + 2
-        guard position < bytes.count, isBlank(bytes[position]) else { return nil }
-        while position < bytes.count && isBlank(bytes[position]) { position += 1 }
+        guard blank(bytes, at: position, before: bytes.count) > 0 else { return nil }
+        position = skipBlanks(bytes, from: position, before: bytes.count)
         guard position + keyword.count <= bytes.count else { return nil }
         for (offset, letter) in keyword.enumerated() where bytes[position + offset] | 0x20 != letter { return nil }
         position += keyword.count
-        guard position == bytes.count || isBlank(bytes[position]) || bytes[position] == newline || bytes[position] == colon else { return nil }
+        guard position == bytes.count || bytes[position] == newline || bytes[position] == colon
+            || blank(bytes, at: position, before: bytes.count) > 0
+        else { return nil }
         return position
     }
 
@@ -143,14 +167,14 @@ struct XConfiguration {
         var columns: [Int] = []
         var position = keyStart
         while true {
-            while position < end && Self.isBlank(bytes[position]) { position += 1 }
+            position = Self.skipBlanks(bytes, from: position, before: end)
             if position == end {
                 error("the xConfiguration record '\(Self.excerpt(bytes, start, end))' has no ':' between its key and its value", at: recordAt)
                 return
             }
             if bytes[position] == Self.colon { break }
             let wordStart = position
-            while position < end && !Self.isBlank(bytes[position]) && bytes[position] != Self.colon { position += 1 }
+            while position < end && bytes[position] != Self.colon && Self.blank(bytes, at: position, before: end) == 0 { position += 1 }
             words.append(Self.string(bytes, wordStart, position))
             columns.append(cursor.location(at: wordStart).column)
         }
@@ -159,7 +183,7 @@ struct XConfiguration {
             return
         }
         position += 1  // the colon
-        while position < end && Self.isBlank(bytes[position]) { position += 1 }
+        position = Self.skipBlanks(bytes, from: position, before: end)
         var valueStart = position
         var valueEnd = end
         if position < end && bytes[position] == Self.quote {
@@ -175,7 +199,7 @@ struct XConfiguration {
             valueStart = position + 1
             valueEnd = closing
         } else {
-            while valueEnd > valueStart && Self.isBlank(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            while case let length = Self.blank(bytes, endingAt: valueEnd, after: valueStart), length > 0 { valueEnd -= length }
         }
         let valueAt = valueEnd > valueStart ? cursor.location(at: valueStart) : recordAt
         records.append(Record(
@@ -190,7 +214,7 @@ struct XConfiguration {
     /// The text from `from` to `to`, blanks at the end dropped, shortened for a message.
     private static func excerpt(_ bytes: [UInt8], _ from: Int, _ to: Int) -> String {
         var to = to
-        while to > from && isBlank(bytes[to - 1]) { to -= 1 }
+        while case let length = blank(bytes, endingAt: to, after: from), length > 0 { to -= length }
         let limit = 100
         guard to - from > limit else { return string(bytes, from, to) }
         // Cut at a character boundary.
