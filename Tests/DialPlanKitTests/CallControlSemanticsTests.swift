@@ -12,6 +12,8 @@ enum InlinePlan {
         var transforms: [String] = []
         var zones: [String] = []
         var rules: [String] = []
+        /// More keys of the cluster, each a `key: value` line (e.g. `sip_domains: [vc.example]`).
+        var settings: [String] = []
     }
 
     static let nodes = [
@@ -63,6 +65,7 @@ enum InlinePlan {
         for cluster in clusters {
             lines.append("  - name: \(cluster.name)")
             lines.append("    addresses: [\(cluster.address)]")
+            lines += cluster.settings.map { "    \($0)" }
             if !cluster.subzones.isEmpty { lines.append("    subzones: [\(cluster.subzones.joined(separator: ", "))]") }
             if !cluster.transforms.isEmpty {
                 lines.append("    transforms:")

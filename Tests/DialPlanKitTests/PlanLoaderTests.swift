@@ -38,7 +38,7 @@ import Testing
         let boston = try #require(plan.siteIndex(named: "Boston Office"))
         #expect(plan.sites[boston].protocols == [.sip])
         #expect(plan.clusters[plan.sites[boston].registersTo].name == "vcs-amer")
-        #expect(plan.clusters[plan.sites[boston].registersTo].subzones[plan.sites[boston].subzone].name == "Boston")
+        #expect(plan.clusters[plan.sites[boston].registersTo].subzones[try #require(plan.sites[boston].subzone)].name == "Boston")
     }
 
     @Test func bundledSampleLoadsLikeTheDirectory() throws {

@@ -742,13 +742,22 @@ import Testing
 
     // MARK: Loading errors
 
-    // [MS] Set-CsStaticRoutingConfiguration -Identity service:Registrar:<pool FQDN>: the pool must exist.
-    @Test func anUnknownPoolInARegistrarIdentityIsALoadErrorWithDidYouMean() {
+    // [MS] Set-CsStaticRoutingConfiguration -Identity service:Registrar:<pool FQDN>: the pool exists (a
+    // configuration can only be made for an existing registrar), so the identity declares it even when `pools` does
+    // not list it; a pool that only an identity names and no site uses is most likely a typo: a warning.
+    @Test func aRegistrarIdentityDeclaresItsPoolAndOneNoSiteUsesIsAWarningWithDidYouMean() throws {
         let yaml = Self.plan(configurations: [Self.configuration("service:Registrar:sfb-apak.example", "{match_uri: vc.example, destination: pexip-sin.vc.example}")])
-        Self.expectOne(
-            TestPlans.errors(yaml),
-            containing: ["static routing configuration 'service:Registrar:sfb-apak.example': no pool named 'sfb-apak.example'; did you mean 'sfb-apac.example'?"],
-            at: Self.position(of: "service:Registrar:sfb-apak.example", in: yaml))
+        let plan = try TestPlans.load(yaml)
+        let warning = try #require(plan.warnings.first { $0.check == .sfbPoolWithoutSites })
+        #expect(warning.message == "static routing configuration 'service:Registrar:sfb-apak.example' applies to pool sfb-apak.example, which no site's sfb_pool names; did you mean 'sfb-apac.example'?")
+        #expect(warning.location == Self.position(of: "service:Registrar:sfb-apak.example", in: yaml))
+
+        // A site homed on a pool only the identity names gets that configuration.
+        let implied = try TestPlans.load(Self.plan(
+            configurations: [Self.globalToOslo, Self.configuration("service:Registrar:sfb-nordic.example", "{match_uri: vc.example, destination: pexip-sin.vc.example}")],
+            sites: Self.defaultSites + ["{name: Bergen Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Singapore], sfb_pool: sfb-nordic.example}"]))
+        #expect(!implied.warnings.contains { $0.check == .sfbPoolWithoutSites })
+        #expect(TestPlans.nodes(TestPlans.call(implied, from: "Bergen Office", "meet.alice@vc.example", .mssip), in: implied).sorted() == ["sin1", "sin2"])
     }
 
     // [MS] Identity is `global` or a `service:Registrar:<pool>` scope (sites and other services are not modelled).

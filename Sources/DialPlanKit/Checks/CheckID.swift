@@ -27,6 +27,8 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case probeDiffersInCase = "probe-differs-in-case"
     case noSites = "no-sites"
     case unusedFirewall = "unused-firewall"
+    case traversalZoneUnpaired = "traversal-zone-unpaired"
+    case sfbPoolWithoutSites = "sfb-pool-without-sites"
 
     // Importing exports.
     case unknownExportField = "unknown-export-field"

@@ -19,34 +19,16 @@ enum PlanImports {
         let sink = DiagnosticSink()
         var sections = ImportedSections()
         var files: [ExportFile] = []
-        func load(_ path: String, at location: SourceLocation) -> ExportFile? {
-            do {
-                let file = try ExportFile.read(path, namedAt: location)
-                files.append(file)
-                return file
-            } catch {
-                sink.append(error.diagnostics)
-                return nil
-            }
-        }
         guard var fields = FieldReader(tree, what: "imports", sink: sink) else {
             sections.diagnostics = sink.diagnostics
             return (sections, files)
         }
-        // Pexip: every file of every directory named, then the files named, read as one export.
+        // Pexip and Skype: every file named, and every file of every directory named, read as one export each.
         var pexipFiles: [ExportFile] = []
         for (path, location) in fields.strings("pexip") {
-            let resolved = resolve(path, namedIn: location)
-            if isDirectory(resolved) {
-                do {
-                    for file in try ExportFile.files(in: resolved, extensions: ["json"], namedAt: location) {
-                        if let export = load(file, at: location) { pexipFiles.append(export) }
-                    }
-                } catch { sink.append(error.diagnostics) }
-            } else if let export = load(resolved, at: location) {
-                pexipFiles.append(export)
-            }
+            do { pexipFiles += try exportFiles(.pexip, at: resolve(path, namedIn: location), namedAt: location) } catch { sink.append(error.diagnostics) }
         }
+        files += pexipFiles
         if !pexipFiles.isEmpty { sections.append(PexipExport.read(pexipFiles)) }
 
         for item in fields.list("call_control") {
@@ -63,27 +45,40 @@ enum PlanImports {
             default:
                 sink.error("imports: a call_control entry is an xConfiguration file or {file: …, name: …}, not \(item.kindName)", at: item.location)
             }
-            guard let (text, location) = path, let export = load(resolve(text, namedIn: location), at: location) else { continue }
-            sections.append(VCSExport.read(export, name: name?.0, nameAt: name?.1))
+            guard let (text, location) = path else { continue }
+            do {
+                let export = try exportFiles(.vcs, at: resolve(text, namedIn: location), namedAt: location)[0]
+                files.append(export)
+                sections.append(VCSExport.read(export, name: name?.0, nameAt: name?.1))
+            } catch { sink.append(error.diagnostics) }
         }
 
         var skypeFiles: [ExportFile] = []
         for (path, location) in fields.strings("skype_for_business") {
-            let resolved = resolve(path, namedIn: location)
-            if isDirectory(resolved) {
-                do {
-                    for file in try ExportFile.files(in: resolved, extensions: [], namedAt: location) {
-                        if let export = load(file, at: location) { skypeFiles.append(export) }
-                    }
-                } catch { sink.append(error.diagnostics) }
-            } else if let export = load(resolved, at: location) {
-                skypeFiles.append(export)
-            }
+            do { skypeFiles += try exportFiles(.sfb, at: resolve(path, namedIn: location), namedAt: location) } catch { sink.append(error.diagnostics) }
         }
+        files += skypeFiles
         if !skypeFiles.isEmpty { sections.append(SfBExport.read(skypeFiles)) }
         fields.reportUnknownKeys()
         sections.diagnostics = sink.diagnostics + sections.diagnostics
         return (sections, files)
+    }
+
+    /// The export files at `path`: the file, or a directory's files (`*.json` for Pexip, every file for Skype
+    /// transcripts; a VCS export is one file).
+    static func exportFiles(_ kind: ExportKind, at path: String, namedAt location: SourceLocation?) throws(PlanLoadError) -> [ExportFile] {
+        guard isDirectory(path) else { return [try ExportFile.read(path, namedAt: location)] }
+        let at = location ?? SourceLocation(file: path, line: 1, column: 1)
+        switch kind {
+        case .vcs:
+            throw PlanLoadError([Diagnostic(.error, "\(path) is a directory; an xConfiguration export is one file per cluster", at: at)])
+        case .pexip, .sfb:
+            var files: [ExportFile] = []
+            for file in try ExportFile.files(in: path, extensions: kind == .pexip ? ["json"] : [], namedAt: at) {
+                files.append(try ExportFile.read(file, namedAt: location))
+            }
+            return files
+        }
     }
 
     /// `path` as named in the file of `location`: relative paths start at that file's directory.

@@ -15,6 +15,25 @@ extension PlanBuilder {
             guard let name = fields.requiredString("name") else { continue }
             fields.what = "cluster '\(name)'"
             let addresses = fields.strings("addresses").map(\.0)
+            let systemName = fields.string("system_name").flatMap { $0.isBlank ? nil : $0 } ?? name
+            let sipDomains = fields.strings("sip_domains").map(\.0)
+            let variables = PatternVariables(sipDomains: sipDomains, addresses: addresses, systemName: systemName)
+            var policyServices: [(String, SourceLocation)] = []
+            for service in fields.list("policy_services") {
+                switch service {
+                case .scalar(let text, false, let location):
+                    policyServices.append((text, location))
+                case .mapping:
+                    guard var serviceFields = FieldReader(service, what: "\(fields.what) policy service", sink: sink),
+                        let text = serviceFields.requiredString("name")
+                    else { continue }
+                    serviceFields.reportUnknownKeys(alsoKnown: ["description", "servers", "protocol", "path"])
+                    policyServices.append((text, serviceFields.location(of: "name")))
+                default:
+                    sink.error("\(fields.what): a policy service is a name or {name: …}", at: service.location)
+                }
+            }
+            requireUniqueNames(policyServices, kind: "\(fields.what) policy service")
             var subzones = [Subzone(name: PlanBuilder.defaultSubzone, source: fields.location)]
             for subzone in fields.list("subzones") {
                 switch subzone {
@@ -32,14 +51,15 @@ extension PlanBuilder {
             }
             requireUniqueNames(subzones.map { ($0.name, $0.source) }, kind: "\(fields.what) subzone")
             let zones = fields.node("zones").map { readZones($0, cluster: fields.what) } ?? []
-            let transforms = fields.node("transforms").map { readTransforms($0, cluster: fields.what) } ?? []
+            let transforms = fields.node("transforms").map { readTransforms($0, cluster: fields.what, variables: variables) } ?? []
             let rules = fields.node("search_rules").map {
-                readSearchRules($0, cluster: fields.what, zones: zones, subzones: subzones)
+                readSearchRules($0, cluster: fields.what, zones: zones, subzones: subzones, policyServices: policyServices.map(\.0), variables: variables)
             } ?? []
             fields.reportUnknownKeys(alsoKnown: ["description"])
             clusters.append(CallControlCluster(
                 name: name, addresses: addresses, subzones: subzones, transforms: transforms, zones: zones,
-                searchRules: rules, source: fields.location))
+                searchRules: rules, systemName: systemName, sipDomains: sipDomains, policyServices: policyServices.map(\.0),
+                source: fields.location))
         }
         requireUniqueNames(clusters.map { ($0.name, $0.source) }, kind: "call_control cluster")
         return clusters
@@ -54,26 +74,32 @@ extension PlanBuilder {
             let type = fields.enumValue("type", as: ZoneType.self, default: .neighbor) ?? .neighbor
             let peers = fields.strings("peers")
             let hopCount = fields.int("hop_count", in: 1...255, default: 15) ?? 15
+            let username = fields.string("username").flatMap { $0.isBlank ? nil : $0 }
+            let sipPort = fields.int("sip_port", in: 1...65535, default: nil)
             fields.reportUnknownKeys(alsoKnown: ["description", "h323", "sip", "authentication", "zone_profile"])
             guard let name else { continue }
             if [PlanBuilder.localZone, PlanBuilder.defaultZone].contains(name) {
                 sink.error("\(fields.what): '\(name)' is a built-in zone name", at: fields.location(of: "name"))
             }
             switch type {
-            case .dns:
-                if !peers.isEmpty { sink.warning("\(fields.what): a DNS zone has no peers; 'peers' is ignored", at: fields.location(of: "peers")) }
+            case .dns, .enumZone:
+                if !peers.isEmpty { sink.warning("\(fields.what): a\(type == .dns ? " DNS" : "n ENUM") zone has no peers; 'peers' is ignored", at: fields.location(of: "peers")) }
+            case .traversalServer where peers.isEmpty:
+                // The traversal client connects in; its cluster is found by the client zones that point here.
+                break
             default:
                 if peers.isEmpty { sink.error("\(fields.what) has no peers", at: fields.location) }
                 // VCS/Expressway zones take up to six peer addresses. [VCS "Neighbor zones"]
                 if peers.count > 6 { sink.error("\(fields.what) has \(peers.count) peers; a zone takes at most 6", at: fields.location(of: "peers")) }
             }
-            zones.append(Zone(name: name, type: type, peers: peers.map(\.0), hopCount: hopCount, source: fields.location))
+            let kept = type == .dns || type == .enumZone ? [] : peers.map(\.0)
+            zones.append(Zone(name: name, type: type, peers: kept, hopCount: hopCount, username: username, sipPort: sipPort, source: fields.location))
         }
         requireUniqueNames(zones.map { ($0.name, $0.source) }, kind: "\(cluster) zone")
         return zones
     }
 
-    private func readTransforms(_ tree: YAMLTree, cluster: String) -> [Transform] {
+    private func readTransforms(_ tree: YAMLTree, cluster: String, variables: PatternVariables) -> [Transform] {
         var transforms: [Transform] = []
         let list = items(tree, section: "transforms")
         // VCS/Expressway holds up to 100 transforms. [VCS "Pre-search transforms"]
@@ -103,9 +129,7 @@ extension PlanBuilder {
             // The pattern is compiled even when another field is wrong, so that every problem is reported at once.
             var matcher: AliasMatcher?
             if let pattern, let behavior, checkBehavior(behavior, type: type, replace: replace, fields: fields) {
-                matcher = compileMatcher(
-                    type: type, string: pattern, behavior: behavior, replace: replace,
-                    patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
+                matcher = compileMatcher(type: type, string: pattern, behavior: behavior, replace: replace, variables: variables, fields: fields)
             }
             guard let priority, let matcher else { continue }
             transforms.append(Transform(name: name, priority: priority, enabled: enabled, matcher: matcher, source: fields.location))
@@ -114,7 +138,9 @@ extension PlanBuilder {
         return transforms.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
     }
 
-    private func readSearchRules(_ tree: YAMLTree, cluster: String, zones: [Zone], subzones: [Subzone]) -> [SearchRule] {
+    private func readSearchRules(
+        _ tree: YAMLTree, cluster: String, zones: [Zone], subzones: [Subzone], policyServices: [String], variables: PatternVariables
+    ) -> [SearchRule] {
         var rules: [SearchRule] = []
         for item in items(tree, section: "search_rules") {
             guard var fields = FieldReader(item, what: "\(cluster) search rule", sink: sink) else { continue }
@@ -135,6 +161,7 @@ extension PlanBuilder {
             }
             let replace = fields.string("replace_string") ?? ""
             let progress = fields.enumValue("progress", as: Progress.self, default: .continue) ?? .continue
+            let targetType = fields.enumValue("target_type", as: TargetType.self, default: .zone) ?? .zone
             let targetName = fields.requiredString("target")
             let enabled = readState(&fields)
             fields.reportUnknownKeys(alsoKnown: ["description", "authentication", "system_generated"])
@@ -155,9 +182,7 @@ extension PlanBuilder {
             if mode == .aliasPatternMatch {
                 if let pattern, !pattern.isEmpty {
                     if checkBehavior(behavior, type: type, replace: replace, fields: fields) {
-                        matcher = compileMatcher(
-                            type: type, string: pattern, behavior: behavior, replace: replace,
-                            patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
+                        matcher = compileMatcher(type: type, string: pattern, behavior: behavior, replace: replace, variables: variables, fields: fields)
                     }
                 } else {
                     sink.error("\(fields.what): mode alias_pattern_match needs a pattern_string", at: fields.location)
@@ -168,7 +193,11 @@ extension PlanBuilder {
             }
 
             var target: SearchTarget?
-            if let targetName {
+            if let targetName, targetType == .policyService {
+                if let index = resolve(targetName, among: policyServices, kind: "policy service", what: fields.what + " target", at: fields.location(of: "target")) {
+                    target = .policyService(policyServices[index])
+                }
+            } else if let targetName {
                 if targetName == PlanBuilder.localZone {
                     target = .localZone
                 } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
@@ -184,6 +213,33 @@ extension PlanBuilder {
         requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "\(cluster) search rule")
         // Rules are searched in priority order; equal priorities form one level. [VCS "Search rules"]
         return rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    /// What a search rule's `target` names. [VCS "Search rules" Target Type]
+    enum TargetType: String, CaseIterable {
+        case zone
+        case policyService = "policy_service"
+    }
+
+    /// Compiles a transform's or search rule's pattern with the cluster's pattern variables expanded; an unknown
+    /// variable is an error at the pattern or replace string.
+    private func compileMatcher(type: PatternType, string: String, behavior: PatternBehavior, replace: String, variables: PatternVariables, fields: FieldReader) -> AliasMatcher? {
+        let expanded: PatternVariables.Expanded
+        do {
+            expanded = try variables.expand(type: type, string: string, behavior: behavior, replace: replace)
+        } catch {
+            let inReplace: Bool
+            switch error {
+            case .unknown(_, let replace): inReplace = replace
+            case .patternOnly: inReplace = true
+            case .noSuchDomain: inReplace = !PatternVariables.mentions(string)
+            }
+            sink.error("\(fields.what): \(error.message)", at: fields.location(of: inReplace ? "replace_string" : "pattern_string"))
+            return nil
+        }
+        return compileMatcher(
+            type: expanded.type, string: expanded.string, behavior: expanded.behavior, replace: expanded.replace,
+            patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
     }
 
     private func resolveSource(_ name: String, zones: [Zone], subzones: [Subzone], what: String, at location: SourceLocation) -> CallSource? {

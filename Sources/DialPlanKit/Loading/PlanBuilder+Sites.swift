@@ -42,9 +42,24 @@ extension PlanBuilder {
             let cluster = clusterName.flatMap {
                 resolve($0, among: clusterNames, kind: "call_control cluster", what: fields.what + " registers_to", at: fields.location(of: "registers_to"))
             }
-            var subzone = 0
-            if let subzoneName = fields.string("subzone"), let cluster {
-                subzone = resolve(subzoneName, among: plan.clusters[cluster].subzones.map(\.name), kind: "subzone in cluster '\(plan.clusters[cluster].name)'", what: fields.what, at: fields.location(of: "subzone")) ?? 0
+            var entry = CallSource.subzone(SubzoneID(0))
+            let subzoneName = fields.string("subzone")
+            if let subzoneName, let cluster {
+                entry = .subzone(SubzoneID(resolve(subzoneName, among: plan.clusters[cluster].subzones.map(\.name), kind: "subzone in cluster '\(plan.clusters[cluster].name)'", what: fields.what, at: fields.location(of: "subzone")) ?? 0))
+            }
+            // Callers outside the enterprise: their calls arrive through a zone, or unregistered at the Default Zone
+            // (e.g. an Expressway-E's, for business-to-business callers). [VCS "Default Zone"]
+            if let sourceName = fields.string("source") {
+                if subzoneName != nil {
+                    sink.error("\(fields.what): give 'subzone' (where its endpoints register) or 'source' (the zone or DefaultZone its calls arrive through), not both", at: fields.location(of: "source"))
+                } else if let cluster {
+                    let zones = plan.clusters[cluster].zones.map(\.name)
+                    if sourceName == PlanBuilder.defaultZone {
+                        entry = .defaultZone
+                    } else if let zone = resolve(sourceName, among: zones + [PlanBuilder.defaultZone], kind: "zone of cluster '\(plan.clusters[cluster].name)' (or DefaultZone)", what: fields.what + " source", at: fields.location(of: "source")), zone < zones.count {
+                        entry = .zone(ZoneID(zone))
+                    }
+                }
             }
             var protocols: [CallProtocol] = []
             let protocolValues = fields.strings("protocols")
@@ -85,7 +100,7 @@ extension PlanBuilder {
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let name, let cluster else { continue }
             sites.append(Site(
-                name: name, registersTo: ClusterID(cluster), subzone: SubzoneID(subzone), protocols: protocols, localLocations: local.map(LocationID.init),
+                name: name, registersTo: ClusterID(cluster), entry: entry, protocols: protocols, localLocations: local.map(LocationID.init),
                 sfbPool: sfbPool.map(PoolID.init), source: fields.location))
         }
         requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
@@ -110,6 +125,40 @@ extension PlanBuilder {
     }
 
     /// Checks that need the whole plan: node addresses, zone peers, probes that repeat service aliases.
+    /// A traversal server zone (on an Expressway-E) has no peer addresses: the traversal client (an Expressway-C)
+    /// connects in. Its peers are the clusters whose traversal client zones point at this cluster, with the same
+    /// authentication user name and SIP port where both zones give them. [VCS "Zones and Neighbors", traversal zones]
+    func pairTraversalZones(_ plan: inout DialPlan, directory: PeerDirectory) {
+        for serverCluster in plan.clusters.indices {
+            for zoneIndex in plan.clusters[serverCluster].zones.indices {
+                let zone = plan.clusters[serverCluster].zones[zoneIndex]
+                guard zone.type == .traversalServer, zone.peers.isEmpty else { continue }
+                var peers: [String] = []
+                var clientsWithoutAddress: [String] = []
+                for (clientCluster, cluster) in plan.clusters.enumerated() where clientCluster != serverCluster {
+                    let pairs = cluster.zones.contains { client in
+                        client.type == .traversalClient
+                            && client.peers.contains { directory.clusters(for: $0).contains(ClusterID(serverCluster)) }
+                            && (client.username == nil || zone.username == nil || client.username!.lowercased() == zone.username!.lowercased())
+                            && (client.sipPort == nil || zone.sipPort == nil || client.sipPort == zone.sipPort)
+                    }
+                    guard pairs else { continue }
+                    if let address = cluster.addresses.first { peers.append(address) } else { clientsWithoutAddress.append(cluster.name) }
+                }
+                let what = "cluster '\(plan.clusters[serverCluster].name)' traversal server zone '\(zone.name)'"
+                if !clientsWithoutAddress.isEmpty {
+                    sink.warning("\(what): the traversal client cluster\(clientsWithoutAddress.count == 1 ? "" : "s") \(clientsWithoutAddress.joined(separator: ", ")) \(clientsWithoutAddress.count == 1 ? "has" : "have") no addresses, so searches sent to the zone cannot reach \(clientsWithoutAddress.count == 1 ? "it" : "them")", at: zone.source, check: .traversalZoneUnpaired)
+                }
+                if peers.isEmpty && clientsWithoutAddress.isEmpty {
+                    let needs = [zone.username.map { "user name '\($0)'" }, zone.sipPort.map { "SIP port \($0)" }].compactMap { $0 }
+                    sink.warning("\(what): no traversal client zone of the plan points at this cluster\(needs.isEmpty ? "" : " with \(needs.joined(separator: " and "))"), so searches sent to it find nothing", at: zone.source, check: .traversalZoneUnpaired)
+                }
+                plan.clusters[serverCluster].zones[zoneIndex].peers = peers
+                plan.clusters[serverCluster].zones[zoneIndex].peersInferred = true
+            }
+        }
+    }
+
     func crossCheck(_ plan: inout DialPlan) {
         var addresses: [String: String] = [:]
         if let management = plan.managementNode { addresses[PlanBuilder.canonicalAddress(management.address)] = management.name }
@@ -122,6 +171,14 @@ extension PlanBuilder {
             }
         }
         let directory = PeerDirectory(plan: plan)
+        pairTraversalZones(&plan, directory: directory)
+        // A pool only a configuration's identity names, and no site: most likely a misspelt identity.
+        if let sfb = plan.skypeForBusiness {
+            for (index, pool) in sfb.pools.enumerated() where pool.implied && !plan.sites.contains(where: { $0.sfbPool == PoolID(index) }) {
+                let listed = sfb.pools.filter { !$0.implied }.map(\.fqdn)
+                sink.warning("static routing configuration 'service:Registrar:\(pool.fqdn)' applies to pool \(pool.fqdn), which no site's sfb_pool names\(FieldReader.didYouMean(pool.fqdn, in: listed + plan.sites.compactMap { $0.sfbPool.map { sfb.pools[$0].fqdn } }))", at: pool.source, check: .sfbPoolWithoutSites)
+            }
+        }
         for (clusterIndex, cluster) in plan.clusters.enumerated() {
             for address in cluster.addresses {
                 if let node = directory.nodes(for: address).first {

@@ -31,8 +31,13 @@ extension PlanBuilder {
                     let fqdn = String(identity.dropFirst("service:Registrar:".count))
                     if let pool = pools.firstIndex(where: { $0.fqdn.lowercased() == fqdn.lowercased() }) {
                         scope = .registrar(PoolID(pool))
+                    } else if fqdn.isBlank {
+                        sink.error("\(configuration.what): the identity names no pool (service:Registrar:<pool FQDN>)", at: configuration.location(of: "identity"))
                     } else {
-                        sink.error("\(configuration.what): no pool named '\(fqdn)'\(FieldReader.didYouMean(fqdn, in: pools.map(\.fqdn)))", at: configuration.location(of: "identity"))
+                        // The identity names a registrar pool of its own: the pool exists (Get-CsStaticRoutingConfiguration
+                        // lists configurations of existing services only). [MS Set-CsStaticRoutingConfiguration]
+                        pools.append(SfBPool(fqdn: fqdn, source: configuration.location(of: "identity"), implied: true))
+                        scope = .registrar(PoolID(pools.count - 1))
                     }
                 } else {
                     sink.error("\(configuration.what): identity is 'global' or 'service:Registrar:<pool FQDN>'", at: configuration.location(of: "identity"))

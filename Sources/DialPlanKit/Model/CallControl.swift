@@ -10,6 +10,13 @@ public struct CallControlCluster: Sendable {
     public var zones: [Zone]
     /// Search rules in the order they are tried (priority, then file order).
     public var searchRules: [SearchRule]
+    /// The System Name (`xConfiguration SystemUnit Name`), which `%systemname%` stands for; the cluster's name when
+    /// not given.
+    public var systemName: String
+    /// The SIP domains (`xConfiguration SIP Domain <n> Name`), which `%localdomains%` and `%localdomain<n>%` stand for.
+    public var sipDomains: [String]
+    /// Names of the cluster's external policy services, which search rules may target (not simulated).
+    public var policyServices: [String]
     public var source: SourceLocation
 }
 
@@ -35,6 +42,9 @@ public enum ZoneType: String, Sendable, CaseIterable, Codable {
     case traversalClient = "traversal_client"
     case traversalServer = "traversal_server"
     case dns
+    /// ENUM: E.164 numbers looked up as URIs in DNS NAPTR records. Not simulated: a search sent to one makes the
+    /// call's outcome unknown.
+    case enumZone = "enum"
 }
 
 /// A zone a search rule can target. [VCS "Zones"]
@@ -45,6 +55,13 @@ public struct Zone: Sendable {
     public var peers: [String]
     /// Hop count for searches sent through this zone (1–255, default 15).
     public var hopCount: Int
+    /// For a traversal zone: the authentication user name that pairs the client zone with the server zone.
+    public var username: String?
+    /// For a traversal zone: the SIP port, which must be the same on the client and the server zone.
+    public var sipPort: Int?
+    /// Whether `peers` were inferred: a traversal server zone has no peer addresses (the client connects in), so
+    /// its peers are the clusters whose traversal client zones point at this one. [VCS "Zones and Neighbors"]
+    public var peersInferred: Bool = false
     public var source: SourceLocation
 }
 
@@ -95,6 +112,9 @@ public enum SearchTarget: Sendable, Hashable {
     case zone(ZoneID)
     /// The Local Zone: registered endpoints, which the plan does not model, so it never finds a Pexip alias.
     case localZone
+    /// An external policy service (by name): its answer is not simulated, so a search sent to it makes the call's
+    /// outcome unknown.
+    case policyService(String)
 }
 
 /// A search rule. [VCS "Search rules"]

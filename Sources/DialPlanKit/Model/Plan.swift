@@ -13,10 +13,17 @@ public struct DNSRecord: Sendable, Hashable {
 /// Where endpoints are: the call-control cluster they register to, their subzone, and where their calls must land.
 public struct Site: Sendable, Hashable {
     public var name: String
-    /// The cluster the site's endpoints register to.
+    /// The cluster the site's endpoints register to (or, for callers outside the enterprise, whose zone or
+    /// Default Zone their calls arrive at).
     public var registersTo: ClusterID
-    /// The subzone in that cluster.
-    public var subzone: SubzoneID
+    /// Where the site's calls enter that cluster: the subzone its endpoints register in, or, for callers from
+    /// outside, the zone their calls arrive through or the Default Zone (unregistered callers).
+    public var entry: CallSource
+    /// The subzone, for a site whose endpoints register.
+    public var subzone: SubzoneID? {
+        if case .subzone(let subzone) = entry { return subzone }
+        return nil
+    }
     public var protocols: [CallProtocol]
     /// Locations where this site's calls must land (signalling and media).
     public var localLocations: [LocationID]

@@ -19,6 +19,8 @@ public struct SkypeForBusiness: Sendable {
 public struct SfBPool: Sendable, Hashable {
     public var fqdn: String
     public var source: SourceLocation
+    /// Not listed in `pools`, but named by a `service:Registrar:<fqdn>` configuration's identity.
+    public var implied: Bool = false
 }
 
 /// A static routing configuration: `global`, or `service:Registrar:<pool FQDN>`.

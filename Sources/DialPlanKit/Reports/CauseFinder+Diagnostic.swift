@@ -150,6 +150,7 @@ extension CauseFinder {
             switch reason {
             case .regex(let site): plan.describe(site)
             case .searchBudget(let cluster): "the search from \(plan.clusters[cluster].name)"
+            case .notSimulated(let rule): "\(plan.describe(rule)), which sends them to \(plan.describeTarget(of: rule))"
             }
         case .staticRoute(let route): plan.describe(route)
         case .sfbConfiguration(let configuration):
@@ -199,7 +200,7 @@ extension CauseFinder {
         else { return nil }
         let decidingRule = plan.clusters[deciding.cluster].searchRules[deciding.rule]
         let local = Set(site.localLocations)
-        for candidate in simulation.tables.rulesTaking(seen, cluster: deciding.cluster, source: .subzone(site.subzone), protocol: call.callProtocol)
+        for candidate in simulation.tables.rulesTaking(seen, cluster: deciding.cluster, source: site.entry, protocol: call.callProtocol)
         where plan.clusters[deciding.cluster].searchRules[candidate].priority > decidingRule.priority {
             guard case .zone(let zone) = plan.clusters[deciding.cluster].searchRules[candidate].target else { continue }
             let nodes = simulation.tables.zoneTargets[deciding.cluster.index][zone.index].nodes

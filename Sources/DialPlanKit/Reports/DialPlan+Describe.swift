@@ -44,6 +44,19 @@ extension DialPlan {
         case .regex(let site): "\(describe(site)): the regex hit PCRE2's limit on '\(limit.alias)'"
         case .searchBudget(let cluster):
             "the search for '\(limit.alias)' from \(clusters[cluster].name) branched into more than \(LimitHit.searchBudget) cluster searches: rules of one level that send rewrites to zones of the same clusters, again at every hop"
+        case .notSimulated(let rule):
+            "\(describe(rule)) sends '\(limit.alias)' to \(describeTarget(of: rule)), whose answer is not simulated, so where the call goes from there is unknown"
+        }
+    }
+
+    /// What a search rule targets, in words: "zone 'X'", "ENUM zone 'E'", "policy service 'P'", "the Local Zone".
+    public func describeTarget(of rule: SearchRuleRef) -> String {
+        switch clusters[rule.cluster].searchRules[rule.rule].target {
+        case .localZone: return "the Local Zone"
+        case .policyService(let name): return "policy service '\(name)'"
+        case .zone(let zone):
+            let info = clusters[rule.cluster].zones[zone]
+            return info.type == .enumZone ? "ENUM zone '\(info.name)'" : "zone '\(info.name)'"
         }
     }
 
@@ -52,6 +65,7 @@ extension DialPlan {
         switch reason {
         case .regex(let site): source(of: site)
         case .searchBudget(let cluster): clusters[cluster].source
+        case .notSimulated(let rule): clusters[rule.cluster].searchRules[rule.rule].source
         }
     }
 

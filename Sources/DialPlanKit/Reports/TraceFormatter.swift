@@ -111,7 +111,11 @@ private struct EventWording {
                 let pool = info.sfbPool.flatMap { plan.skypeForBusiness?.pools[$0].fqdn }
                 origin = pool.map { "a Skype for Business user homed on \($0)" } ?? "a Skype for Business user, but the site has no sfb_pool"
             } else {
-                origin = "the endpoint is registered to \(cluster.name) in subzone \(cluster.subzones[info.subzone].name)"
+                switch info.entry {
+                case .subzone(let subzone): origin = "the endpoint is registered to \(cluster.name) in subzone \(cluster.subzones[subzone].name)"
+                case .zone(let zone): origin = "the call arrives at \(cluster.name) through zone \(cluster.zones[zone].name)"
+                case .defaultZone: origin = "an unregistered caller's call arrives at \(cluster.name) in its Default Zone"
+                }
             }
             return step(.call, .info, name: info.name, cluster: info.registersTo, alias: alias, source: info.source, "\(info.name) dials '\(alias)' over \(callProtocol.rawValue): \(origin)")
         case .search(let cluster, let alias, let callProtocol, let from, let hopsLeft):
@@ -166,7 +170,7 @@ private struct EventWording {
         case .zoneQueried(let ref, let alias):
             let zone = zoneInfo(ref)
             return step(.zone, .info, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
-                        "\(zone.type.rawValue) zone: offers '\(alias)' to \(zone.peers.joined(separator: ", "))")
+                        "\(zone.type.rawValue) zone: offers '\(alias)' to \(zone.peers.joined(separator: ", "))" + (zone.peersInferred ? " (the clusters whose traversal client zones connect to it)" : ""))
         case .zoneUnknownPeers(let ref, let alias):
             let zone = zoneInfo(ref)
             return step(.zone, .notFound, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
@@ -192,6 +196,8 @@ private struct EventWording {
         case .searchBudgetExhausted(let cluster, let alias, let searches):
             return step(.loop, .limit, cluster: cluster, alias: alias,
                         "the search for '\(alias)' branched into more than \(searches) cluster searches (rules of one level rewriting to zones of the same clusters, over and over within the hop counts); the simulation stops and cannot decide the call")
+        case .targetNotSimulated(let ref, let alias):
+            return ruleStep(ref, .limit, alias: alias, "\(plan.describeTarget(of: ref)) decides the call itself, and the simulation does not model it: the call's outcome is unknown")
         case .nodeInMaintenance(let node, let alias):
             return nodeStep(node, .skipped, alias: alias, "in maintenance mode: accepts no new calls")
         case .nodeOffered(let node, let alias):

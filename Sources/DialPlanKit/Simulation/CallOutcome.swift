@@ -152,6 +152,9 @@ public struct LimitHit: Sendable, Hashable {
         /// The call's search branched into more cluster searches than `searchBudget` (rules of one level
         /// that send rewrites to zones of the same clusters, and hop counts that let them do it again and again).
         case searchBudget(cluster: ClusterID)
+        /// A search rule sent the call to a target whose answer is not simulated: an external policy service or an
+        /// ENUM zone.
+        case notSimulated(SearchRuleRef)
     }
 
     public var reason: Reason

@@ -2,7 +2,7 @@
 extension RoutingTables {
     /// A zone's peers resolved to Pexip nodes and clusters (following the plan's DNS records).
     static func target(of zone: Zone, directory: PeerDirectory) -> ZoneTarget {
-        var target = ZoneTarget(nodes: [], clusters: [], unknownPeers: [], isDNS: zone.type == .dns, hopCount: zone.hopCount)
+        var target = ZoneTarget(nodes: [], clusters: [], unknownPeers: [], isDNS: zone.type == .dns, isENUM: zone.type == .enumZone, hopCount: zone.hopCount)
         for peer in zone.peers {
             let nodes = directory.nodes(for: peer)
             let clusters = directory.clusters(for: peer)

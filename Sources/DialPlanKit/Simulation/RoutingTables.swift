@@ -87,6 +87,8 @@ public final class RoutingTables: Sendable {
         var clusterCount: Int32
         var hopCount: Int32
         var isDNS: Bool
+        /// An ENUM zone: not simulated.
+        var isENUM: Bool
     }
 
     /// The parts of a search rule the search loop reads, without strings or classes.
@@ -98,8 +100,11 @@ public final class RoutingTables: Sendable {
         var mode: SearchMode
         var stop: Bool
         var priority: Int32
-        /// Zone index, or -1 for the Local Zone.
+        /// Zone index, or `localZone` or `policyService`.
         var zone: Int32
+
+        static let localZone: Int32 = -1
+        static let policyService: Int32 = -2
     }
 
     /// Where a zone sends searches.
@@ -111,6 +116,7 @@ public final class RoutingTables: Sendable {
         /// Peers that are neither.
         var unknownPeers: [String]
         var isDNS: Bool
+        var isENUM: Bool
         var hopCount: Int
     }
 
@@ -195,7 +201,7 @@ public final class RoutingTables: Sendable {
                 zoneRows.append(ZoneRow(
                     nodeStart: Int32(zoneNodePool.count), nodeCount: Int32(target.nodes.count),
                     clusterStart: Int32(zoneClusterPool.count), clusterCount: Int32(target.clusters.count),
-                    hopCount: Int32(target.hopCount), isDNS: target.isDNS))
+                    hopCount: Int32(target.hopCount), isDNS: target.isDNS, isENUM: target.isENUM))
                 zoneNodePool += target.nodes.map(\.rawValue)
                 zoneClusterPool += target.clusters.map(\.rawValue)
             }
@@ -226,7 +232,8 @@ public final class RoutingTables: Sendable {
                 let zone: Int32
                 switch rule.target {
                 case .zone(let index): zone = index.rawValue
-                case .localZone: zone = -1
+                case .localZone: zone = RuleRow.localZone
+                case .policyService: zone = RuleRow.policyService
                 }
                 return RuleRow(
                     enabled: rule.enabled, callProtocol: rule.callProtocol, sourceMode: rule.sourceMode,

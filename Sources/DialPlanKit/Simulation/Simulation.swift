@@ -71,7 +71,7 @@ public final class Simulation: Sendable {
     /// Where calls start: a cluster and the subzone that stands for its class, or a Skype static routing
     /// configuration (with a pool that gets it).
     enum Entry: Hashable {
-        case vcs(cluster: Int, subzone: Int)
+        case vcs(cluster: Int, source: CallSource)
         case skype(configuration: Int, pool: Int?)
     }
 
@@ -165,21 +165,24 @@ public final class Simulation: Sendable {
                     } else {
                         entry = .skype(configuration: -1, pool: nil)
                     }
-                } else {
+                } else if let subzone = site.subzone {
                     let cluster = site.registersTo.index
                     let classes = tables.subzoneClasses[cluster]
-                    let representative = Int(classes.representative[site.subzone.index])
-                    entry = .vcs(cluster: cluster, subzone: representative)
-                    if representative != site.subzone.index {
-                        let key = tables.applicableRow(cluster: cluster, source: .subzone(site.subzone))
+                    let representative = Int(classes.representative[subzone.index])
+                    entry = .vcs(cluster: cluster, source: .subzone(SubzoneID(representative)))
+                    if representative != subzone.index {
+                        let key = tables.applicableRow(cluster: cluster, source: .subzone(subzone))
                         if let known = renamingIndex[key] {
                             renaming = known
                         } else {
                             renaming = Int32(renamings.count)
                             renamingIndex[key] = renaming
-                            renamings.append(Renaming(cluster: Int32(cluster), map: classes.renaming[site.subzone.index]))
+                            renamings.append(Renaming(cluster: Int32(cluster), map: classes.renaming[subzone.index]))
                         }
                     }
+                } else {
+                    // Callers from outside (a zone, the Default Zone): their searches are their own.
+                    entry = .vcs(cluster: site.registersTo.index, source: site.entry)
                 }
                 let row = Row(entry: entry, callProtocol: callProtocol)
                 let index: Int32
@@ -346,7 +349,8 @@ public final class Simulation: Sendable {
         var coverage = run.coverage
         var used = Set<[Int]>()
         for site in plan.sites {
-            for callProtocol in site.protocols where callProtocol != .mssip { used.insert([site.registersTo.index, site.subzone.index, Int(callProtocol.index)]) }
+            guard let subzone = site.subzone else { continue }
+            for callProtocol in site.protocols where callProtocol != .mssip { used.insert([site.registersTo.index, subzone.index, Int(callProtocol.index)]) }
         }
         for key in used {
             let (cluster, subzone, protocolIndex) = (key[0], key[1], key[2])
@@ -361,7 +365,6 @@ public final class Simulation: Sendable {
         self.coverage = coverage
     }
 
-    /// Skype rows are keyed by configuration only: pools that share a configuration route alike.
     /// How many (entry, protocol) rows were searched: sites that share a search share a row.
     var searchedRowCount: Int { rows.count }
 

@@ -59,8 +59,8 @@ final class SimulationRun: @unchecked Sendable {
                 for (rowIndex, row) in rows.enumerated() {
                     let result: Int32
                     switch row.entry {
-                    case .vcs(let cluster, let subzone):
-                        result = engine.simulate(alias: id, cluster: cluster, subzone: subzone, protocol: row.callProtocol)
+                    case .vcs(let cluster, let source):
+                        result = engine.simulate(alias: id, cluster: cluster, source: source, protocol: row.callProtocol)
                     case .skype(_, let pool):
                         guard placesSkype else { continue }
                         result = engine.simulateSkype(alias: id, pool: pool)

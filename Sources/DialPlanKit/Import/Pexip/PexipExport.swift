@@ -51,6 +51,11 @@ enum PexipExport {
     static func read(_ files: [ExportFile]) -> ImportedSections {
         var reader = Reader()
         for file in files { reader.read(file) }
+        // Objects in page order (files are read in name order, which is not the pages' order), each page's objects
+        // in their order.
+        for page in reader.pending.enumerated().sorted(by: { ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset) }).map(\.element) {
+            for object in page.objects { reader.add(object) }
+        }
         return reader.finish()
     }
 
@@ -60,6 +65,8 @@ enum PexipExport {
         var seenIDs: [PexipResource: Set<Int>] = [:]
         var pages: [Page] = []
         var reportedFields: Set<String> = []
+        /// Each file's objects and the offset of its page (0 without a `meta`), until all files are read.
+        var pending: [(offset: Int, objects: [Object])] = []
 
         mutating func read(_ file: ExportFile) {
             let document: YAMLTree
@@ -123,14 +130,16 @@ enum PexipExport {
                 return
             }
             if let meta { readMeta(meta, resource: resource, count: items.count) }
+            var objects: [Object] = []
             for (index, item) in items.enumerated() {
                 let path = prefix == "$" ? "$" : "\(prefix)[\(index)]"
                 guard case .mapping = item else {
                     sections.error("\(resource.rawValue) \(path) must be a JSON object, not \(item.kindName)", at: item.location)
                     continue
                 }
-                add(Object(resource: resource, id: id(of: item, resource: resource, path: path), tree: item, path: path, file: file.path))
+                objects.append(Object(resource: resource, id: id(of: item, resource: resource, path: path), tree: item, path: path, file: file.path))
             }
+            pending.append((meta?["offset"]?.text.flatMap { Int($0) } ?? 0, objects))
         }
 
         /// The object's id: its `id` field, else the one in its resource_uri.

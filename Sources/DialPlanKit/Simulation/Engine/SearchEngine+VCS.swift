@@ -217,13 +217,21 @@ extension SearchEngine {
     private mutating func queryZone(_ clusterIndex: Int, zone: Int32, hop: HopRow, alias: Int32, protocol callProtocol: CallProtocol, hops: Int, levelStart: Int, into row: inout ResultRow) {
         let clusterID = ClusterID(clusterIndex)
         guard zone >= 0 else {
-            recorder.record(.localZone(cluster: clusterID, alias: text(alias)))
+            if zone == RoutingTables.RuleRow.policyService {
+                notSimulated(hop: hop, alias: alias, into: &row)
+            } else {
+                recorder.record(.localZone(cluster: clusterID, alias: text(alias)))
+            }
             return
         }
         let zoneRef = ZoneRef(cluster: clusterID, zone: ZoneID(rawValue: zone))
         let globalZone = zoneBase[clusterIndex] + Int(zone)
         let target = zoneRows[globalZone]
         if !Recorder.isRecording { coverage.zones[globalZone] = true }
+        if target.isENUM {
+            notSimulated(hop: hop, alias: alias, into: &row)
+            return
+        }
         let hopRoute = routes.route(hop, then: -1)
         recorder.enter()
         defer { recorder.leave() }
@@ -275,6 +283,17 @@ extension SearchEngine {
         if nodes.isEmpty && clusters.isEmpty {
             if !target.isDNS { recorder.record(.zoneUnknownPeers(zoneRef, alias: text(alias))) }
             if !row.unrouted.isPresent { row.unrouted = FailureRow(route: hopRoute, alias: alias) }
+        }
+    }
+
+    /// A target whose answer the simulation does not know (a policy service, an ENUM zone): the call's outcome
+    /// cannot be decided, like a regex limit's. The search goes on, so that the trace shows what else it tries.
+    private mutating func notSimulated(hop: HopRow, alias: Int32, into row: inout ResultRow) {
+        let ref = SearchRuleRef(cluster: ClusterID(rawValue: hop.cluster), rule: SearchRuleID(rawValue: hop.rule))
+        recorder.record(.targetNotSimulated(ref, alias: text(alias)))
+        if row.limit < 0 {
+            limits.append(LimitRow(reason: .notSimulated(ref), alias: alias))
+            row.limit = Int32(limits.count - 1)
         }
     }
 

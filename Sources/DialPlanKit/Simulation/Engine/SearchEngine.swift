@@ -148,16 +148,16 @@ struct SearchEngine<Recorder: TraceRecorder> {
         limits.removeAll(keepingCapacity: true)
     }
 
-    /// Simulates the alias `id` dialled by an endpoint registered in `subzone` of `cluster`; returns an index into
-    /// `results`.
-    mutating func simulate(alias id: Int32, cluster: Int, subzone: Int, protocol callProtocol: CallProtocol) -> Int32 {
+    /// Simulates the alias `id` dialled by a caller whose call enters `cluster` from `source` (an endpoint's
+    /// subzone, or a zone or the Default Zone for callers from outside); returns an index into `results`.
+    mutating func simulate(alias id: Int32, cluster: Int, source: CallSource, protocol callProtocol: CallProtocol) -> Int32 {
         // Each search empties what it pushed, so after a call these are empty already; clear them cheaply anyway.
         if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
         if !visiting.isEmpty { visiting.removeAll(keepingCapacity: true) }
         if !collecting.isEmpty { collecting.removeAll(keepingCapacity: true) }
         minTouched = Int.max
         searchCount = 0
-        let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: .subzone(SubzoneID(subzone)), hops: SearchEngine.initialHops)
+        let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: source, hops: SearchEngine.initialHops)
         guard searchCount > LimitHit.searchBudget else { return result }
         // Over budget, whatever the search found so far is partial: the outcome is the limit alone, alike for a
         // recorded and a remembered search.

@@ -43,6 +43,8 @@ public enum TraceEvent: Sendable, Hashable {
     case loopDetected(cluster: ClusterID, alias: String, protocol: CallProtocol, source: CallSource)
     /// The call's search made more cluster searches than the budget allows: it is undecidable.
     case searchBudgetExhausted(cluster: ClusterID, alias: String, searches: Int)
+    /// A rule sent the call to a target the simulation does not model (a policy service, an ENUM zone).
+    case targetNotSimulated(SearchRuleRef, alias: String)
 
     // MARK: Pexip Infinity
 
