@@ -655,6 +655,30 @@ enum VCSText {
         #expect(T.items(T.cluster(sections)?["transforms"]).first?["pattern_string"]?.text == "%systemname%")
     }
 
+    // [X15REF ≈59.7k] %localdomain<n>% is the domain at index n; the plan's sip_domains skip the empty slots, so after
+    // one the variable is renumbered to name the same domain; one naming an empty slot is an error.
+    @Test func localDomainVariablesKeepNamingTheirDomainPastEmptySlots() {
+        let sections = T.read(T.records([
+            ("SystemUnit Name", "vcs"), ("SIP Domain 1 Name", "one.example"), ("SIP Domain 2 Name", nil),
+            ("SIP Domain 3 Name", "three.example"),
+            ("Transform 1 Pattern Replace", #"\1@%LocalDomain3%"#), ("Transform 1 Pattern String", "(.+)@%localdomain1%|%localdomains%"),
+            ("Transform 1 Priority", "1"), ("Transform 1 Pattern Type", "Regex"), ("Transform 1 Pattern Behavior", "Replace"),
+            ("\(Self.rule) 1 Mode", "AliasPatternMatch"), ("\(Self.rule) 1 Name", "Third"),
+            ("\(Self.rule) 1 Pattern String", "x@%localdomain3%%localdomain9%"), ("\(Self.rule) 1 Target Name", "LocalZone"),
+            ("\(Self.rule) 2 Mode", "AliasPatternMatch"), ("\(Self.rule) 2 Name", "Second"),
+            ("\(Self.rule) 2 Pattern String", "x@%localdomain2%"), ("\(Self.rule) 2 Target Name", "LocalZone"),
+        ]))
+        #expect(T.texts(T.cluster(sections)?["sip_domains"]) == ["one.example", "three.example"])
+        let transform = T.first("transforms", of: sections)
+        #expect(transform?["replace_string"]?.text == #"\1@%LocalDomain2%"#)
+        #expect(transform?["pattern_string"]?.text == "(.+)@%localdomain1%|%localdomains%")
+        #expect(T.entry(transform, "replace_string")?.label == "Transform 1 Pattern Replace")
+        #expect(T.named("Third", in: "search_rules", of: sections)?["pattern_string"]?.text == "x@%localdomain2%%localdomain9%")
+        #expect(T.errors(sections) == [
+            #"exp.txt:16:68: error: Zones Policy SearchRules Rule 2 Pattern String: "x@%localdomain2%": %localdomain2% names SIP domain 2, which is empty in the export"#,
+        ])
+    }
+
     // Exports have hundreds of keys per zone: those the analyzer does not read say nothing.
     @Test func unknownKeysAreIgnoredSilently() {
         let sections = T.read(T.records([

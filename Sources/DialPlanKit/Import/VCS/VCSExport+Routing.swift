@@ -48,12 +48,14 @@ extension VCSExport.Reader {
             } else {
                 entries.append(YAMLTree.Entry("name", .text(transform.path, at: transform.location), label: transform.path))
             }
-            for (key, exportKey) in [("priority", "Priority"), ("pattern_type", "Pattern Type"), ("pattern_string", "Pattern String")] {
+            for (key, exportKey) in [("priority", "Priority"), ("pattern_type", "Pattern Type")] {
                 if let entry = transform.entry(key, exportKey) { entries.append(entry) }
             }
+            if let entry = patternEntry("pattern_string", "Pattern String", of: transform) { entries.append(entry) }
             entries.append(transform.entry("pattern_behavior", "Pattern Behavior")
                 ?? vcsDefault("pattern_behavior", "Strip", of: transform, exportKey: "Pattern Behavior"))
-            for (key, exportKey) in [("replace_string", "Pattern Replace"), ("state", "State"), ("description", "Description")] {
+            if let entry = patternEntry("replace_string", "Pattern Replace", of: transform) { entries.append(entry) }
+            for (key, exportKey) in [("state", "State"), ("description", "Description")] {
                 if let entry = transform.entry(key, exportKey) { entries.append(entry) }
             }
             return .map(entries, at: transform.location)
@@ -128,12 +130,11 @@ extension VCSExport.Reader {
             let mode = rule.record("Mode")
             entries.append(mode.map { .imported("mode", $0) } ?? vcsDefault("mode", "AnyAlias", of: rule, exportKey: "Mode"))
             if let mode, FieldReader.normalize(mode.value) == "aliaspatternmatch" {
-                for (key, exportKey) in [("pattern_type", "Pattern Type"), ("pattern_string", "Pattern String")] {
-                    if let entry = rule.entry(key, exportKey) { entries.append(entry) }
-                }
+                if let entry = rule.entry("pattern_type", "Pattern Type") { entries.append(entry) }
+                if let entry = patternEntry("pattern_string", "Pattern String", of: rule) { entries.append(entry) }
                 entries.append(rule.entry("pattern_behavior", "Pattern Behavior")
                     ?? vcsDefault("pattern_behavior", "Strip", of: rule, exportKey: "Pattern Behavior"))
-                if let entry = rule.entry("replace_string", "Pattern Replace") { entries.append(entry) }
+                if let entry = patternEntry("replace_string", "Pattern Replace", of: rule) { entries.append(entry) }
             }
             if let entry = rule.entry("progress", "Progress") { entries.append(entry) }
             var targetType = "zone"

@@ -38,6 +38,10 @@ enum VCSExport {
     struct Reader {
         let settings: XConfiguration.Settings
         var sections: ImportedSections
+        /// The SIP domains' indexes in the export and their positions in `sip_domains`, which differ after an
+        /// empty slot (VCSExport+Domains.swift).
+        var domainPositions: [Int: Int] = [:]
+        var highestDomainIndex = 0
 
         /// Where the export starts: the place of anything that has no record of its own.
         var start: SourceLocation { settings.records[0].start }
@@ -94,7 +98,8 @@ enum VCSExport {
             return YAMLTree.Entry("addresses", .list(items, at: items[0].location), label: label)
         }
 
-        /// The SIP domains in index order, under either spelling; empty slots are not domains.
+        /// The SIP domains in index order, under either spelling; empty slots are not domains, and the positions
+        /// of the others are kept for `%localdomain<n>%`.
         mutating func sipDomains() -> YAMLTree.Entry? {
             var slots: [(index: Int, record: XConfiguration.Record)] = []
             for path in ["SIP Domains Domain", "SIP Domain"] {
@@ -106,6 +111,12 @@ enum VCSExport {
             let ordered = slots.enumerated().sorted { ($0.element.index, $0.offset) < ($1.element.index, $1.offset) }.map(\.element.record)
             var seen: Set<String> = []
             let domains = ordered.filter { seen.insert($0.value.lowercased()).inserted }
+            var positions: [String: Int] = [:]
+            for (offset, domain) in domains.enumerated() { positions[domain.value.lowercased()] = offset + 1 }
+            for slot in slots where domainPositions[slot.index] == nil {
+                domainPositions[slot.index] = positions[slot.record.value.lowercased()]
+            }
+            highestDomainIndex = slots.map(\.index).max() ?? 0
             guard let first = domains.first else { return nil }
             return YAMLTree.Entry("sip_domains", .list(domains.map { .text($0.value, at: $0.valueLocation) }, at: first.valueLocation), label: first.key)
         }
