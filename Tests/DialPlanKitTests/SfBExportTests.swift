@@ -580,6 +580,11 @@ import Testing
         #expect(transcript.commands[2].location == Self.position(of: "Get-CsStaticRoutingConfiguration", in: text, file: "t.txt"))
         #expect(transcript.records.map(\.command) == [0, 2, nil])
         #expect(transcript.records.last?["pscomputername"]?.text == "sfb-fe01")
+        // A remote session's transcript starts with `[`, and is no JSON.
+        let remote = "[sfb-fe01.example]: PS C:\\> Get-CsPool\n\nIdentity : sfb-emea.example\nServices : {Registrar:sfb-emea.example}\nFqdn     : sfb-emea.example\n"
+        let sections = Self.read(remote)
+        #expect(sections.diagnostics.isEmpty, "\(sections.diagnostics)")
+        #expect(Self.registrars(sections).count == 1)
     }
 
     // Start-Transcript headers and footers (Windows PowerShell 5.1's, and 2.0's whose lines look like properties).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// PowerShell console output as a saved transcript (`Start-Transcript`) or a copy of the console holds it: the
 /// commands echoed after prompts, and the `Format-List` records each printed.
 ///
@@ -174,10 +176,6 @@ private struct Parser {
             cursor += 1
         }
         return column
-    }
-
-    func location(_ bytes: [UInt8], line: Int, lineStart: Int, at index: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line, column: Self.column(bytes, from: lineStart, to: index))
     }
 
     mutating func line(_ bytes: [UInt8], _ range: Range<Int>, number: Int) {

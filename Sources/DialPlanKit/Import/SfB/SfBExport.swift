@@ -15,14 +15,21 @@ enum SfBExport {
     static func read(_ files: [ExportFile]) -> ImportedSections {
         var reader = Reader()
         for file in files {
-            let first = file.text.utf8.first { $0 != 32 && $0 != 9 && $0 != 10 }
-            if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") {
+            if isJSON(file.text) {
                 reader.readJSON(file)
             } else {
                 reader.readTranscript(file)
             }
         }
         return reader.finish()
+    }
+
+    /// JSON starts with `[` or `{`; a transcript of a remote session may start with `[server]: PS C:\>` instead.
+    static func isJSON(_ text: String) -> Bool {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+        guard let first = trimmed.first, first == "[" || first == "{" else { return false }
+        let line = trimmed.prefix { $0 != "\n" }
+        return !(first == "[" && line.contains("]: PS"))
     }
 
     /// The PowerShell one-liner whose JSON the reader takes (EXPORTS.md §3.1; the README documents it).
