@@ -68,7 +68,7 @@ extension SfBExport.Reader {
                 let shown = listing.matchURIs.map { "'\($0)'" }.joined(separator: ", ")
                 let count = listing.isTruncated ? "\(listing.matchURIs.count) or more routes" : "\(listing.matchURIs.count) route\(listing.matchURIs.count == 1 ? "" : "s")"
                 sections.error(
-                    "\(listing.route?.name ?? "Route"): the Get-CsStaticRoutingConfiguration listing shows \(count) of '\(listing.identity.text)' (MatchUri \(shown)\(listing.isTruncated ? ", …" : "")) but not where they go: it prints no destination; run `\(SfBExport.expandCommand(listing.identity.text))` and add its output",
+                    "\(listing.route?.name ?? "Route"): the Get-CsStaticRoutingConfiguration listing shows \(count) of '\(listing.identity.text)' (MatchUri \(shown)\(listing.isTruncated ? ", …" : "")) but not where \(listing.matchURIs.count == 1 && !listing.isTruncated ? "it goes" : "they go"): it prints no destination; run `\(SfBExport.expandCommand(listing.identity.text))` and add its output",
                     at: listing.route?.location ?? listing.identity.location)
                 continue
             } else {

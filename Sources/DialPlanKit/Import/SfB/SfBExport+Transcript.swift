@@ -173,7 +173,7 @@ extension SfBExport.Reader {
             }
             let from = names.isEmpty ? "" : " (from \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : ""))"
             sections.note(
-                "\(ignored.count) record\(ignored.count == 1 ? "" : "s") in \(file.path)\(from) \(ignored.count == 1 ? "is" : "are") not static routes, static routing configurations, trusted application pools or computers, or pools; ignored",
+                "\(ignored.count) record\(ignored.count == 1 ? "" : "s")\(from) \(ignored.count == 1 ? "is" : "are") none of what the analyzer reads (static routes, static routing configurations, trusted application pools and computers, Registrar pools); ignored",
                 at: first.location, check: .exportIgnored)
         }
     }
