@@ -276,4 +276,28 @@ import Testing
         #expect(run.stdout.contains("check"))
         #expect(run.stdout.contains("trace"))
     }
+
+    // Issue 9: `dialplan import` writes native YAML and says where; a second run into the same directory is refused
+    // (exit 2, one line) unless --force; a broken export is exit 2 with the export's file, line and column.
+    @Test func importWritesYAMLAndRefusesToOverwrite() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("import-e2e-\(UUID().uuidString)").path
+        let first = try Self.run(["import", "pexip", Self.path("DialPlans/acme-exports/exports/pexip"), "--out", out])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "wrote \(out)/pexip.yaml\n")
+        #expect(first.stderr.isEmpty)
+        let again = try Self.run(["import", "pexip", Self.path("DialPlans/acme-exports/exports/pexip"), "--out", out])
+        #expect(again.status == 2)
+        #expect(again.stderr == "dialplan: error: \(out) is not empty (pexip.yaml); use --force to replace this import's files there\n")
+        let forced = try Self.run(["import", "pexip", Self.path("DialPlans/acme-exports/exports/pexip"), "--out", out, "--force"])
+        #expect(forced.status == 0)
+
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).json").path
+        try "{\"meta\": {}, \"objects\": [{\"name\": \"x\" \"id\": 1}]}".write(toFile: broken, atomically: true, encoding: .utf8)
+        let bad = try Self.run(["import", "pexip", broken, "--out", out + "-2"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("\(broken):1:"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("error: invalid JSON"))
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out + "-2"))
+    }
 }

@@ -296,6 +296,30 @@ import Testing
         }
     }
 
+    // No input crashes or hangs the reader: random bytes, and the sample's exports cut and spliced at random places,
+    // give diagnostics or sections, never a trap.
+    @Test func randomAndMangledInputNeverCrashes() throws {
+        var random = SplitMix64(seed: 9)
+        let sample = try String(contentsOfFile: TestPlans.path("DialPlans/acme-exports/exports/pexip/worker_vm.json"), encoding: .utf8)
+        let alphabet = Array(#"{}[]":,\u0123456789abcdefABCDEF null true false resource_uri /api/admin/configuration/v1/worker_vm/ "#.utf8)
+        for round in 0..<300 {
+            var bytes: [UInt8]
+            switch round % 3 {
+            case 0: bytes = (0..<Int(random.next() % 200)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            case 1: bytes = (0..<Int(random.next() % 300)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            default:
+                var utf8 = Array(sample.utf8)
+                let cut = Int(random.next() % UInt64(utf8.count))
+                let length = min(Int(random.next() % 40), utf8.count - cut)
+                utf8.replaceSubrange(cut..<(cut + length), with: alphabet.shuffled().prefix(Int(random.next() % 8)))
+                bytes = utf8
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let sections = PexipExport.read([ExportFile(path: "random-\(round).json", text: text)])
+            #expect(sections.hasErrors || sections.entries.count <= 1)
+        }
+    }
+
     /// The 1-based column (in Unicode scalars, as libyaml counts) of the first occurrence of `needle` in one-line `text`.
     static func column(of needle: String, in text: String) -> Int {
         guard let range = text.range(of: needle) else { return -1 }
