@@ -33,6 +33,25 @@ import Testing
         #expect(Self.matrix(imported) == Self.matrix(sample))
     }
 
+    // Issue 9: the sample company read from its systems' exports (Management API JSON, three xConfiguration exports,
+    // a Skype for Business transcript) with its sites in YAML has the hand-written sample's matrix, call for call, and
+    // the same report.
+    @Test func theExportsSampleHasTheSamplesMatrixCallForCall() throws {
+        let exports = try PlanLoader.load(path: TestPlans.path("DialPlans/acme-exports"))
+        let sample = try PlanLoader.load(path: TestPlans.path("DialPlans/acme"))
+        let exported = Self.matrix(exports)
+        #expect(exported.split(separator: "\n").count == Simulation(plan: sample, workers: 1).callCount + 1)
+        #expect(exported == Self.matrix(sample))
+        #expect(exports.warnings.isEmpty, "\(exports.warnings)")
+        // Imported things are located in the exports.
+        #expect(exports.nodes.allSatisfy { $0.source.file.contains("acme-exports/exports/pexip/worker_vm.json") })
+        #expect(exports.clusters.map(\.name) == ["vcs-emea", "vcs-amer", "vcs-apac"])
+        #expect(exports.clusters.allSatisfy { $0.source.file.contains("acme-exports/exports/vcs/") })
+        #expect(exports.skypeForBusiness?.configurations.allSatisfy { $0.source.file.hasSuffix("exports/sfb/sfb-routing.txt") } == true)
+        let report = CheckReport(simulation: Simulation(plan: exports, workers: 2))
+        #expect(report.passes(strict: true))
+    }
+
     // Values YAML would read otherwise are quoted; everything reads back as written.
     @Test func valuesReadBackAsWritten() throws {
         let tricky = ["", "null", "~", " lead", "trail ", "a: b", "#x", "x #y", "it's", "tab\there", "- x", "[x]", "x,y", "{x}", "key:", "%x", "@x", "*x", "&x", "!x", "|x", ">x", "'x", "\"x", "ok", "10", "true", "\\1@x", "née", "line\nbreak"]
