@@ -160,6 +160,17 @@ import Testing
         }
     }
 
+    @Test func redirectsAreNotFollowed() async throws {
+        let elsewhere = "https://sso.example.com/login"
+        let server = try await FixtureManagementAPI.start(overrides: ["system_location": .init(status: .found, contentType: "text/html", body: Data(), location: elsewhere)])
+        defer { server.stop() }
+        try await Self.withTemporaryDirectory { directory in
+            let error = await #expect(throws: PexipFetchError.self) { try await Self.fetch(server, into: directory) }
+            #expect(error == .redirected(host: "127.0.0.1:\(server.port)", status: 302, location: elsewhere))
+            #expect(server.requests.count == 1)
+        }
+    }
+
     @Test func forbiddenNamesTheResource() async throws {
         let server = try await FixtureManagementAPI.start(overrides: ["gateway_routing_rule": .init(status: .forbidden, contentType: "text/plain", body: Data())])
         defer { server.stop() }
@@ -347,6 +358,7 @@ final class FixtureManagementAPI: @unchecked Sendable {
         var body: Data
         /// Send the head and the first half of the body, then nothing more.
         var stall = false
+        var location: String?
     }
 
     struct Request: Sendable {
@@ -462,6 +474,7 @@ final class FixtureManagementAPI: @unchecked Sendable {
                 let answer = server.answer(method: head.method.rawValue, uri: head.uri, authorization: head.headers.first(name: "Authorization"))
                 var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", String(answer.body.count))])
                 if answer.status == .unauthorized { headers.add(name: "WWW-Authenticate", value: "Basic realm=\"Pexip\"") }
+                if let location = answer.location { headers.add(name: "Location", value: location) }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: answer.status, headers: headers))), promise: nil)
                 let body = answer.stall ? answer.body.prefix(answer.body.count / 2) : answer.body
                 var buffer = context.channel.allocator.buffer(capacity: body.count)

@@ -28,7 +28,7 @@ public enum PexipFetchError: Error, Equatable, CustomStringConvertible {
     case credentialsRejected(host: String, user: String)
     /// HTTP 403: the user may not read the resource.
     case forbidden(host: String, user: String, resource: String)
-    /// HTTP 3xx: the Management API does not redirect; the address is probably the wrong one.
+    /// HTTP 3xx: not followed, so that the credentials go nowhere else.
     case redirected(host: String, status: Int, location: String?)
     /// Any other HTTP status, with the first line of the body.
     case httpStatus(host: String, status: Int, path: String, firstLine: String)
@@ -62,7 +62,7 @@ public enum PexipFetchError: Error, Equatable, CustomStringConvertible {
         case .forbidden(let host, let user, let resource):
             return "\(host) does not let user '\(user)' read \(resource) (HTTP 403): the account needs read access to the configuration API"
         case .redirected(let host, let status, let location):
-            return "\(host) redirected the request (HTTP \(status)\(location.map { " to \($0)" } ?? "")); the Management API does not redirect: give the Management Node's own address"
+            return "\(host) redirected the request (HTTP \(status)\(location.map { " to \($0)" } ?? "")); redirects are not followed, so that the credentials go only where you say: give the Management Node's own address (https://…)"
         case .httpStatus(let host, let status, let path, let firstLine):
             return "\(host) answered GET \(path) with HTTP \(status)\(firstLine.isEmpty ? "" : ": \(firstLine)")"
         case .notManagementAPI(let host):

@@ -125,11 +125,10 @@ public struct PexipFetcher: Sendable {
     private func clientConfiguration() -> HTTPClient.Configuration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if insecure { tls.certificateVerification = .none }
-        // The Management API does not redirect: a redirect means another address, and basic-auth credentials must
-        // not follow it there.
+        // A redirect is reported, not followed: the credentials go only to the address the user gave.
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(Int64(Self.connectTimeoutSeconds)), read: .seconds(Int64(Self.requestTimeoutSeconds))))
+            timeout: .init(connect: .seconds(Int64(Self.connectTimeoutSeconds)), read: .seconds(Int64(requestTimeout))))
         // Fail on the first refused or unresolvable connection instead of retrying until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
