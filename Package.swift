@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `dialplan fetch pexip`: HTTPS to a Management Node; the tests serve its API with NIO's HTTP/1 server.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // PCRE2 (8-bit code units) from the system: `apt-get install libpcre2-dev pkg-config`.
@@ -21,7 +25,12 @@ let package = Package(
         ),
         .target(
             name: "DialPlanKit",
-            dependencies: ["CPCRE2", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "CPCRE2", .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             // DialPlans/acme, linked file by file, compiled into the binary (see BundledSample.swift).
             resources: [.embedInCode("Samples")]
         ),
@@ -37,7 +46,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DialPlanKitTests",
-            dependencies: ["DialPlanKit"]
+            dependencies: [
+                "DialPlanKit", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
     ]
 )
