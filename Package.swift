@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dialplan", targets: ["dialplan"]),
         .library(name: "DialPlanKit", targets: ["DialPlanKit"]),
+        .library(name: "PatternAutomata", targets: ["PatternAutomata"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,10 +24,13 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        // Dial-plan patterns as automata: the regular subset of PCRE2 parsed, language inclusion with witness aliases.
+        // No dependencies, so that rule analysis and symbolic proofs can share it.
+        .target(name: "PatternAutomata"),
         .target(
             name: "DialPlanKit",
             dependencies: [
-                "CPCRE2", .product(name: "Yams", package: "Yams"),
+                "CPCRE2", "PatternAutomata", .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -47,7 +51,7 @@ let package = Package(
         .testTarget(
             name: "DialPlanKitTests",
             dependencies: [
-                "DialPlanKit", .product(name: "NIOCore", package: "swift-nio"),
+                "DialPlanKit", "PatternAutomata", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]

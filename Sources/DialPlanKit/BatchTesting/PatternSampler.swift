@@ -1,3 +1,4 @@
+import PatternAutomata
 /// Generates aliases from a dial-plan regex, for batch tests.
 ///
 /// A pattern case says "every alias this rule matches must land in Singapore"; no test can dial every such alias,
@@ -46,7 +47,7 @@ public struct PatternSampler: Sendable {
         // Our own parse comes first so that an unsupported construct is named as such: PCRE2 would, for example,
         // reject `a\1` for its missing group rather than for being a backreference.
         var parsed: RegexSyntax?
-        var parseFailure: RegexSyntaxFailure?
+        var parseFailure: RegexParseFailure?
         do { parsed = try RegexSyntax.parse(pattern) } catch { parseFailure = error }
         if let parseFailure, parseFailure.isUnsupported {
             throw PatternSamplerError(

@@ -1,3 +1,4 @@
+import PatternAutomata
 import CPCRE2
 
 /// A Perl-style regular expression compiled once by PCRE2 (JIT where available) and matched against whole aliases.
@@ -201,4 +202,16 @@ public final class RegexLimits: @unchecked Sendable {
     }
 
     deinit { pcre2_match_context_free_8(context) }
+}
+
+extension RegexDialect {
+    /// How the PCRE2 library this binary links reads the quantifier forms its versions disagree on, asked once.
+    static let pcre2 = RegexDialect(
+        acceptsOpenLowerBound: quantifierProbe("x{,2}"), acceptsSpacedBraces: quantifierProbe("x{ 2 }"))
+
+    /// Whether PCRE2 reads `pattern` as two x's rather than as literal text.
+    private static func quantifierProbe(_ pattern: String) -> Bool {
+        guard let probe = try? PCRERegex(pattern) else { return false }
+        return probe.match("xx", scratch: RegexScratch()) == .matched
+    }
 }

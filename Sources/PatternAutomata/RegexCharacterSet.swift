@@ -1,0 +1,109 @@
+/// One PCRE2 character set (`[...]`, `\d`, `.`) as a membership test, approximating PCRE2's Unicode (UCP) rules for
+/// characters beyond ASCII; users that need certainty (witness aliases, generated samples) verify with PCRE2 itself.
+public struct RegexCharacterSet: Sendable, Equatable {
+    public enum Shorthand: Sendable, Equatable {
+        case digit, word, space, horizontalSpace, verticalSpace
+    }
+
+    public enum Posix: String, Sendable, Equatable {
+        case alpha, digit, alnum, upper, lower, space, blank, punct, xdigit, word, cntrl, graph, print, ascii
+    }
+
+    public enum Item: Sendable, Equatable {
+        case range(UInt32, UInt32)
+        case shorthand(Shorthand, negated: Bool)
+        case posix(Posix, negated: Bool)
+    }
+
+    public var items: [Item] = []
+    public var negated = false
+    /// Written as `.` (or `\N`): any character but a newline. Kept so that findings can say "an unescaped dot".
+    public var isDot = false
+
+    public init(items: [Item] = [], negated: Bool = false) {
+        self.items = items
+        self.negated = negated
+    }
+
+    /// `.`: every character but a line feed (PCRE2 without dotall, newline LF).
+    public static var dot: RegexCharacterSet {
+        var set = RegexCharacterSet(items: [.range(0x0A, 0x0A)], negated: true)
+        set.isDot = true
+        return set
+    }
+
+    /// Every character (the tail of a prefix pattern, the head of a suffix one).
+    public static let anything = RegexCharacterSet(items: [], negated: true)
+
+    /// Whether the set matches `scalar` caselessly, as dial-plan regexes are compiled.
+    public func contains(_ scalar: Unicode.Scalar) -> Bool {
+        let hit = RegexCharacterSet.caseVariants(of: scalar).contains { variant in
+            items.contains { RegexCharacterSet.item($0, contains: variant) }
+        }
+        return hit != negated
+    }
+
+    public static func item(_ item: Item, contains scalar: Unicode.Scalar) -> Bool {
+        switch item {
+        case .range(let low, let high): return scalar.value >= low && scalar.value <= high
+        case .shorthand(let kind, let negated): return shorthand(kind, contains: scalar) != negated
+        case .posix(let kind, let negated): return posix(kind, contains: scalar) != negated
+        }
+    }
+
+    public static func shorthand(_ kind: Shorthand, contains scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch kind {
+        case .digit:
+            return properties.generalCategory == .decimalNumber
+        case .word:
+            switch properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber,
+                .letterNumber, .otherNumber, .nonspacingMark, .connectorPunctuation:
+                return true
+            default:
+                return false
+            }
+        case .space:
+            return properties.isWhitespace
+        case .horizontalSpace:
+            return [0x09, 0x20, 0xA0, 0x1680, 0x180E, 0x202F, 0x205F, 0x3000].contains(scalar.value)
+                || (0x2000...0x200A).contains(scalar.value)
+        case .verticalSpace:
+            return (0x0A...0x0D).contains(scalar.value) || [0x85, 0x2028, 0x2029].contains(scalar.value)
+        }
+    }
+
+    public static func posix(_ kind: Posix, contains scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        let properties = scalar.properties
+        switch kind {
+        case .alpha: return properties.isAlphabetic
+        case .digit: return properties.generalCategory == .decimalNumber
+        case .alnum: return properties.isAlphabetic || properties.generalCategory == .decimalNumber
+        case .upper: return properties.isUppercase
+        case .lower: return properties.isLowercase
+        case .space: return properties.isWhitespace
+        case .blank: return shorthand(.horizontalSpace, contains: scalar)
+        case .punct: return value < 0x80 && value > 0x20 && value < 0x7F && !properties.isAlphabetic
+            && properties.generalCategory != .decimalNumber
+        case .xdigit: return (0x30...0x39).contains(value) || (0x41...0x46).contains(value) || (0x61...0x66).contains(value)
+        case .word: return shorthand(.word, contains: scalar)
+        case .cntrl: return properties.generalCategory == .control
+        case .graph: return value > 0x20 && properties.generalCategory != .control && !properties.isWhitespace
+        case .print: return value >= 0x20 && properties.generalCategory != .control
+        case .ascii: return value < 0x80
+        }
+    }
+
+    /// The scalar and its simple case mappings: enough for the caseless membership tests near misses need.
+    public static func caseVariants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        var variants = [scalar]
+        for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping] {
+            let scalars = mapping.unicodeScalars
+            if scalars.count == 1, let only = scalars.first, only != scalar { variants.append(only) }
+        }
+        return variants
+    }
+}
+
