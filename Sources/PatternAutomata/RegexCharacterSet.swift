@@ -1,15 +1,15 @@
 /// One PCRE2 character set (`[...]`, `\d`, `.`) as a membership test, approximating PCRE2's Unicode (UCP) rules for
 /// characters beyond ASCII; users that need certainty (witness aliases, generated samples) verify with PCRE2 itself.
-public struct RegexCharacterSet: Sendable, Equatable {
-    public enum Shorthand: Sendable, Equatable {
+public struct RegexCharacterSet: Sendable, Hashable {
+    public enum Shorthand: Sendable, Hashable {
         case digit, word, space, horizontalSpace, verticalSpace
     }
 
-    public enum Posix: String, Sendable, Equatable {
+    public enum Posix: String, Sendable, Hashable {
         case alpha, digit, alnum, upper, lower, space, blank, punct, xdigit, word, cntrl, graph, print, ascii
     }
 
-    public enum Item: Sendable, Equatable {
+    public enum Item: Sendable, Hashable {
         case range(UInt32, UInt32)
         case shorthand(Shorthand, negated: Bool)
         case posix(Posix, negated: Bool)

@@ -58,6 +58,11 @@ public struct RegexTree: Sendable {
         self.root = root
     }
 
+    /// The part of the pattern at `node`, as a pattern of its own.
+    public func subtree(at node: Int) -> RegexTree {
+        RegexTree(nodes: nodes, root: node)
+    }
+
     /// Children of `node`.
     public func children(of node: Int) -> [Int] {
         switch nodes[node] {

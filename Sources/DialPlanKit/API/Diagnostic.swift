@@ -42,15 +42,19 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// Further lines, printed indented under the message.
     public var notes: [String]
+    /// An alias that shows the finding (the alias a shadowed rule matches and an earlier rule takes, the alias an
+    /// unescaped dot lets through), also in the message; for JSON and SARIF readers.
+    public var witness: String?
 
     public init(
         _ severity: Severity, _ message: String, at location: SourceLocation? = nil, check: CheckID? = nil,
-        notes: [String] = []
+        witness: String? = nil, notes: [String] = []
     ) {
         self.severity = severity
         self.location = location
         self.check = check
         self.message = message
+        self.witness = witness
         self.notes = notes
     }
 

@@ -18,6 +18,15 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case sfbDomainNotLocal = "sfb-domain-not-local"
     case sfbRouteShadowed = "sfb-route-shadowed"
     case sfbNodeWithoutFQDN = "sfb-node-without-fqdn"
+    // Rule analysis: rules that never apply, patterns that mean something other than they say.
+    case shadowedTransform = "shadowed-transform"
+    case shadowedSearchRule = "shadowed-search-rule"
+    case shadowedGatewayRule = "shadowed-gateway-rule"
+    case patternUnescapedDot = "pattern-unescaped-dot"
+    case patternAnchorInAlternation = "pattern-anchor-in-alternation"
+    case patternAlternationScope = "pattern-alternation-scope"
+    case patternMatchesEmpty = "pattern-matches-empty"
+    case patternNestedQuantifier = "pattern-nested-quantifier"
 
     // Loading.
     case aliasNeverMatches = "alias-never-matches"

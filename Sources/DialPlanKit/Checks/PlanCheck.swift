@@ -19,6 +19,9 @@ public enum PlanChecks {
         GatewayRuleOverlapsAlias.self, ZoneSpansLocations.self, ServiceAmbiguous.self,
         SfBTLSRouteToAddress.self, SfBDestinationUnresolved.self, SfBDestinationNotPexip.self, SfBTLSPort.self,
         SfBDomainNotLocal.self, SfBRouteShadowed.self, SfBNodeWithoutFQDN.self,
+        ShadowedTransform.self, ShadowedSearchRule.self, ShadowedGatewayRule.self,
+        PatternUnescapedDot.self, PatternAnchorInAlternation.self, PatternAlternationScope.self, PatternMatchesEmpty.self,
+        PatternNestedQuantifier.self,
     ]
 
     /// Runs every check on `simulation`'s plan.

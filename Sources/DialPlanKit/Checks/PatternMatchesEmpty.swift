@@ -1,0 +1,20 @@
+import PatternAutomata
+
+/// A pattern that matches the empty alias is made only of optional parts (`(meet\.)?`, `\d*`): almost always a
+/// quantifier on the wrong group, and a rule that matches far more than its author meant. [PX-regex_reference]
+enum PatternMatchesEmpty: PlanCheck {
+    static let id = CheckID.patternMatchesEmpty
+
+    static func run(_ context: CheckContext) -> [Diagnostic] {
+        let scratch = RegexScratch()
+        return PlanPattern.all(context.plan).compactMap { pattern in
+            var comparison = LanguageComparison([.exact(""), PatternLanguage(tree: pattern.tree)])
+            guard comparison.inclusion(of: 0, in: 1) == .included, pattern.matches("", scratch: scratch) else { return nil }
+            return Diagnostic(
+                .warning,
+                "\(pattern.describe(in: context.plan)) matches the empty alias: every part of it is optional",
+                at: pattern.location, check: id, witness: "",
+                notes: ["make the part every alias must have mandatory (e.g. '+' for '*')"])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import PatternAutomata
+
+/// `.` matches any character: written between the letters of a domain (`vc.acme.com`), it also lets `vcxacme.com`
+/// through, which routes aliases of a domain nobody owns (or a lookalike) as if they were the plan's own.
+/// [PX-regex_reference: `.` matches any character; a literal dot is `\.`]
+enum PatternUnescapedDot: PlanCheck {
+    static let id = CheckID.patternUnescapedDot
+
+    static func run(_ context: CheckContext) -> [Diagnostic] {
+        let scratch = RegexScratch()
+        return PlanPattern.all(context.plan).compactMap { pattern in
+            let tree = pattern.tree
+            var dots: [Int] = []
+            for node in tree.nodes.indices {
+                guard case .sequence(let items) = tree.nodes[node] else { continue }
+                for (position, item) in items.enumerated() where position > 0 && position + 1 < items.count {
+                    guard case .characterSet(let set) = tree.nodes[item], set.isDot,
+                        isWordLiteral(tree.nodes[items[position - 1]]), isWordLiteral(tree.nodes[items[position + 1]])
+                    else { continue }
+                    dots.append(item)
+                }
+            }
+            guard !dots.isEmpty else { return nil }
+            // What the author meant: every such dot escaped. An alias the pattern matches and that one does not.
+            var intended = PatternLanguage(tree: tree)
+            for dot in dots { intended = intended.replacing(node: dot, with: .literal(".")) }
+            var comparison = LanguageComparison([PatternLanguage(tree: tree), intended])
+            guard case .notIncluded(let witness) = comparison.inclusion(of: 0, in: 1), pattern.matches(witness, scratch: scratch) else {
+                return nil
+            }
+            let count = dots.count == 1 ? "an unescaped '.'" : "\(dots.count) unescaped '.'"
+            return Diagnostic(
+                .warning,
+                "\(pattern.describe(in: context.plan)) has \(count) between letters, which matches any character: it also matches '\(witness)'",
+                at: pattern.location, check: id, witness: witness,
+                notes: ["write '\\.' for a literal dot"])
+        }
+    }
+
+    private static func isWordLiteral(_ node: RegexTree.Node) -> Bool {
+        guard case .literal(let scalar) = node else { return false }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "-"
+    }
+}

@@ -1,0 +1,113 @@
+import PatternAutomata
+
+/// Which aliases a rule matches, for comparing rules with each other.
+enum RuleAliases {
+    /// Every alias (a search rule's Any alias mode).
+    case every
+    case pattern(AliasMatcher)
+
+    /// The rule's aliases as a language; nil for a regex outside the regular subset (backreferences, lookaround…).
+    var language: PatternLanguage? {
+        guard case .pattern(let matcher) = self else { return .anything }
+        switch matcher.type {
+        case .exact: return .exact(matcher.string)
+        case .prefix: return .prefix(matcher.string)
+        case .suffix: return .suffix(matcher.string)
+        case .regex: return try? .regex(matcher.string, dialect: .pcre2)
+        }
+    }
+
+    /// Whether the rule matches `alias`, as the simulation decides it (PCRE2 for regexes); a limit hit is no match.
+    func matches(_ alias: String, scratch: RegexScratch) -> Bool {
+        guard case .pattern(let matcher) = self else { return true }
+        if case .matched = matcher.evaluate(alias, scratch: scratch) { return true }
+        return false
+    }
+
+    /// A few aliases the rule matches, checked with PCRE2: generated from the pattern's structure (`PatternSampler`)
+    /// and the shortest alias of its automaton; for Any alias, typical aliases.
+    func samples(shortest: String?, scratch: RegexScratch) -> [String] {
+        var candidates: [String] = []
+        switch self {
+        case .every:
+            return ["alice@example.com", "1001", "x"]
+        case .pattern(let matcher):
+            switch matcher.type {
+            case .exact: candidates = [matcher.string]
+            case .prefix: candidates = [matcher.string + "x", matcher.string]
+            case .suffix: candidates = ["x" + matcher.string, matcher.string]
+            case .regex:
+                if let sampler = try? PatternSampler(pattern: matcher.string) {
+                    candidates = sampler.samples(count: RuleAliases.sampleCount, seed: 1)
+                }
+            }
+        }
+        if let shortest, !shortest.isEmpty { candidates.append(shortest) }
+        var seen: Set<String> = []
+        return candidates.filter { seen.insert($0).inserted && matches($0, scratch: scratch) }
+    }
+
+    /// Aliases generated per regex: enough for a pattern outside the regular subset to be judged by its samples.
+    static let sampleCount = 24
+}
+
+/// Rules of one ordered list (a cluster's transforms, its search rules, the Call Routing Rules) that never apply
+/// because an earlier rule takes every alias they match.
+///
+/// Every pair the caller allows is compared: first on the later rule's sample aliases with PCRE2 (one that the earlier
+/// rule does not match settles the pair at once, which is how most pairs end), then by language inclusion of the
+/// patterns' automata, exact for the regular subset. Where a pattern is outside it, or its automaton too large, the
+/// samples decide, and the finding says so.
+struct ShadowAnalysis {
+    struct Finding {
+        let later: Int
+        let earlier: Int
+        /// An alias the later rule matches and the earlier one takes.
+        let witness: String
+        /// nil: proven by automata; otherwise the number of generated aliases that the earlier rule all took.
+        let sampled: Int?
+    }
+
+    static func run(_ rules: [RuleAliases], mayShadow: (_ earlier: Int, _ later: Int) -> Bool) -> [Finding] {
+        guard rules.count > 1 else { return [] }
+        let scratch = RegexScratch()
+        let languages = rules.map(\.language)
+        let present = languages.indices.filter { languages[$0] != nil }
+        var slot = [Int?](repeating: nil, count: rules.count)
+        for (position, index) in present.enumerated() { slot[index] = position }
+        var comparison = LanguageComparison(present.map { languages[$0]! })
+        var samples: [[String]?] = Array(repeating: nil, count: rules.count)
+        var findings: [Finding] = []
+        for later in rules.indices.dropFirst() {
+            for earlier in 0..<later where mayShadow(earlier, later) {
+                if samples[later] == nil {
+                    let shortest = slot[later].flatMap { comparison.shortestMember(of: $0)?.member }
+                    samples[later] = rules[later].samples(shortest: shortest, scratch: scratch)
+                }
+                let aliases = samples[later]!
+                guard !aliases.isEmpty, aliases.allSatisfy({ rules[earlier].matches($0, scratch: scratch) }) else { continue }
+                var inclusion = Inclusion.undecided
+                if let inner = slot[later], let outer = slot[earlier] {
+                    inclusion = comparison.inclusion(of: inner, in: outer)
+                }
+                switch inclusion {
+                case .included:
+                    findings.append(Finding(later: later, earlier: earlier, witness: aliases[0], sampled: nil))
+                case .notIncluded:
+                    continue
+                case .undecided:
+                    guard aliases.count >= RuleAliases.sampleCount / 3 else { continue }
+                    findings.append(Finding(later: later, earlier: earlier, witness: aliases[0], sampled: aliases.count))
+                }
+                break
+            }
+        }
+        return findings
+    }
+
+    /// How a finding was decided, for its message.
+    static func proof(_ finding: Finding) -> String {
+        guard let sampled = finding.sampled else { return "" }
+        return " (judged on \(sampled) aliases generated from its pattern: it is outside what the analyzer can prove)"
+    }
+}

@@ -1,0 +1,45 @@
+/// A search rule below a priority level whose Stop rule matches every alias it matches, for every protocol and source
+/// it applies to, is never tried: Stop ends the search after that level even when the target does not find the
+/// alias. [VCS "Search rules": "On successful match: Stop"; rules of one priority are tried together]
+enum ShadowedSearchRule: PlanCheck {
+    static let id = CheckID.shadowedSearchRule
+
+    static func run(_ context: CheckContext) -> [Diagnostic] {
+        let plan = context.plan
+        return plan.clusters.indices.flatMap { clusterIndex -> [Diagnostic] in
+            let cluster = plan.clusters[clusterIndex]
+            let rules = cluster.searchRules
+            var level = [Int](repeating: 0, count: rules.count)
+            for (number, range) in context.tables.levels[clusterIndex].enumerated() {
+                for rule in range { level[rule] = number }
+            }
+            let sources = cluster.subzones.ids.map(CallSource.subzone) + cluster.zones.ids.map(CallSource.zone) + [.defaultZone]
+            let aliases: [RuleAliases?] = rules.map { rule in
+                switch rule.mode {
+                case .anyAlias: return .every
+                case .aliasPatternMatch: return rule.matcher.map(RuleAliases.pattern)
+                case .anyIPAddress: return nil
+                }
+            }
+            let findings = ShadowAnalysis.run(aliases.map { $0 ?? .every }) { earlier, later in
+                let first = rules[earlier]
+                let second = rules[later]
+                guard first.enabled, second.enabled, first.progress == .stop, level[earlier] < level[later],
+                    aliases[earlier] != nil, aliases[later] != nil
+                else { return false }
+                // Every protocol and every source the later rule admits, the earlier one admits too.
+                return CallProtocol.allCases.allSatisfy { !second.callProtocol.admits($0) || first.callProtocol.admits($0) }
+                    && sources.allSatisfy { !RoutingTables.admits(second, source: $0) || RoutingTables.admits(first, source: $0) }
+            }
+            return findings.map { finding in
+                let later = SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(finding.later))
+                let earlier = SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(finding.earlier))
+                return Diagnostic(
+                    .warning,
+                    "\(plan.describe(later)) is never tried: \(plan.describe(earlier)) (\(rules[finding.earlier].source)) stops the search at a higher priority for every alias, protocol and source this rule takes, e.g. '\(finding.witness)'\(ShadowAnalysis.proof(finding))",
+                    at: rules[finding.later].source, check: id, witness: finding.witness,
+                    notes: ["'\(rules[finding.earlier].name)' has On successful match: Stop: set it to Continue, give this rule a higher priority (a lower number), or narrow the earlier pattern"])
+            }
+        }
+    }
+}
