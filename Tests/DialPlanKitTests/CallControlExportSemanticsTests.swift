@@ -59,11 +59,26 @@ import Testing
     }
 
     // [X15REF] An Expressway-E has no SIP domains: %localdomains% matches nothing there.
-    @Test func localdomainsWithoutDomainsMatchesNothing() throws {
-        let none = PatternVariables(sipDomains: [], addresses: [], systemName: "e")
-        let expanded = try none.expand(type: .regex, string: ".+@%localdomains%", behavior: .leave, replace: "")
-        let matcher = try AliasMatcher(type: expanded.type, string: expanded.string)
-        #expect(matcher.evaluate("a@vc.example", scratch: RegexScratch(maxCaptures: 2)) == .noMatch)
+    /// A variable that stands for nothing on the cluster (no SIP domains, no IPv6 address) would make the pattern
+    /// match nothing, silently: it is a load error at the pattern instead, like %localdomain<n>% past the domains.
+    @Test func aVariableThatStandsForNothingIsALoadError() throws {
+        let none = PatternVariables(sipDomains: [], addresses: ["10.0.0.2"], systemName: "e")
+        #expect(throws: PatternVariables.Failure.empty("localdomains")) {
+            try none.expand(type: .regex, string: ".+@%localdomains%", behavior: .leave, replace: "")
+        }
+        #expect(throws: PatternVariables.Failure.empty("ipv6")) {
+            try none.expand(type: .suffix, string: "@%ipv6%", behavior: .leave, replace: "")
+        }
+        let yaml = InlinePlan.yaml(clusters: [Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+            rules: [#"{name: Local, priority: 10, pattern_type: suffix, pattern_string: '@%localdomains%', target: Pexip-Oslo}"#])])
+        #expect(TestPlans.errors(yaml).map(\.message) == ["cluster 'vcs' search rule 'Local': pattern uses %localdomains%, which stands for nothing on this cluster (it has no SIP domains: sip_domains), so the pattern never matches"])
+    }
+
+    /// Rules the VCS made itself keep the mark the export gives them, in every finding that names them.
+    @Test func systemGeneratedRulesAreMarked() throws {
+        let plan = try InlinePlan.single(rules: ["{name: LocalZoneMatch, priority: 50, mode: any_alias, target: Pexip-Oslo, system_generated: 'Yes'}"])
+        #expect(plan.describe(SearchRuleRef(cluster: 0, rule: 0)) == "vcs search rule 'LocalZoneMatch' (priority 50, system-generated)")
     }
 
     // [X15REF] The variables are the table's; anything else between percent signs is a load error at the pattern,

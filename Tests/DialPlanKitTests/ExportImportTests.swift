@@ -54,7 +54,7 @@ import Testing
 
     // Values YAML would read otherwise are quoted; everything reads back as written.
     @Test func valuesReadBackAsWritten() throws {
-        let tricky = ["", "null", "~", " lead", "trail ", "a: b", "#x", "x #y", "it's", "tab\there", "- x", "[x]", "x,y", "{x}", "key:", "%x", "@x", "*x", "&x", "!x", "|x", ">x", "'x", "\"x", "ok", "10", "true", "\\1@x", "née", "line\nbreak"]
+        let tricky = ["", "null", "~", " lead", "trail ", "a: b", "#x", "x #y", "it's", "tab\there", "- x", "[x]", "x,y", "{x}", "key:", "%x", "@x", "*x", "&x", "!x", "|x", ">x", "'x", "\"x", "ok", "10", "true", "\\1@x", "née", "line\nbreak", "a\u{2028}b", "a\u{2029}b", "a\u{85}b", "c1\u{9B}", "del\u{7F}"]
         let at = SourceLocation(file: "t.json", line: 1, column: 1)
         let tree = YAMLTree.map([
             YAMLTree.Entry("values", .list(tricky.map { .text($0, at: at) }, at: at)),
@@ -72,6 +72,16 @@ import Testing
             return
         }
         #expect(tricky.indices.map { item["k\($0)"]?.text ?? "<null>" } == tricky)
+    }
+
+    /// Exports with nothing the analyzer reads write nothing and say so: exit 2, not an empty directory.
+    @Test func exportsHoldingNothingReadAreAnError() throws {
+        let directory = Self.temporaryDirectory("nothing")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/h323.json"
+        try #"{"meta":{"total_count":1},"objects":[{"id":1,"name":"g","resource_uri":"/api/admin/configuration/v1/h323_gatekeeper/1/"}]}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: PlanLoadError.self) { try ExportImport.convert(.pexip, paths: [directory]) }
+        #expect(error?.diagnostics.first?.message.hasPrefix("the pexip exports hold nothing the analyzer reads") == true, "\(String(describing: error))")
     }
 
     // The output directory is created; one that already holds files is refused unless --force, which replaces only

@@ -150,13 +150,13 @@ import Testing
         let export = try Export(files)
         let plan = try export.load()
         let warning = try #require(plan.warnings.first { $0.check == .missingExportPage })
-        #expect(warning.message == "conference: meta.next names the page at offset 1, which no export file holds; 1 of 57 objects (meta.total_count) read; export every page (pexshell, or limit and offset up to total_count)")
+        #expect(warning.message == "conference: meta.next names the page at offset 1, which no export file holds; 1 of 57 objects (meta.total_count) read; export every page (dialplan fetch pexip, pexshell, or limit and offset up to meta.total_count)")
         let text = try String(contentsOfFile: export.path("conference.json"), encoding: .utf8)
         #expect(warning.location == SourceLocation(file: export.path("conference.json"), line: 1, column: Self.column(of: "\"\(Self.api)conference/?limit", in: text)))
         // limit=0 exports have no meta.next at all: a total_count above the objects read still warns.
         files["conference.json"] = Self.envelope("conference", [Self.conference(3, "Alice")], limit: 0, total: 2)
         let counted = try Export(files).load()
-        #expect(counted.warnings.contains { $0.check == .missingExportPage && $0.message == "conference: meta.total_count is 2 but the export files hold 1 objects; export every page" })
+        #expect(counted.warnings.contains { $0.check == .missingExportPage && $0.message == "conference: meta.total_count is 2 but the export files hold 1 objects; export every page (dialplan fetch pexip, pexshell, or limit and offset up to meta.total_count)" })
     }
 
     // Unknown fields of the objects read are a warning (once per resource and field), never an error; unrelated
@@ -233,6 +233,47 @@ import Testing
         #expect(errors.first?.location?.line == 2)
         files["worker_vm.json"] = ""
         #expect(try Export(files).errors().map(\.message) == ["the JSON export is empty"])
+    }
+
+    /// JSON is read by a YAML parser for its positions, so what YAML has and JSON has not is refused first, with
+    /// its position: an alias bomb never expands, and another kind of file says what it is not.
+    @Test func whatIsNotJSONIsRefusedBeforeItIsParsed() throws {
+        var files = Self.basic
+        let bomb = "{\"a\": &a [\"x\",\"x\"], \"b\": &b [*a,*a,*a], \"c\": [*b,*b]}"
+        let cases: [(text: String, message: String, column: Int)] = [
+            (bomb, "not JSON: '&' outside a string (JSON has no anchors or aliases)", 7),
+            ("*c xConfiguration SystemUnit Name: \"vcs\"\n", "not JSON: '*' outside a string (JSON has no anchors or aliases)", 1),
+            ("objects:\n  - id: 1\n", "not JSON: it starts with 'objects:', not '{' or '['", 1),
+            ("{\"objects\": [{\"id\": 1, \"name\": osl1}]}", "not JSON: 'osl1' is not quoted (JSON strings are in double quotes)", 32),
+            ("{'objects': []}", "not JSON: ''' outside a string (JSON strings are in double quotes)", 2),
+            ("[] # note", "not JSON: '#' outside a string (JSON has no comments)", 4),
+            ("{\"objects\": [], \"x\": !!str 1}", "not JSON: '!' outside a string (JSON has no tags)", 22),
+        ]
+        for item in cases {
+            files["worker_vm.json"] = item.text
+            let export = try Export(files)
+            let errors = export.errors()
+            #expect(errors.map(\.message) == [item.message], "\(item.text)")
+            #expect(errors.first?.location == SourceLocation(file: export.path("worker_vm.json"), line: 1, column: item.column), "\(item.text)")
+        }
+        // Words JSON has, numbers and every escape stay accepted.
+        files["worker_vm.json"] = Self.envelope("worker_vm", [Self.node(1, "osl1", "10.1.0.1", location: 1, extra: #","node_type":"CONFERENCING","description":null,"media_priority_weight":-1.5e0,"x":"a\\\"b""#)])
+        let accepted = try Export(files).errors()
+        #expect(accepted.isEmpty, "\(accepted)")
+        // A key given twice is named at its repeat, quoted as JSON writes it.
+        let twice = #"[{"id":1,"name":"osl1","name":"osl2"}]"#
+        files["worker_vm.json"] = twice
+        let export = try Export(files)
+        #expect(export.errors().map(\.location) == [SourceLocation(file: export.path("worker_vm.json"), line: 1, column: 24)])
+    }
+
+    /// A page of conference missing and conference_alias objects naming its conferences: the error says the pages
+    /// are incomplete, not that the resource was not exported.
+    @Test func aReferenceIntoAnIncompleteResourceSaysPagesAreMissing() throws {
+        var files = Self.basic
+        files["conference.json"] = Self.envelope("conference", [Self.conference(3, "Alice")], limit: 1, total: 2, next: "\(Self.api)conference/?limit=1&offset=1")
+        files["conference_alias.json"] = Self.envelope("conference_alias", [Self.alias(11, "bob@vc.example", conference: 4)])
+        #expect(try Export(files).errors().map(\.message) == ["conference_alias 'bob@vc.example' belongs to conference 4, which is not in the export (pages of conference are missing: export every page (dialplan fetch pexip, pexshell, or limit and offset up to meta.total_count))"])
     }
 
     // Python's json.dumps (what the API uses) writes characters outside the BMP as surrogate pairs, which libyaml

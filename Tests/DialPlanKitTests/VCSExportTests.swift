@@ -406,7 +406,9 @@ enum VCSText {
     }
 
     // [X15REF ≈297k] [C3 p.262]: a transform's Pattern Behavior defaults to Strip, where the native schema has no
-    // default; likewise a search rule's Mode is AnyAlias and its Pattern Behavior Strip [X15REF ≈328k–330k].
+    // default. A search rule's missing keys take the plan's defaults, one table for exports and YAML alike (the web
+    // interface's: Alias pattern match, Leave [C3 p.235]; the CLI reference lists AnyAlias/Strip for commands that
+    // create rules [X15REF ≈328k–330k], but an export prints every key, so only a trimmed export lacks them).
     @Test func vcsDefaultsFillKeysTheExportLacks() {
         let sections = T.read(T.records([
             ("SystemUnit Name", "vcs"),
@@ -421,9 +423,9 @@ enum VCSText {
         #expect(T.entry(transform, "pattern_behavior")?.label == "Transform 1 Pattern Behavior")
         #expect(transform?["pattern_behavior"]?.location == Location(file: "exp.txt", line: 2, column: 1))
         let noMode = T.named("No mode", in: "search_rules", of: sections)
-        #expect(noMode?["mode"]?.text == "AnyAlias")
-        #expect(noMode?["pattern_string"] == nil)
-        #expect(T.named("No behavior", in: "search_rules", of: sections)?["pattern_behavior"]?.text == "Strip")
+        #expect(noMode?["mode"] == nil)
+        #expect(noMode?["pattern_string"]?.text == "x")
+        #expect(T.named("No behavior", in: "search_rules", of: sections)?["pattern_behavior"] == nil)
     }
 
     // MARK: Zones

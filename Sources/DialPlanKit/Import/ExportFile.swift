@@ -60,25 +60,6 @@ public struct ExportFile: Sendable, Hashable {
         }
         return regular
     }
-
-    /// 1-based line and column of the UTF-8 offset `offset` in `text` (columns count Unicode scalars, as libyaml's
-    /// do, so that positions agree with the YAML plan's).
-    static func position(of offset: Int, in utf8: [UInt8]) -> (line: Int, column: Int) {
-        var line = 1
-        var column = 1
-        var index = 0
-        while index < min(offset, utf8.count) {
-            let byte = utf8[index]
-            if byte == 10 {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-            index += 1
-        }
-        return (line, column)
-    }
 }
 
 /// The kinds of export the analyzer reads, and the plan section each fills.
@@ -90,14 +71,6 @@ public enum ExportKind: String, Sendable, CaseIterable {
     /// Skype for Business / Lync PowerShell transcripts: the `skype_for_business` section.
     case sfb
 
-    /// The plan section the export fills.
-    public var section: String {
-        switch self {
-        case .pexip: "pexip"
-        case .vcs: "call_control"
-        case .sfb: "skype_for_business"
-        }
-    }
 }
 
 /// What one import made of its exports: plan sections in the native schema (every node located in the export, with

@@ -30,6 +30,12 @@ public enum ExportImport {
             for file in files { sections.append(VCSExport.read(file, name: name, nameAt: nil)) }
         }
         if sections.hasErrors { throw PlanLoadError(PlanLoader.sorted(sections.diagnostics.filter { $0.severity == .error })) }
+        guard !sections.entries.isEmpty else {
+            let notes = sections.diagnostics.map { "\($0.location.map { "\($0): " } ?? "")\($0.message)" }
+            throw PlanLoadError([Diagnostic(
+                .error, "the \(kind.rawValue) exports hold nothing the analyzer reads\(notes.isEmpty ? "" : " (\(notes.prefix(3).joined(separator: "; ")))")",
+                at: SourceLocation(file: files[0].path, line: 1, column: 1))])
+        }
         let merged: [YAMLTree.Entry]
         do { merged = try YAMLTree.merge([.map(sections.entries, at: SourceLocation(file: files[0].path, line: 1, column: 1))]) } catch { throw error }
         let sources = files.map(\.path)
@@ -157,12 +163,18 @@ enum NativeYAMLWriter {
         if "-?:,[]{}#&*!|>'\"%@`".contains(first) { return false }
         if value.contains(": ") || value.contains(" #") || value.hasSuffix(":") { return false }
         if value.contains(where: { ",[]{}".contains($0) }) { return false }
-        return value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80..<0xA0).contains($0.value) }
+        return value.unicodeScalars.allSatisfy { !needsEscape($0) }
+    }
+
+    /// Characters YAML reads as line breaks or drops (C0 and C1 controls, DEL, U+2028, U+2029, the BOM): written
+    /// only as escapes in a double-quoted string.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || [0x2028, 0x2029, 0xFEFF].contains(scalar.value)
     }
 
     /// Single-quoted (a quote doubled), or double-quoted with escapes when the value has control characters.
     static func quoted(_ value: String) -> String {
-        if value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) {
+        if !value.unicodeScalars.contains(where: needsEscape) {
             return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
         }
         var text = "\""
@@ -174,8 +186,10 @@ enum NativeYAMLWriter {
             case "\t": text += "\\t"
             case "\r": text += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if scalar.value <= 0xFF, needsEscape(scalar) {
                     text += "\\x" + String(format: "%02X", scalar.value)
+                } else if needsEscape(scalar) {
+                    text += "\\u" + String(format: "%04X", scalar.value)
                 } else {
                     text.unicodeScalars.append(scalar)
                 }

@@ -12,8 +12,6 @@ import Foundation
 /// Paths are relative to the file that names them. What the exports hold becomes plan sections in the native
 /// schema, located in the export files, and merges with the YAML as YAML files merge.
 enum PlanImports {
-    static let keys = ["pexip", "call_control", "skype_for_business"]
-
     /// Reads every export `tree` names and imports it.
     static func read(_ tree: YAMLTree) -> (sections: ImportedSections, files: [ExportFile]) {
         let sink = DiagnosticSink()

@@ -32,6 +32,9 @@ struct PatternVariables {
         case patternOnly(String)
         /// `%localdomain<n>%` beyond the configured domains.
         case noSuchDomain(Int, count: Int)
+        /// A variable that stands for nothing on this cluster (no SIP domains, no addresses of that family): the
+        /// pattern could never match.
+        case empty(String)
 
         var message: String {
             switch self {
@@ -41,6 +44,8 @@ struct PatternVariables {
                 "replace string uses %\(name)%, which stands for several values and can only be used in a pattern"
             case .noSuchDomain(let index, let count):
                 "%localdomain\(index)% names SIP domain \(index), but the cluster has \(count == 0 ? "none (sip_domains)" : "\(count) (sip_domains)")"
+            case .empty(let name):
+                "pattern uses %\(name)%, which stands for nothing on this cluster (\(name.lowercased() == "localdomains" ? "it has no SIP domains: sip_domains" : "it has no such addresses: addresses")), so the pattern never matches"
             }
         }
     }
@@ -119,6 +124,7 @@ struct PatternVariables {
                 parts.append(.literal(plain))
             case .variable(let name):
                 guard let (values, single) = try values(of: name) else { throw .unknown(name, inReplace: inReplace) }
+                guard !values.isEmpty else { throw .empty(name) }
                 if inReplace {
                     guard single || values.count == 1 else { throw .patternOnly(name) }
                     parts.append(.literal(values.first ?? ""))
@@ -156,7 +162,6 @@ struct PatternVariables {
             switch part {
             case .literal(let text): return type == .regex ? text : PatternVariables.escape(text)
             case .values(let values, _):
-                if values.isEmpty { return "(?!)" }
                 let alternatives = values.map(PatternVariables.escape)
                 return alternatives.count == 1 ? alternatives[0] : "(?:" + alternatives.joined(separator: "|") + ")"
             }

@@ -164,12 +164,13 @@ extension PlanBuilder {
             let targetType = fields.enumValue("target_type", as: TargetType.self, default: .zone) ?? .zone
             let targetName = fields.requiredString("target")
             let enabled = readState(&fields)
-            fields.reportUnknownKeys(alsoKnown: ["description", "authentication", "system_generated"])
+            let systemGenerated = fields.bool("system_generated", default: false)
+            fields.reportUnknownKeys(alsoKnown: ["description", "authentication"])
 
             var namedSource: CallSource?
             if sourceMode == .named {
                 if let sourceName {
-                    namedSource = resolveSource(sourceName, zones: zones, subzones: subzones, what: fields.what, at: fields.location(of: "source_name"))
+                    namedSource = resolveSource(sourceName, zones: zones, subzones: subzones, what: fields.what, key: fields.spelled("source_name"), at: fields.location(of: "source_name"))
                 } else {
                     sink.error("\(fields.what): source_mode named needs a source_name (a zone or subzone)", at: fields.location(of: "source_mode"))
                 }
@@ -194,13 +195,13 @@ extension PlanBuilder {
 
             var target: SearchTarget?
             if let targetName, targetType == .policyService {
-                if let index = resolve(targetName, among: policyServices, kind: "policy service", what: fields.what + " target", at: fields.location(of: "target")) {
+                if let index = resolve(targetName, among: policyServices, kind: "policy service", what: fields.what + " " + fields.spelled("target"), at: fields.location(of: "target")) {
                     target = .policyService(policyServices[index])
                 }
             } else if let targetName {
                 if targetName == PlanBuilder.localZone {
                     target = .localZone
-                } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " target", at: fields.location(of: "target")) {
+                } else if let zone = resolve(targetName, among: zones.map(\.name) + [PlanBuilder.localZone], kind: "zone", what: fields.what + " " + fields.spelled("target"), at: fields.location(of: "target")) {
                     target = .zone(ZoneID(zone))
                 }
             }
@@ -208,7 +209,7 @@ extension PlanBuilder {
             rules.append(SearchRule(
                 name: name, priority: priority, enabled: enabled, callProtocol: ruleProtocol, sourceMode: sourceMode,
                 sourceName: sourceName, namedSource: namedSource, mode: mode, matcher: matcher, progress: progress,
-                target: target, targetName: targetName, source: fields.location))
+                target: target, targetName: targetName, systemGenerated: systemGenerated, source: fields.location))
         }
         requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "\(cluster) search rule")
         // Rules are searched in priority order; equal priorities form one level. [VCS "Search rules"]
@@ -232,7 +233,7 @@ extension PlanBuilder {
             switch error {
             case .unknown(_, let replace): inReplace = replace
             case .patternOnly: inReplace = true
-            case .noSuchDomain: inReplace = !PatternVariables.mentions(string)
+            case .noSuchDomain, .empty: inReplace = !PatternVariables.mentions(string)
             }
             sink.error("\(fields.what): \(error.message)", at: fields.location(of: inReplace ? "replace_string" : "pattern_string"))
             return nil
@@ -242,12 +243,12 @@ extension PlanBuilder {
             patternAt: fields.location(of: "pattern_string"), replaceAt: fields.location(of: "replace_string"), what: fields.what)
     }
 
-    private func resolveSource(_ name: String, zones: [Zone], subzones: [Subzone], what: String, at location: SourceLocation) -> CallSource? {
+    private func resolveSource(_ name: String, zones: [Zone], subzones: [Subzone], what: String, key: String = "source_name", at location: SourceLocation) -> CallSource? {
         if let index = subzones.firstIndex(where: { $0.name == name }) { return .subzone(SubzoneID(index)) }
         if let index = zones.firstIndex(where: { $0.name == name }) { return .zone(ZoneID(index)) }
         if name == PlanBuilder.defaultZone { return .defaultZone }
         let candidates = subzones.map(\.name) + zones.map(\.name) + [PlanBuilder.defaultZone]
-        sink.error("\(what): source_name '\(name)' is no zone or subzone of the cluster\(FieldReader.didYouMean(name, in: candidates))", at: location)
+        sink.error("\(what): \(key) '\(name)' is no zone or subzone of the cluster\(FieldReader.didYouMean(name, in: candidates))", at: location)
         return nil
     }
 

@@ -158,10 +158,18 @@ indirect enum YAMLTree: Sendable {
     private static func repeatedKey(_ key: String, after first: SourceLocation, in text: String, file: String) -> SourceLocation? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         let pattern = Array(key.unicodeScalars)
+        // The key plain or quoted (`"key":`, as JSON writes it).
         func keyAt(_ line: Int, _ column: Int) -> Bool {
             let characters = lines[line]
-            guard column + pattern.count <= characters.count, Array(characters[column..<(column + pattern.count)]) == pattern else { return false }
-            var next = column + pattern.count
+            guard column < characters.count else { return false }
+            let quote: Unicode.Scalar? = characters[column] == "\"" || characters[column] == "'" ? characters[column] : nil
+            let start = quote == nil ? column : column + 1
+            guard start + pattern.count <= characters.count, Array(characters[start..<(start + pattern.count)]) == pattern else { return false }
+            var next = start + pattern.count
+            if let quote {
+                guard next < characters.count, characters[next] == quote else { return false }
+                next += 1
+            }
             while next < characters.count && characters[next] == " " { next += 1 }
             let before = column == 0 ? " " : characters[column - 1]
             return next < characters.count && characters[next] == ":" && (before == " " || before == "{" || before == ",")

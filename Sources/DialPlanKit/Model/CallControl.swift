@@ -133,6 +133,8 @@ public struct SearchRule: Sendable {
     public var progress: Progress
     public var target: SearchTarget
     public var targetName: String
+    /// Created by the VCS itself (`SystemGenerated: Yes` in an export: the factory Local Zone rule, MRA rules).
+    public var systemGenerated: Bool = false
     public var source: SourceLocation
 }
 

@@ -3,7 +3,7 @@ extension DialPlan {
     /// "vcs-apac search rule 'Fallback to Pexip Oslo' (priority 90)".
     public func describe(_ rule: SearchRuleRef) -> String {
         let info = clusters[rule.cluster].searchRules[rule.rule]
-        return "\(clusters[rule.cluster].name) search rule '\(info.name)' (priority \(info.priority))"
+        return "\(clusters[rule.cluster].name) search rule '\(info.name)' (priority \(info.priority)\(info.systemGenerated ? ", system-generated" : ""))"
     }
 
     /// "vcs-emea transform 'Add video domain' (priority 10)".

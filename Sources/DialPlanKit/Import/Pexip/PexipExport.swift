@@ -61,6 +61,8 @@ enum PexipExport {
 
     private struct Reader {
         var sections = ImportedSections()
+        /// Resources with pages that no export file holds (`reportMissingPages`).
+        var incomplete: Set<PexipResource> = []
         var objects: [PexipResource: [Object]] = [:]
         var seenIDs: [PexipResource: Set<Int>] = [:]
         var pages: [Page] = []
@@ -211,6 +213,8 @@ enum PexipExport {
             return sections
         }
 
+        static let exportEveryPage = "export every page (dialplan fetch pexip, pexshell, or limit and offset up to meta.total_count)"
+
         /// For each resource whose pages say there are more objects than the files hold: one warning.
         mutating func reportMissingPages() {
             for resource in PexipResource.allCases {
@@ -220,9 +224,11 @@ enum PexipExport {
                 let offsets = Set(resourcePages.map(\.offset))
                 let total = resourcePages.compactMap(\.totalCount).max()
                 if let missing = resourcePages.compactMap(\.next).first(where: { !offsets.contains($0.offset) }) {
-                    sections.warning("\(resource.rawValue): meta.next names the page at offset \(missing.offset), which no export file holds; \(read) of \(total.map(String.init) ?? "?") objects (meta.total_count) read; export every page (pexshell, or limit and offset up to total_count)", at: missing.location, check: .missingExportPage)
+                    incomplete.insert(resource)
+                    sections.warning("\(resource.rawValue): meta.next names the page at offset \(missing.offset), which no export file holds; \(read) of \(total.map(String.init) ?? "?") objects (meta.total_count) read; \(Reader.exportEveryPage)", at: missing.location, check: .missingExportPage)
                 } else if let total, read < total {
-                    sections.warning("\(resource.rawValue): meta.total_count is \(total) but the export files hold \(read) objects; export every page", at: resourcePages[0].location, check: .missingExportPage)
+                    incomplete.insert(resource)
+                    sections.warning("\(resource.rawValue): meta.total_count is \(total) but the export files hold \(read) objects; \(Reader.exportEveryPage)", at: resourcePages[0].location, check: .missingExportPage)
                 }
             }
         }
@@ -236,7 +242,8 @@ enum PexipExport {
             }
             guard let target = objects[expected]?.first(where: { $0.id == id }), let name = target.text("name") else {
                 let held = objects[expected]?.compactMap(\.id).sorted().map(String.init) ?? []
-                let note = held.isEmpty ? "no export file holds \(expected.rawValue) objects" : "the exports hold \(expected.rawValue) ids \(held.prefix(12).joined(separator: ", "))\(held.count > 12 ? ", …" : "")"
+                var note = held.isEmpty ? "no export file holds \(expected.rawValue) objects" : "the exports hold \(expected.rawValue) ids \(held.prefix(12).joined(separator: ", "))\(held.count > 12 ? ", …" : "")"
+                if incomplete.contains(expected) { note += "; pages of \(expected.rawValue) are missing: \(Reader.exportEveryPage)" }
                 sections.error("\(what): \(object.label(field)) names \(expected.rawValue) \(id), which is not in the export (\(note))", at: value.location)
                 return nil
             }
@@ -304,7 +311,8 @@ enum PexipExport {
                 }
                 guard conferenceIDs.contains(id) else {
                     let name = alias.text("alias").map { "'\($0)'" } ?? alias.path
-                    sections.error("conference_alias \(name) belongs to conference \(id), which is not in the export (export the conference resource too)", at: value.location)
+                    let advice = incomplete.contains(.conference) ? "pages of conference are missing: \(Reader.exportEveryPage)" : "export the conference resource too"
+                    sections.error("conference_alias \(name) belongs to conference \(id), which is not in the export (\(advice))", at: value.location)
                     continue
                 }
                 separate[id, default: []].append(alias)

@@ -127,13 +127,13 @@ extension VCSExport.Reader {
             {
                 entries.append(entry)
             }
+            // A key the export leaves out takes the plan's default for it, which is VCS's (`PlanBuilder`): one table.
             let mode = rule.record("Mode")
-            entries.append(mode.map { .imported("mode", $0) } ?? vcsDefault("mode", "AnyAlias", of: rule, exportKey: "Mode"))
-            if let mode, FieldReader.normalize(mode.value) == "aliaspatternmatch" {
+            if let mode { entries.append(.imported("mode", mode)) }
+            if mode.map({ FieldReader.normalize($0.value) == "aliaspatternmatch" }) ?? true {
                 if let entry = rule.entry("pattern_type", "Pattern Type") { entries.append(entry) }
                 if let entry = patternEntry("pattern_string", "Pattern String", of: rule) { entries.append(entry) }
-                entries.append(rule.entry("pattern_behavior", "Pattern Behavior")
-                    ?? vcsDefault("pattern_behavior", "Strip", of: rule, exportKey: "Pattern Behavior"))
+                if let entry = rule.entry("pattern_behavior", "Pattern Behavior") { entries.append(entry) }
                 if let entry = patternEntry("replace_string", "Pattern Replace", of: rule) { entries.append(entry) }
             }
             if let entry = rule.entry("progress", "Progress") { entries.append(entry) }
