@@ -21,10 +21,12 @@ enum PatternUnescapedDot: PlanCheck {
                 }
             }
             guard !dots.isEmpty else { return nil }
-            // What the author meant: every such dot escaped. An alias the pattern matches and that one does not.
+            // What the author meant: every such dot escaped. The witness: an alias the pattern with only the first of
+            // them unescaped matches and the meant one does not (`vcxacme.com`, one character changed).
             var intended = PatternLanguage(tree: tree)
             for dot in dots { intended = intended.replacing(node: dot, with: .literal(".")) }
-            var comparison = LanguageComparison([PatternLanguage(tree: tree), intended])
+            let firstOnly = intended.replacing(node: dots[0], with: tree.nodes[dots[0]])
+            var comparison = LanguageComparison([firstOnly, intended])
             guard case .notIncluded(let witness) = comparison.inclusion(of: 0, in: 1), pattern.matches(witness, scratch: scratch) else {
                 return nil
             }

@@ -1,0 +1,137 @@
+@testable import DialPlanKit
+import Testing
+
+/// Rules that never apply and patterns that mean something other than they say, found before any call is made,
+/// each with the earlier rule and a witness alias that PCRE2 agrees with.
+@Suite struct RuleAnalysisTests {
+    typealias Cluster = InlinePlan.Cluster
+
+    static func findings(_ plan: DialPlan, _ check: CheckID) -> [Diagnostic] {
+        PlanChecks.run(RoutingTables(plan: plan)).filter { $0.check == check }
+    }
+
+    static func line(of needle: String, in yaml: String) -> Int? {
+        yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }.map { $0 + 1 }
+    }
+
+    // [VCS "Pre-search transforms"] Only the first matching transform, in priority order, is applied.
+    @Test func aTransformThatAnEarlierOneCoversNeverApplies() throws {
+        let cluster = Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ"],
+            transforms: [
+                #"{name: Any video domain, priority: 10, pattern_type: regex, pattern_string: '(.+)@(.+)\.example', pattern_behavior: replace, replace_string: '\1@vc.example'}"#,
+                #"{name: Meet rooms, priority: 20, pattern_type: regex, pattern_string: 'meet\.(.+)@video\.example', pattern_behavior: replace, replace_string: 'meet.\1@vc.example'}"#,
+                "{name: Numbers, priority: 30, pattern_type: prefix, pattern_string: '1', pattern_behavior: addsuffix, replace_string: '@vc.example'}",
+                "{name: Off, priority: 5, pattern_type: prefix, pattern_string: '9', pattern_behavior: addsuffix, replace_string: 'x', state: disabled}",
+            ],
+            zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])
+        let yaml = InlinePlan.yaml(clusters: [cluster])
+        let found = Self.findings(try TestPlans.load(yaml), .shadowedTransform)
+        #expect(found.count == 1, "\(found)")
+        let finding = try #require(found.first)
+        #expect(finding.location?.line == Self.line(of: "Meet rooms", in: yaml))
+        #expect(finding.message.hasPrefix("vcs transform 'Meet rooms' (priority 20) never applies: the earlier vcs transform 'Any video domain' (priority 10) (plan.yaml:"))
+        let witness = try #require(finding.witness)
+        #expect(finding.message.contains("e.g. '\(witness)'"))
+        let scratch = RegexScratch()
+        #expect(try AliasMatcher(type: .regex, string: #"meet\.(.+)@video\.example"#).evaluate(witness, scratch: scratch) != .noMatch)
+        #expect(try AliasMatcher(type: .regex, string: #"(.+)@(.+)\.example"#).evaluate(witness, scratch: scratch) != .noMatch)
+    }
+
+    @Test func aDisabledTransformShadowsNothing() throws {
+        let cluster = Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ"],
+            transforms: [
+                "{name: Off, priority: 5, pattern_type: prefix, pattern_string: '1', pattern_behavior: addsuffix, replace_string: '@x', state: disabled}",
+                "{name: On, priority: 10, pattern_type: exact, pattern_string: '1001', pattern_behavior: addsuffix, replace_string: '@vc.example'}",
+            ],
+            zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])
+        #expect(Self.findings(try InlinePlan.load(clusters: [cluster]), .shadowedTransform).isEmpty)
+    }
+
+    // [VCS "Search rules"] Stop ends the search after its priority level, found or not; rules of one level are tried
+    // together. A later rule is unreachable only where the Stop rule admits all its protocols and sources.
+    @Test func aSearchRuleBelowAStopRuleThatCoversItIsNeverTried() throws {
+        let rules = [
+            #"{name: Video stop, priority: 10, pattern_type: suffix, pattern_string: '@vc.example', progress: stop, target: Pexip-Oslo}"#,
+            #"{name: Same level, priority: 10, pattern_type: regex, pattern_string: 'meet\..+@vc\.example', target: Pexip-Singapore}"#,
+            #"{name: Meet Singapore, priority: 20, pattern_type: regex, pattern_string: 'meet\..+@vc\.example', target: Pexip-Singapore}"#,
+            #"{name: SIP only stop, priority: 30, protocol: sip, mode: any_alias, progress: stop, target: Pexip-London}"#,
+            #"{name: Numbers any protocol, priority: 40, pattern_type: regex, pattern_string: '\d+', target: Pexip-Oslo}"#,
+            #"{name: Numbers SIP, priority: 50, protocol: sip, pattern_type: regex, pattern_string: '\d+', target: Pexip-Oslo}"#,
+        ]
+        let yaml = InlinePlan.yaml(clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: rules)])
+        let found = Self.findings(try TestPlans.load(yaml), .shadowedSearchRule)
+        #expect(found.map(\.location?.line) == [Self.line(of: "Meet Singapore", in: yaml), Self.line(of: "Numbers SIP", in: yaml)], "\(found)")
+        #expect(found.first?.message.hasPrefix("vcs search rule 'Meet Singapore' (priority 20) is never tried: vcs search rule 'Video stop' (priority 10)") == true)
+        #expect(found.last?.message.contains("vcs search rule 'SIP only stop' (priority 30)") == true)
+    }
+
+    @Test func aStopRuleForOneSourceDoesNotHideRulesForOthers() throws {
+        let rules = [
+            "{name: Local stop, priority: 10, source_mode: localzone, mode: any_alias, progress: stop, target: Pexip-Oslo}",
+            "{name: Everyone, priority: 20, source_mode: any, mode: any_alias, target: Pexip-Singapore}",
+            "{name: Continue rule, priority: 30, mode: any_alias, target: Pexip-Singapore}",
+        ]
+        let plan = try InlinePlan.load(clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: rules)])
+        #expect(Self.findings(plan, .shadowedSearchRule).isEmpty)
+    }
+
+    // [PX-configuring_gateway_rules] The first matching Call Routing Rule applies; an earlier rule with narrower
+    // conditions (one protocol, one source location) does not hide a later one.
+    @Test func aCallRoutingRuleAnEarlierOneCoversNeverApplies() throws {
+        let rules = [
+            #"{name: Any domain, priority: 10, match_string: '.+@.+'}"#,
+            #"{name: Partner, priority: 20, match_string: '.+@partner\.example'}"#,
+            #"{name: H.323 numbers, priority: 30, match_string: '\d+', match_incoming_sip: false, match_incoming_mssip: false}"#,
+            #"{name: Numbers, priority: 40, match_string: '\d{4}'}"#,
+            #"{name: Oslo numbers, priority: 50, match_string: '\d{4}', match_source_location: Oslo}"#,
+        ]
+        let yaml = InlinePlan.yaml(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        let found = Self.findings(try TestPlans.load(yaml), .shadowedGatewayRule)
+        #expect(found.map(\.location?.line) == [Self.line(of: "Partner", in: yaml), Self.line(of: "Oslo numbers", in: yaml)], "\(found)")
+        #expect(found.first?.message.hasPrefix("Call Routing Rule 'Partner' (priority 20) never applies: the earlier Call Routing Rule 'Any domain' (priority 10)") == true)
+        #expect(found.last?.message.contains("'Numbers' (priority 40)") == true)
+    }
+
+    /// A regex outside the regular subset is judged on generated aliases, and the finding says so.
+    @Test func undecidablePairsAreJudgedOnSamples() throws {
+        let rules = [
+            #"{name: Anything, priority: 10, match_string: '.*'}"#,
+            #"{name: Huge, priority: 20, match_string: '[a-z]{1,30000}'}"#,
+        ]
+        let plan = try InlinePlan.load(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        let found = Self.findings(plan, .shadowedGatewayRule)
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("judged on") == true, "\(found)")
+    }
+
+    // [PX-regex_reference] `.` matches any character.
+    @Test func anUnescapedDotInADomainIsFoundWithAWitness() throws {
+        let rules = [#"{name: Acme, priority: 10, match_string: '(.+)@vc.acme.com', replace_string: '\1@acme.com'}"#, #"{name: Fine, priority: 20, match_string: 'meet\.(.+)@vc\.acme\.com'}"#]
+        let plan = try InlinePlan.load(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        let found = Self.findings(plan, .patternUnescapedDot)
+        #expect(found.count == 1)
+        #expect(found.first?.witness == "x@vcxacme.com")
+        #expect(found.first?.message == "Call Routing Rule 'Acme' (priority 10): pattern '(.+)@vc.acme.com' has 2 unescaped '.' between letters, which matches any character: it also matches 'x@vcxacme.com'")
+    }
+
+    @Test func misleadingPatternShapes() throws {
+        let rules = [
+            #"{name: Anchored branches, priority: 10, match_string: '^meet|room$'}"#,
+            #"{name: Domain on one branch, priority: 20, match_string: 'alice|bob@acme\.com'}"#,
+            #"{name: All optional, priority: 30, match_string: '(meet\.)?\d*'}"#,
+            #"{name: Nested, priority: 40, match_string: '(\w+\.?)+@acme\.com'}"#,
+            #"{name: Fine, priority: 50, match_string: '(alice|bob)@acme\.com'}"#,
+        ]
+        let plan = try InlinePlan.load(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        func names(_ check: CheckID) -> [String] {
+            Self.findings(plan, check).compactMap { finding in rules.compactMap { rule in rule.contains("name: ") ? String(rule.split(separator: ",")[0].dropFirst("{name: ".count)) : nil }.first { finding.message.contains("'\($0)'") } }
+        }
+        #expect(names(.patternAnchorInAlternation) == ["Anchored branches"])
+        #expect(names(.patternAlternationScope) == ["Domain on one branch"])
+        #expect(Self.findings(plan, .patternAlternationScope).first?.witness == "alice")
+        #expect(names(.patternMatchesEmpty) == ["All optional"])
+        #expect(names(.patternNestedQuantifier) == ["Nested"])
+    }
+}
