@@ -184,7 +184,7 @@ import Testing
                 #expect(!reported.isEmpty, "\(file):\(index + 1): \(text.trimmingCharacters(in: .whitespaces)) is not reported at lines \(item)")
             }
         }
-        #expect(faults == 10)
+        #expect(faults == 14)
     }
 
     // Issue 2 §4: the report's findings and groups are in a stable order (worst verdict first, findings by location).

@@ -62,12 +62,17 @@ import Testing
         let run = try Self.run(["check", "DialPlans/acme-misrouted"], in: TestPlans.root)
         #expect(run.status == 1)
         let expected = [
-            "DialPlans/acme-misrouted/call-control.yaml:134:9: error: [remote] 304 calls from 2 sites land outside their sites' local locations: vcs-apac search rule 'Fallback to Pexip Oslo' (priority 90)",
+            "DialPlans/acme-misrouted/call-control.yaml:136:9: error: [remote] 304 calls from 2 sites land outside their sites' local locations: vcs-apac search rule 'Fallback to Pexip Oslo' (priority 90)",
             "DialPlans/acme-misrouted/call-control.yaml:81:9: error: [ambiguous] 222 calls from 2 sites may land outside their sites' local locations: zone 'Pexip-NewYork' of vcs-amer",
             "DialPlans/acme-misrouted/call-control.yaml:9:9: error: [unrouted] 144 calls from 3 sites unrouted: vcs-emea transform 'Add video domain' (priority 10)",
             "DialPlans/acme-misrouted/call-control.yaml:27:9: error: [loop] 18 calls from 5 sites loop between vcs-amer and vcs-emea",
             "DialPlans/acme-misrouted/pexip.yaml:96:21: warning: [gateway-rule-overlaps-alias] Call Routing Rule 'Legacy CUCM extensions'",
             "hint: rule 'APAC to Pexip Singapore' (priority 100) also matches",
+            // Rule analysis: found before any call, each with the rule that takes its aliases and a witness.
+            "DialPlans/acme-misrouted/call-control.yaml:115:9: warning: [shadowed-transform] vcs-apac transform 'Numbers to video domain' (priority 20) never applies: the earlier vcs-apac transform 'Add video domain' (priority 10)",
+            "DialPlans/acme-misrouted/call-control.yaml:143:9: warning: [shadowed-search-rule] vcs-apac search rule 'Sydney meeting rooms' (priority 120) is never tried: vcs-apac search rule 'APAC to Pexip Singapore' (priority 100)",
+            "DialPlans/acme-misrouted/pexip.yaml:107:21: warning: [shadowed-gateway-rule] Call Routing Rule 'Lab extensions' (priority 70) never applies: the earlier Call Routing Rule 'Legacy CUCM extensions' (priority 60)",
+            "DialPlans/acme-misrouted/pexip.yaml:112:21: warning: [pattern-unescaped-dot] Call Routing Rule 'B2B partner gateway' (priority 95): pattern '(.+)@b2b.partner.example' has 2 unescaped '.' between letters, which matches any character: it also matches 'c@b2bcpartner.example'",
         ]
         for line in expected { #expect(run.stdout.contains(line), "missing: \(line)") }
         #expect(run.stdout.contains("FAIL"))
