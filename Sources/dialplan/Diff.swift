@@ -21,7 +21,7 @@ struct Diff: ParsableCommand {
     var new: String
 
     @Option(name: .long, help: "Output format: text or json.")
-    var format: CheckFormat = .text
+    var format: TextOrJSON = .text
 
     @Option(name: .long, help: "Aliases listed per site in each group of the text report.")
     var examples: Int = 4

@@ -36,7 +36,7 @@ struct RegexCommand: ParsableCommand {
     var syntax: ReplaceSyntax = .vcs
 
     @Option(name: .long, help: "Output format: text or json.")
-    var format: CheckFormat = .text
+    var format: TextOrJSON = .text
 
     @Option(name: .long, help: "Colour: auto, always or never.")
     var color: ColorChoice = .auto

@@ -54,17 +54,11 @@ struct TestCommand: ParsableCommand {
             }
             planPath = named.first
         }
-        if let junit {
-            // Never write over an input: compare resolved paths, not spellings.
-            let target = TestCommand.resolved(junit)
-            var inputs = casePaths.map(TestCommand.resolved)
-            if let planPath { inputs += TestCommand.planFiles(planPath).map(TestCommand.resolved) }
-            guard !inputs.contains(target) else { throw UsageError(message: "--junit \(junit) would overwrite an input file") }
-            let directory = (target as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw UsageError(message: "--junit \(junit): the directory \(directory) does not exist")
-            }
+        // Checked before any work; never over an input, never into the plan's directory.
+        var inputs = casePaths
+        if let planPath { inputs += OutputFile.planFiles(planPath) }
+        let junitFile = try junit.map {
+            try OutputFile.checked($0, option: "--junit", inputs: inputs, protectedDirectories: planPath.map { [PlanPaths.root(ofPlan: $0)] } ?? [])
         }
         let plan = try DialPlan.load(planPath)
         var suites: [TestSuite] = []
@@ -75,6 +69,12 @@ struct TestCommand: ParsableCommand {
         if !diagnostics.isEmpty { throw PlanLoadError(diagnostics) }
 
         let run = ProgressBar.run("test") { TestRun(plan: plan, suites: suites, workers: common.jobs, progress: $0) }
+        // The file first: when it cannot be written, nothing reaches standard output either.
+        if let junitFile {
+            var xml = ""
+            TestRunFormatter.junit(run, to: &xml)
+            try junitFile.writeOrFail(xml)
+        }
         var out = StandardOutput()
         let style = Terminal.style(common.color)
         switch format {
@@ -82,27 +82,7 @@ struct TestCommand: ParsableCommand {
         case .json: TestRunFormatter.json(run, coverage: coverage, to: &out)
         case .junit: TestRunFormatter.junit(run, to: &out)
         }
-        if let junit {
-            var xml = ""
-            TestRunFormatter.junit(run, to: &xml)
-            do { try xml.write(toFile: junit, atomically: true, encoding: .utf8) } catch {
-                throw UsageError(message: "cannot write the JUnit report to \(junit): \(error.localizedDescription)")
-            }
-        }
         if !run.passed { throw ExitCode(ExitStatus.findings) }
-    }
-
-    /// A path made absolute, with `.`/`..` and symbolic links resolved.
-    static func resolved(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-
-    /// The files a plan path stands for (a directory's entries, or the file).
-    static func planFiles(_ path: String) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { return [path] }
-        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { (path as NSString).appendingPathComponent($0) }
     }
 
     /// A directory, or a YAML file with a top-level `pexip` section, is a plan; anything else is a cases file.

@@ -21,7 +21,7 @@ struct Trace: ParsableCommand {
     var callProtocol: CallProtocol?
 
     @Option(name: .long, help: "Output format: text or json.")
-    var format: CheckFormat = .text
+    var format: TextOrJSON = .text
 
     @OptionGroup var common: CommonOptions
 

@@ -30,6 +30,10 @@ public enum CheckFormatter {
         let errors = report.findings.filter { $0.severity == .error }.count
         var line = style.bold("\(report.callCount) calls") + ": " + ordered.joined(separator: ", ")
         line += "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        if report.baseline != nil {
+            let accepted = report.acceptedCount
+            line += "; \(accepted) accepted by the baseline, \(report.allDiagnostics.count - accepted) new"
+        }
         line += report.passes(strict: strict) ? " — " + style.green("PASS") : " — " + style.red("FAIL")
         return line
     }
@@ -89,6 +93,7 @@ public enum CheckFormatter {
             json.string(nil)
         }
         json.field("notes", strings: diagnostic.notes)
+        if let witness = diagnostic.witness { json.field("witness", witness) }
         json.endObject()
     }
 }

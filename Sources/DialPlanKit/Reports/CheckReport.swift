@@ -17,13 +17,33 @@ public struct CheckReport: Sendable {
     /// Plan findings (checks, load warnings, the network's findings), in file order.
     public var findings: [Diagnostic]
 
+    /// Findings accepted by `check --baseline`, and the plan root their files are relative to.
+    public var baseline: (known: FindingBaseline, root: String)?
+
     public var plan: DialPlan { simulation.plan }
     public var callCount: Int { simulation.callCount }
 
-    /// Whether the plan passes: every call local and no error finding (with `strict`, no warning either).
+    /// Every group's diagnostic, then the findings: what SARIF, JUnit and baselines list.
+    public var allDiagnostics: [Diagnostic] { groups.map(\.diagnostic) + findings }
+
+    /// Whether `diagnostic` is new: not accepted by the baseline (every one is new without a baseline).
+    public func isNew(_ diagnostic: Diagnostic) -> Bool {
+        guard let baseline else { return true }
+        return !baseline.known.contains(diagnostic, root: baseline.root)
+    }
+
+    /// How many of the groups and findings the baseline accepted.
+    public var acceptedCount: Int { baseline == nil ? 0 : allDiagnostics.filter { !isNew($0) }.count }
+
+    /// Whether the plan passes: every call local and no error finding (with `strict`, no warning either); with a
+    /// baseline, only new groups and findings count.
     public func passes(strict: Bool = false) -> Bool {
-        counts.allSatisfy { $0.key == .local || $0.value == 0 }
-            && !findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        guard baseline != nil else {
+            return counts.allSatisfy { $0.key == .local || $0.value == 0 }
+                && !findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        }
+        return !groups.contains { isNew($0.diagnostic) }
+            && !findings.contains { isNew($0) && ($0.severity == .error || (strict && $0.severity == .warning)) }
     }
 
     /// Groups what went wrong in `simulation`. `examples` bounds the aliases listed per site in a group.
