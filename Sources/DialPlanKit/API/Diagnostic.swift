@@ -64,7 +64,43 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         if let location { line += "\(location): " }
         line += "\(severity.rawValue): "
         if let check { line += "[\(check)] " }
-        return line + message
+        return line + Diagnostic.displayed(message)
+    }
+
+    /// Names quoted in a message longer than this are shortened when printed.
+    static let longestShownName = 80
+
+    /// `text` as a terminal shows it safely: control characters and line or paragraph separators escaped
+    /// (`\u{2028}`), so that one diagnostic stays one line; a quoted name longer than `longestShownName` cut short
+    /// with `…`, so that a hostile name cannot bury the rest of the message. JSON and SARIF carry the text as is.
+    public static func displayed(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let opensQuote = scalar == "'" && (index == 0 || " ([:".unicodeScalars.contains(scalars[index - 1]))
+            if opensQuote, let close = scalars[(index + 1)...].firstIndex(of: "'"), close - index - 1 > longestShownName {
+                result.append("'")
+                for inner in scalars[(index + 1)..<(index + 1 + longestShownName - 1)] { append(inner, to: &result) }
+                result.append("…")
+                result.append("'")
+                index = close + 1
+                continue
+            }
+            append(scalar, to: &result)
+            index += 1
+        }
+        return String(result)
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to result: inout String.UnicodeScalarView) {
+        switch scalar.value {
+        case 0x09: result.append(scalar)
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029:
+            result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+        default: result.append(scalar)
+        }
     }
 }
 

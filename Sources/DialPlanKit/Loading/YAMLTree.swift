@@ -54,6 +54,13 @@ indirect enum YAMLTree: Sendable {
         }
     }
 
+    /// Nodes a document may expand to, per byte of its text (and at least `minimumNodes`): a plan's YAML has far
+    /// fewer nodes than bytes, and aliases (`*name`) and merge keys (`<<: *name`) may repeat parts of it, but an
+    /// alias bomb (a billion-laughs document, chained `<<: [*b, *b]` merges) multiplies it without bound. Counting
+    /// while the tree is built keeps time and memory a small multiple of the file's size.
+    static let nodesPerByte = 4
+    static let minimumNodes = 100_000
+
     /// Parses every document of `text` (`language` names the format in messages: JSON is read as the YAML it is).
     /// Errors carry the file, line and column.
     static func parse(_ text: String, file: String, language: String = "YAML") throws(PlanLoadError) -> [YAMLTree] {
@@ -63,8 +70,9 @@ indirect enum YAMLTree: Sendable {
             // Tags are not resolved (every scalar is text; nulls and merge keys are read here), which also keeps
             // Yams's duplicate-key check cheap.
             var documents = try Yams.compose_all(yaml: text, .basic)
+            var converter = Converter(file: file, text: text, budget: max(minimumNodes, text.utf8.count * nodesPerByte))
             while let node = documents.next() {
-                trees.append(try convert(node, file: file))
+                trees.append(try converter.convert(node))
             }
             if let error = documents.error { throw error }
             return trees
@@ -79,50 +87,158 @@ indirect enum YAMLTree: Sendable {
         }
     }
 
-    private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
-        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    /// libyaml's positions as the plan's: libyaml also breaks lines at U+0085, U+2028 and U+2029 (YAML 1.1), where
+    /// only `\n`, `\r\n` and `\r` do here (and in editors), and it may point one line past a last line without a line
+    /// break. Every position is moved onto the file's own lines, inside the file.
+    struct Positions {
+        /// Per libyaml line (1-based, index 0 unused): the file's line and the column it starts at.
+        private var lines: [(line: Int, column: Int)] = []
+        /// The file's lines: their lengths in characters.
+        private var lengths: [Int] = []
+
+        init(_ text: String) {
+            var ownLine = 1
+            var column = 1
+            lines = [(0, 0), (1, 1)]
+            var previousCR = false
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x0A where previousCR:
+                    previousCR = false
+                    continue
+                case 0x0A, 0x0D:
+                    lengths.append(column - 1)
+                    ownLine += 1
+                    column = 1
+                    lines.append((ownLine, 1))
+                    previousCR = scalar.value == 0x0D
+                    continue
+                case 0x85, 0x2028, 0x2029:
+                    // A line break to libyaml only: its next line starts after this character on the same line.
+                    column += 1
+                    lines.append((ownLine, column))
+                default:
+                    column += 1
+                }
+                previousCR = false
+            }
+            lengths.append(column - 1)
+        }
+
+        func location(_ mark: Mark?, _ file: String) -> SourceLocation {
+            location(line: mark?.line ?? 1, column: mark?.column ?? 1, file)
+        }
+
+        func location(line: Int, column: Int, _ file: String) -> SourceLocation {
+            guard line >= 1, line < lines.count else {
+                // Past the end: the end of the last line.
+                return SourceLocation(file: file, line: lengths.count, column: (lengths.last ?? 0) + 1)
+            }
+            let start = lines[line]
+            let own = start.line
+            let length = own <= lengths.count ? lengths[own - 1] : 0
+            return SourceLocation(file: file, line: own, column: min(start.column + max(column, 1) - 1, length + 1))
+        }
     }
 
-    private static func convert(_ node: Node, file: String) throws -> YAMLTree {
-        switch node {
-        case .scalar(let scalar):
-            let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-            return .scalar(isNull ? "" : scalar.string, isNull: isNull, location(scalar.mark, file))
-        case .sequence(let sequence):
-            return .sequence(try sequence.map { try convert($0, file: file) }, location(sequence.mark, file))
-        case .mapping(let mapping):
-            var entries: [Entry] = []
-            var merged: [Entry] = []
-            for (key, value) in mapping {
-                guard case .scalar(let keyScalar) = key else {
-                    throw PlanLoadError([Diagnostic(.error, "a mapping key must be a plain name", at: location(key.mark, file))])
-                }
-                let keyLocation = location(keyScalar.mark, file)
-                // YAML merge keys (`<<: *defaults`) bring in the keys of another mapping that are not set here.
-                if keyScalar.string == "<<" && keyScalar.style == .plain {
-                    let sources: [Node]
-                    switch value {
-                    case .mapping: sources = [value]
-                    case .sequence(let sequence): sources = Array(sequence)
-                    default:
-                        throw PlanLoadError([Diagnostic(.error, "a merge key (<<) takes a mapping or a list of mappings", at: keyLocation)])
+    /// Builds the tree of one file's documents within a budget of nodes.
+    private struct Converter {
+        let file: String
+        let text: String
+        let positions: Positions
+        var budget: Int
+        /// Nodes already built, by position: a node met again is an alias's (or a merge's) repetition.
+        var built: Set<Int64> = []
+        /// The position of the node whose repetitions used the most of the budget so far.
+        var repeated: [Int64: Int] = [:]
+
+        init(file: String, text: String, budget: Int) {
+            self.file = file
+            self.text = text
+            self.budget = budget
+            positions = Positions(text)
+        }
+
+        private func key(_ mark: Mark?) -> Int64 {
+            Int64(mark?.line ?? 0) << 32 | Int64(mark?.column ?? 0)
+        }
+
+        /// Spends one node; over the budget, the error names the anchor repeated most.
+        private mutating func spend(_ mark: Mark?) throws(PlanLoadError) {
+            let position = key(mark)
+            if !built.insert(position).inserted { repeated[position, default: 0] += 1 }
+            budget -= 1
+            guard budget < 0 else { return }
+            let worst = repeated.max { $0.value < $1.value }?.key ?? position
+            let at = SourceLocation(file: file, line: Int(worst >> 32), column: Int(worst & 0xFFFF_FFFF))
+            let anchor = YAMLTree.anchorName(before: at, in: text).map { " '&\($0)'" } ?? ""
+            throw PlanLoadError([Diagnostic(
+                .error,
+                "the document's aliases repeat the anchor\(anchor) at line \(at.line), column \(at.column) so often that it would expand to more nodes than the analyzer reads (\(max(YAMLTree.minimumNodes, text.utf8.count * YAMLTree.nodesPerByte)) for this file); write the repeated parts out or use fewer aliases",
+                at: at)])
+        }
+
+        mutating func convert(_ node: Node) throws(PlanLoadError) -> YAMLTree {
+            switch node {
+            case .scalar(let scalar):
+                try spend(scalar.mark)
+                let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+                return .scalar(isNull ? "" : scalar.string, isNull: isNull, positions.location(scalar.mark, file))
+            case .sequence(let sequence):
+                try spend(sequence.mark)
+                var items: [YAMLTree] = []
+                items.reserveCapacity(sequence.count)
+                for item in sequence { items.append(try convert(item)) }
+                return .sequence(items, positions.location(sequence.mark, file))
+            case .mapping(let mapping):
+                try spend(mapping.mark)
+                var entries: [Entry] = []
+                var keys: Set<String> = []
+                var merged: [Entry] = []
+                var mergedKeys: Set<String> = []
+                for (key, value) in mapping {
+                    guard case .scalar(let keyScalar) = key else {
+                        throw PlanLoadError([Diagnostic(.error, "a mapping key must be a plain name", at: positions.location(key.mark, file))])
                     }
-                    for source in sources {
-                        guard case .mapping(let entriesOfSource, _) = try convert(source, file: file) else {
+                    let keyLocation = positions.location(keyScalar.mark, file)
+                    // YAML merge keys (`<<: *defaults`) bring in the keys of another mapping that are not set here.
+                    if keyScalar.string == "<<" && keyScalar.style == .plain {
+                        let sources: [Node]
+                        switch value {
+                        case .mapping: sources = [value]
+                        case .sequence(let sequence): sources = Array(sequence)
+                        default:
                             throw PlanLoadError([Diagnostic(.error, "a merge key (<<) takes a mapping or a list of mappings", at: keyLocation)])
                         }
-                        merged += entriesOfSource.filter { entry in !merged.contains { $0.key == entry.key } }
+                        for source in sources {
+                            guard case .mapping(let entriesOfSource, _) = try convert(source) else {
+                                throw PlanLoadError([Diagnostic(.error, "a merge key (<<) takes a mapping or a list of mappings", at: keyLocation)])
+                            }
+                            for entry in entriesOfSource where mergedKeys.insert(entry.key).inserted { merged.append(entry) }
+                        }
+                        continue
                     }
-                    continue
+                    keys.insert(keyScalar.string)
+                    entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value)))
                 }
-                entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, file: file)))
+                entries += merged.filter { !keys.contains($0.key) }
+                return .mapping(entries, positions.location(mapping.mark, file))
+            case .alias(let alias):
+                // Yams resolves aliases to the anchored node; this case is kept for completeness.
+                throw PlanLoadError([Diagnostic(.error, "cannot resolve the YAML alias *\(alias.anchor)", at: positions.location(alias.mark, file))])
             }
-            entries += merged.filter { entry in !entries.contains { $0.key == entry.key } }
-            return .mapping(entries, location(mapping.mark, file))
-        case .alias(let alias):
-            // Yams resolves aliases to the anchored node; this case is kept for completeness.
-            throw PlanLoadError([Diagnostic(.error, "cannot resolve the YAML alias *\(alias.anchor)", at: location(alias.mark, file))])
         }
+    }
+
+    /// The anchor (`&name`) of the node at `location`: the last one written on its line at or before it.
+    static func anchorName(before location: SourceLocation, in text: String) -> String? {
+        let lines = text.split(separator: "\n", maxSplits: location.line, omittingEmptySubsequences: false)
+        guard location.line >= 1, location.line <= lines.count else { return nil }
+        let scalars = Array(lines[location.line - 1].unicodeScalars)
+        let limit = min(max(location.column - 1, 0), scalars.count - 1)
+        guard limit >= 0, let ampersand = scalars[...limit].lastIndex(of: "&") else { return nil }
+        let name = scalars[(ampersand + 1)...].prefix { !" \t[]{},".unicodeScalars.contains($0) }.prefix(80)
+        return name.isEmpty ? nil : String(String.UnicodeScalarView(name))
     }
 
     private static func describe(_ error: YamlError, file: String, text: String) -> Diagnostic {
@@ -131,8 +247,12 @@ indirect enum YAMLTree: Sendable {
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line))" }
-            return Diagnostic(.error, message, at: location(mark, file))
+            let positions = Positions(text)
+            if problem.contains("yaml_set_max_nest_level") {
+                return Diagnostic(.error, "invalid YAML: lists and mappings nest deeper than 1000 levels", at: positions.location(mark, file))
+            }
+            if let context { message += " (\(context.text) at line \(positions.location(context.mark, file).line))" }
+            return Diagnostic(.error, message, at: positions.location(mark, file))
         case .reader(let problem, let offset, _, let yaml):
             var line = 1
             var column = 1
@@ -144,7 +264,7 @@ indirect enum YAMLTree: Sendable {
             return Diagnostic(.error, "cannot read YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column))
         case .duplicatedKeysInMapping(let duplicates, let context):
             // Yams gives the first occurrence; point at the repeat, which is the one to remove or rename.
-            let first = location(context.mark, file)
+            let first = Positions(text).location(context.mark, file)
             let key = duplicates.first ?? ""
             let repeat_ = repeatedKey(key, after: first, in: text, file: file)
             return Diagnostic(.error, "duplicate key '\(key)' (first given at line \(first.line), column \(first.column))", at: repeat_ ?? first)

@@ -39,8 +39,8 @@ public struct TextStyle: Sendable {
         if let location = diagnostic.location { line += bold("\(location):") + " " }
         line += severity(diagnostic.severity) + ": "
         if let check = diagnostic.check { line += "[\(check)] " }
-        line += diagnostic.message + "\n"
-        for note in diagnostic.notes { line += "    " + dim(note) + "\n" }
+        line += Diagnostic.displayed(diagnostic.message) + "\n"
+        for note in diagnostic.notes { line += "    " + dim(Diagnostic.displayed(note)) + "\n" }
         return line
     }
 }
