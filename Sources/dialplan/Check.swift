@@ -36,7 +36,7 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Write every finding of this run to a baseline file, for --baseline.")
     var writeBaseline: String?
 
-    @Option(name: .long, help: "Aliases listed per site in each group of the text report.")
+    @Option(name: .long, parsing: .unconditional, help: "Aliases listed per site in each group of the text report.")
     var examples: Int = 4
 
     @Flag(name: .long, help: "Treat warnings as failures (exit 1).")

@@ -21,8 +21,10 @@ struct Dialplan: ParsableCommand {
         defaultSubcommand: Check.self)
 
     static func main() {
+        var commandType: ParsableCommand.Type = Dialplan.self
         do {
             var command = try parseAsRoot()
+            commandType = type(of: command)
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -30,8 +32,7 @@ struct Dialplan: ParsableCommand {
             Terminal.printErrors(error.diagnostics)
             Foundation.exit(ExitStatus.badInput)
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("dialplan: error: \(error.message)\n".utf8))
-            Foundation.exit(ExitStatus.badInput)
+            usageError(error.message, usage: usageString(for: commandType), command: commandType)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -39,10 +40,25 @@ struct Dialplan: ParsableCommand {
                 print(message)
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message.isEmpty ? "\(error)" : message).utf8 + [10]))
-            // Usage errors exit 2, not ArgumentParser's 64: our contract is 0 / 1 / 2.
-            Foundation.exit(ExitStatus.badInput)
+            // ArgumentParser's "Error: …", its "Help:" lines and its usage, in our one style (exit 2, not 64).
+            var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let first = lines.isEmpty ? "\(error)" : lines.removeFirst()
+            let text = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
+            let usage = lines.drop { !$0.hasPrefix("Usage: ") }.first { $0.hasPrefix("Usage: ") }.map { String($0.dropFirst("Usage: ".count)) }
+            usageError(text.isEmpty ? "\(error)" : text, usage: usage, command: nil)
         }
+    }
+
+    /// One usage error: `dialplan: error: message`, the usage line, where to read more; exit 2.
+    static func usageError(_ message: String, usage: String?, command: ParsableCommand.Type?) -> Never {
+        var text = "dialplan: error: \(message)\n"
+        if let usage, !usage.isEmpty {
+            text += "usage: \(usage.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+            let name = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") && !$0.hasPrefix("-") }.joined(separator: " ")
+            if !name.isEmpty { text += "see '\(name) --help'\n" }
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+        Foundation.exit(ExitStatus.badInput)
     }
 }
 

@@ -23,7 +23,7 @@ struct Diff: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
-    @Option(name: .long, help: "Aliases listed per site in each group of the text report.")
+    @Option(name: .long, parsing: .unconditional, help: "Aliases listed per site in each group of the text report.")
     var examples: Int = 4
 
     @Flag(name: .long, help: "Exit 1 when any call changed (for CI).")

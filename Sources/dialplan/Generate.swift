@@ -21,16 +21,16 @@ struct Generate: ParsableCommand {
     @Argument(help: "The directory to write (created when missing; existing plan files are replaced).")
     var directory: String
 
-    @Option(name: .long, help: "Sites (each with its own subzone and search rule).")
+    @Option(name: .long, parsing: .unconditional, help: "Sites (each with its own subzone and search rule).")
     var sites: Int = 200
 
-    @Option(name: .long, help: "Personal VMRs (two aliases each).")
+    @Option(name: .long, parsing: .unconditional, help: "Personal VMRs (two aliases each).")
     var vmrs: Int = 50_000
 
-    @Option(name: .long, help: "The seed: the same seed writes the same plan.")
+    @Option(name: .long, parsing: .unconditional, help: "The seed: the same seed writes the same plan.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Typical mistakes to plant (0 to \(PlanGenerator.faultKinds.count)).")
+    @Option(name: .long, parsing: .unconditional, help: "Typical mistakes to plant (0 to \(PlanGenerator.faultKinds.count)).")
     var faults: Int = 0
 
     @Flag(name: .long, help: "Also write a network section (data centres, offices, firewalls, the edge DMZ).")

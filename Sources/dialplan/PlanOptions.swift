@@ -7,11 +7,12 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Colour the text output: auto (only on a terminal), always or never.")
     var color: ColorChoice = .auto
 
-    @Option(name: .long, help: "Worker threads for the simulation (default: every core).")
+    // Unconditional: `--jobs -1` is a value to refuse with the rule, not a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Worker threads for the simulation: a whole number, at least 1 (default: every core).")
     var jobs: Int?
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs takes a whole number of worker threads, at least 1, not \(jobs)") }
     }
 }
 

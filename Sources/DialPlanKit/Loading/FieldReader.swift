@@ -3,6 +3,17 @@ import Foundation
 /// Collects the diagnostics of one load, so that every error in a plan is reported at once.
 final class DiagnosticSink {
     private(set) var diagnostics: [Diagnostic] = []
+    /// Elements dropped because of an error at them, by kind and name: a later reference to one is a consequence
+    /// of that error, not a mistake of its own, and is not reported again (the root cause stands alone).
+    private var dropped: Set<String> = []
+
+    func drop(_ kind: String, _ name: String) {
+        dropped.insert(kind + "\u{1F}" + name)
+    }
+
+    func wasDropped(_ kind: String, _ name: String) -> Bool {
+        dropped.contains(kind + "\u{1F}" + name)
+    }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 

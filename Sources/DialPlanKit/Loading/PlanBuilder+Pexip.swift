@@ -76,7 +76,10 @@ extension PlanBuilder {
             if let address, !PlanBuilder.isIPAddress(address) {
                 sink.error("\(fields.what): address '\(address)' is not an IPv4 or IPv6 address", at: fields.location(of: "address"))
             }
-            guard let name, let address, let location else { continue }
+            guard let name, let address, let location else {
+                if let name { sink.drop("worker_vm", name) }
+                continue
+            }
             nodes.append(ConferencingNode(
                 name: name, address: address, location: LocationID(location), nodeType: nodeType, staticNATAddress: nat,
                 alternativeFQDN: fqdn, maintenanceMode: maintenance, source: fields.location))

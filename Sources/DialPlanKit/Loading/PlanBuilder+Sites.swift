@@ -98,7 +98,10 @@ extension PlanBuilder {
             // Skype users of a site place mssip calls too. [MS]
             if sfbPool != nil { protocols.append(.mssip) }
             fields.reportUnknownKeys(alsoKnown: ["description"])
-            guard let name, let cluster else { continue }
+            guard let name, let cluster else {
+                if let name { sink.drop("site", name) }
+                continue
+            }
             sites.append(Site(
                 name: name, registersTo: ClusterID(cluster), entry: entry, protocols: protocols, localLocations: local.map(LocationID.init),
                 sfbPool: sfbPool.map(PoolID.init), source: fields.location))

@@ -154,6 +154,8 @@ final class PlanBuilder {
     /// Resolves `name` among `names`, reporting an unknown one with a did-you-mean.
     func resolve(_ name: String, among names: [String], kind: String, what: String, at location: SourceLocation) -> Int? {
         if let index = names.firstIndex(of: name) { return index }
+        // The element exists but was dropped for an error of its own, which is reported there.
+        if sink.wasDropped(kind, name) { return nil }
         let hint = FieldReader.didYouMean(name, in: names)
         sink.error("\(what): no \(kind) named '\(name)'\(hint)", at: location)
         return nil
