@@ -50,6 +50,24 @@ import Testing
         #expect(run.passed)
     }
 
+    /// A pattern case whose pattern yields no alias (every match longer than the sampler writes) fails and says
+    /// why, instead of passing with 0 calls.
+    @Test func aPatternCaseWithoutSamplesFails() throws {
+        let run = try Self.run("""
+            cases:
+              - name: Huge
+                from: Oslo Office
+                pattern: 'a{65535}b{65535}'
+                expect: {verdict: local}
+            """)
+        #expect(run.results.count == 1)
+        #expect(!run.passed)
+        #expect(run.results[0].noCallReason.hasPrefix("the pattern yields no alias to dial"))
+        var text = ""
+        TestRunFormatter.text(run, style: .plain, to: &text)
+        #expect(text.contains("no call was placed, so nothing was tested: the pattern yields no alias to dial"))
+    }
+
     @Test func fromAllOrNothingMeansEverySite() throws {
         let run = try Self.run("""
             cases:

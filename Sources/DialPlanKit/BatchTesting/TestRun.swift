@@ -10,6 +10,10 @@ public struct TestRun: Sendable {
         /// A generated near-miss sample, checked against the case's `near_miss_expect`.
         public var isNearMiss: Bool
         public var calls: [CallResult]
+        /// Why no call was placed, when none was.
+        public var noCallReason: String {
+            alias.isEmpty ? TestRun.noSampleReason : "no chosen site places this protocol to this alias"
+        }
 
         /// Passed: it placed at least one call and every call met the expectation (a case that places no call
         /// tests nothing, so it fails rather than letting CI pass unchecked).
@@ -34,6 +38,9 @@ public struct TestRun: Sendable {
     public var results: [AliasResult]
     public var simulation: Simulation
 
+    /// A pattern case whose pattern yields no alias to dial fails with this, rather than passing with 0 calls.
+    static let noSampleReason = "the pattern yields no alias to dial: every alias it matches is longer than \(PatternSampler.maximumLength) characters, or it matches none"
+
     public var callCount: Int { results.reduce(0) { $0 + $1.calls.count } }
     public var failedCount: Int { results.filter { !$0.passed }.count }
     public var passed: Bool { failedCount == 0 }
@@ -47,6 +54,7 @@ public struct TestRun: Sendable {
         var index: [String: Int] = [:]
         var planned: [(suite: TestSuite, testCase: TestCase, alias: String, nearMiss: Bool)] = []
         func add(_ alias: String) {
+            guard !alias.isEmpty else { return }
             if index[alias] == nil {
                 index[alias] = aliases.count
                 aliases.append(alias)
@@ -60,7 +68,10 @@ public struct TestRun: Sendable {
                     planned.append((suite, testCase, alias, false))
                 case .pattern(let pattern, let samples, let nearMisses, let seed):
                     guard let sampler = try? PatternSampler(pattern: pattern) else { continue }
-                    for alias in sampler.samples(count: samples, seed: seed) {
+                    let generated = sampler.samples(count: samples, seed: seed)
+                    // No sample: one result with no alias and no call, which fails and says why.
+                    if generated.isEmpty { planned.append((suite, testCase, "", false)) }
+                    for alias in generated {
                         add(alias)
                         planned.append((suite, testCase, alias, false))
                     }
@@ -76,7 +87,11 @@ public struct TestRun: Sendable {
         let simulation = Simulation(plan: plan, aliases: aliases.map { DialledAlias(alias: $0, origin: .extra) }, workers: workers, progress: progress)
         self.simulation = simulation
         results = planned.map { item in
-            let aliasIndex = index[item.alias]!
+            guard let aliasIndex = index[item.alias] else {
+                return AliasResult(
+                    suite: item.suite.name, suiteFile: item.suite.file, caseName: item.testCase.name,
+                    caseSource: item.testCase.source, alias: "", isNearMiss: false, calls: [])
+            }
             let expectation = item.nearMiss ? item.testCase.nearMissExpect : item.testCase.expect
             var calls: [CallResult] = []
             for site in item.testCase.sites {

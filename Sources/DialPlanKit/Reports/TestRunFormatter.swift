@@ -26,7 +26,7 @@ public enum TestRunFormatter {
             out.write(style.bold("\(first.caseSource):") + " \(style.red("FAIL")) \(first.caseName): \(failed.count) of \(results.count) alias\(results.count == 1 ? "" : "es") failed\n")
             for result in failed.prefix(5) {
                 if result.calls.isEmpty {
-                    out.write("    \(style.cyan(result.alias)): no call was placed (no chosen site places this protocol to this alias), so nothing was tested\n")
+                    out.write("    \(result.alias.isEmpty ? "" : style.cyan(result.alias) + ": ")no call was placed, so nothing was tested: \(result.noCallReason)\n")
                     continue
                 }
                 out.write("    \(result.isNearMiss ? "near miss " : "")\(style.cyan(result.alias)): \(result.failedCalls.count) of \(result.calls.count) calls failed\n")
@@ -115,7 +115,7 @@ public enum TestRunFormatter {
                     continue
                 }
                 let failed = result.failedCalls
-                let message = failed.isEmpty ? "no call was placed, so nothing was tested" : "\(failed.count) of \(result.calls.count) calls failed: \(failed[0].summary)"
+                let message = failed.isEmpty ? "no call was placed, so nothing was tested: \(result.noCallReason)" : "\(failed.count) of \(result.calls.count) calls failed: \(failed[0].summary)"
                 out.write(">\n      <failure type=\"expectation\" message=\"\(xml(message))\">")
                 out.write(xml(failed.map(\.summary).joined(separator: "\n")))
                 out.write("</failure>\n    </testcase>\n")
