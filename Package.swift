@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["DialPlanKit"],
             path: "Benchmarks/DialPlanBenchmarks"
         ),
+        // Fuzzing: `scripts/fuzz TARGET SECONDS` builds it with libFuzzer; built plainly it replays inputs.
+        .executableTarget(
+            name: "dialplan-fuzz",
+            dependencies: ["DialPlanKit"],
+            path: "Fuzz"
+        ),
         .testTarget(
             name: "DialPlanKitTests",
             dependencies: [
