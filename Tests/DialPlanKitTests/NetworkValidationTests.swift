@@ -148,7 +148,7 @@ import Testing
     @Test func anUnknownSectionSuggestsNetwork() {
         let text = TestPlans.minimal + "\nnetwrok:\n  segments: []\n"
         let errors = TestPlans.errors(text)
-        #expect(errors.contains { $0.message.hasPrefix("unknown section 'netwrok'; did you mean 'network'?") })
+        #expect(errors.contains { $0.message.hasPrefix("unknown section 'netwrok' (a plan has ") && $0.message.hasSuffix("; did you mean 'network'?") })
     }
 
     @Test func aNetworkWithoutSegmentsIsAnError() {

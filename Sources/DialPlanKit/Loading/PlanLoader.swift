@@ -97,7 +97,7 @@ final class PlanBuilder {
         var sections: [String: YAMLTree] = [:]
         for entry in entries {
             guard PlanLoader.sections.contains(entry.key) else {
-                sink.error("unknown section '\(entry.key)'\(FieldReader.didYouMean(entry.key, in: PlanLoader.sections)); a plan has \(PlanLoader.sections.joined(separator: ", "))", at: entry.keyLocation)
+                sink.error("unknown section '\(entry.key)' (a plan has \(PlanLoader.sections.joined(separator: ", ")))\(FieldReader.didYouMean(entry.key, in: PlanLoader.sections))", at: entry.keyLocation)
                 continue
             }
             sections[entry.key] = entry.value

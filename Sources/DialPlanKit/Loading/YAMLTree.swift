@@ -169,7 +169,8 @@ indirect enum YAMLTree: Sendable {
             if !built.insert(position).inserted { repeated[position, default: 0] += 1 }
             budget -= 1
             guard budget < 0 else { return }
-            let worst = repeated.max { $0.value < $1.value }?.key ?? position
+            // Ties go to the earliest position, so that the message is the same on every run.
+            let worst = repeated.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? position
             let at = SourceLocation(file: file, line: Int(worst >> 32), column: Int(worst & 0xFFFF_FFFF))
             let anchor = YAMLTree.anchorName(before: at, in: text).map { " '&\($0)'" } ?? ""
             throw PlanLoadError([Diagnostic(
