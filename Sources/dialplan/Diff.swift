@@ -31,19 +31,23 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func validate() throws {
         if examples < 1 { throw ValidationError("--examples must be at least 1") }
     }
 
     func run() throws {
+        // Checked before any work.
+        var out = try outputOptions.destination(plans: [old, new])
         let before = try DialPlan.load(old)
         let after = try DialPlan.load(new)
         let diff = ProgressBar.run("diff") { PlanDiff(old: before, new: after, workers: common.jobs, progress: $0) }
-        var out = StandardOutput()
         switch format {
-        case .text: DiffFormatter.text(diff, examples: max(examples, 1), style: Terminal.style(common.color), to: &out)
+        case .text: DiffFormatter.text(diff, examples: max(examples, 1), style: out.style(common.color), to: &out)
         case .json: DiffFormatter.json(diff, to: &out)
         }
+        try out.finish()
         if failOnChange && diff.changedCount > 0 { throw ExitCode(ExitStatus.findings) }
     }
 }

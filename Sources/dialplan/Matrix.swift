@@ -19,15 +19,19 @@ struct Matrix: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func run() throws {
+        // Checked before any work.
+        var out = try outputOptions.destination(plans: [plan])
         let plan = try DialPlan.load(self.plan)
         let simulation = ProgressBar.run("matrix") { Simulation(plan: plan, workers: common.jobs, progress: $0) }
-        var out = StandardOutput()
         switch format {
-        case .text: MatrixFormatter.text(simulation, style: Terminal.style(common.color), to: &out)
+        case .text: MatrixFormatter.text(simulation, style: out.style(common.color), to: &out)
         case .csv: MatrixFormatter.csv(simulation, to: &out)
         case .json: MatrixFormatter.json(simulation, to: &out)
         }
+        try out.finish()
     }
 }
 

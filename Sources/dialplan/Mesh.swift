@@ -30,7 +30,11 @@ struct Mesh: ParsableCommand {
     @Option(name: .long, help: "Colour the text output: auto (only on a terminal), always or never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func run() throws {
+        // Checked before any work.
+        var out = try outputOptions.destination(plans: [plan])
         let plan = try DialPlan.load(self.plan)
         guard plan.network != nil else {
             // A mesh check that passes because there is nothing to check would hide a lost network.yaml in CI.
@@ -39,13 +43,13 @@ struct Mesh: ParsableCommand {
                 at: SourceLocation(file: self.plan ?? plan.name, line: 1, column: 1))])
         }
         let analysis = NetworkAnalysis(plan: plan)
-        var out = StandardOutput()
         switch format {
-        case .text: MeshFormatter.text(analysis, style: Terminal.style(color), to: &out)
+        case .text: MeshFormatter.text(analysis, style: out.style(color), to: &out)
         case .csv: MeshFormatter.csv(analysis, to: &out)
         case .json: MeshFormatter.json(analysis, to: &out)
         case .dot: MeshFormatter.dot(analysis, to: &out)
         }
+        try out.finish()
         if !analysis.isHealthy { throw ExitCode(ExitStatus.findings) }
     }
 }

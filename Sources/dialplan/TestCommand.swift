@@ -36,6 +36,8 @@ struct TestCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func run() throws {
         var planPath: String?
         var casePaths = arguments
@@ -57,6 +59,7 @@ struct TestCommand: ParsableCommand {
         // Checked before any work; never over an input, never into the plan's directory.
         var inputs = casePaths
         if let planPath { inputs += OutputFile.planFiles(planPath) }
+        var out = try outputOptions.destination(plans: [planPath])
         let junitFile = try junit.map {
             try OutputFile.checked($0, option: "--junit", inputs: inputs, protectedDirectories: planPath.map { [PlanPaths.root(ofPlan: $0)] } ?? [])
         }
@@ -75,13 +78,13 @@ struct TestCommand: ParsableCommand {
             TestRunFormatter.junit(run, to: &xml)
             try junitFile.writeOrFail(xml)
         }
-        var out = StandardOutput()
-        let style = Terminal.style(common.color)
+        let style = out.style(common.color)
         switch format {
         case .text: TestRunFormatter.text(run, style: style, coverage: coverage, to: &out)
         case .json: TestRunFormatter.json(run, coverage: coverage, to: &out)
         case .junit: TestRunFormatter.junit(run, to: &out)
         }
+        try out.finish()
         if !run.passed { throw ExitCode(ExitStatus.findings) }
     }
 

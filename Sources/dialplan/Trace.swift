@@ -25,6 +25,8 @@ struct Trace: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func validate() throws {
         guard (1...2).contains(arguments.count) else {
             throw ValidationError("give the alias to dial, optionally after the plan: trace [PLAN] --from SITE ALIAS")
@@ -32,6 +34,8 @@ struct Trace: ParsableCommand {
     }
 
     func run() throws {
+        // Checked before any work.
+        var out = try outputOptions.destination(plans: [arguments.count == 2 ? arguments[0] : nil])
         let plan = try DialPlan.load(arguments.count == 2 ? arguments[0] : nil)
         let alias = arguments.last!
         guard let site = plan.siteIndex(named: from) else {
@@ -40,7 +44,6 @@ struct Trace: ParsableCommand {
         }
         let protocols = callProtocol.map { [$0] } ?? plan.sites[site].protocols.sorted()
         let tables = RoutingTables(plan: plan)
-        var out = StandardOutput()
         let allLocal: Bool
         let network = plan.network == nil ? nil : NetworkAnalysis(plan: plan)
         // Only calls the simulation places are traced: a protocol the site does not use, or a Skype for Business
@@ -57,12 +60,13 @@ struct Trace: ParsableCommand {
         case .text:
             for (index, trace) in traces.enumerated() {
                 if index > 0 { out.write("\n") }
-                TraceFormatter.text(trace, style: Terminal.style(common.color), to: &out)
+                TraceFormatter.text(trace, style: out.style(common.color), to: &out)
             }
         case .json:
             // One object for one --protocol; an array (one per protocol the site uses) without it.
             if callProtocol != nil { TraceFormatter.json(traces[0], plan: plan, to: &out) } else { TraceFormatter.json(traces, plan: plan, to: &out) }
         }
+        try out.finish()
         if !allLocal { throw ExitCode(ExitStatus.findings) }
     }
 }

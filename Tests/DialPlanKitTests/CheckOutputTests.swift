@@ -114,6 +114,24 @@ import Testing
         #expect(refused.stderr.contains("not a dialplan baseline"))
     }
 
+    /// Every report command writes to --output exactly what it prints, and nothing to standard output then.
+    @Test func everyReportCommandWritesToOutput() throws {
+        let commands: [[String]] = [
+            ["matrix", "--format", "csv"], ["mesh", E2E.path("DialPlans/acme-misrouted"), "--format", "json"],
+            ["diff", E2E.path("DialPlans/acme"), E2E.path("DialPlans/acme-misrouted"), "--format", "json"],
+            ["trace", "--from", "Oslo HQ", "--protocol", "sip", "1001", "--format", "json"],
+            ["test", E2E.path("DialPlans/acme.cases.yaml"), "--format", "json"], ["check", "--format", "json"],
+        ]
+        for command in commands {
+            let printed = try E2E.run(command)
+            let file = Self.temporary("output")
+            let written = try E2E.run(command + ["--output", file])
+            #expect(written.status == printed.status, "\(command)")
+            #expect(written.stdout.isEmpty, "\(command)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == printed.stdout, "\(command)")
+        }
+    }
+
     /// Reports are never written into the plan, over an input, or to a directory, and nothing reaches standard
     /// output when the file cannot be written.
     @Test func outputsAreRefusedWhereTheyWouldDoHarm() throws {
