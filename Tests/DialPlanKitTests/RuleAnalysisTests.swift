@@ -134,4 +134,33 @@ import Testing
         #expect(names(.patternMatchesEmpty) == ["All optional"])
         #expect(names(.patternNestedQuantifier) == ["Nested"])
     }
+
+    // [PX-about_aliases] An alias is stored as received: one with spaces around it is never dialled as written.
+    // (Two services sharing an alias, or aliases differing only in case, are a load error already.)
+    @Test func aServiceAliasWithSurroundingSpaces() throws {
+        let conferences = [#"{name: Alice, aliases: [meet.alice@vc.example, " 1002@vc.example"]}"#]
+        let plan = try InlinePlan.load(conferences: conferences, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        let found = Self.findings(plan, .serviceAliasSpaces)
+        #expect(found.map(\.witness) == ["1002@vc.example"])
+        #expect(found.first?.message == "alias ' 1002@vc.example' of conference 'Alice' has spaces around it, which no dialled alias has: calls to '1002@vc.example' do not match it")
+    }
+
+    @Test func locationsThatNameThemselvesOrOverflowInACircle() throws {
+        var yaml = InlinePlan.yaml(clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        yaml = yaml.replacingOccurrences(of: "    - {name: Oslo}\n", with: "    - {name: Oslo, overflow_location1: Singapore}\n")
+        yaml = yaml.replacingOccurrences(of: "    - {name: Singapore}\n", with: "    - {name: Singapore, overflow_location1: London}\n")
+        yaml = yaml.replacingOccurrences(of: "    - {name: London}\n", with: "    - {name: London, overflow_location1: Oslo, transcoding_location: London}\n")
+        let found = Self.findings(try TestPlans.load(yaml), .locationChainCycle).map(\.message)
+        #expect(found == [
+            "system location 'Oslo': its overflow locations lead back to it (Oslo → Singapore → London → Oslo): when all are full, calls overflow in a circle",
+            "system location 'London': transcoding_location names the location itself",
+        ])
+    }
+
+    @Test func aZoneWithPeersInMaintenance() throws {
+        var nodes = InlinePlan.nodes
+        nodes[2] = "{name: sin1, address: 10.2.0.1, system_location: Singapore, maintenance_mode: true}"
+        let plan = try InlinePlan.load(nodes: nodes, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        #expect(Self.findings(plan, .zonePeerInMaintenance).map(\.message) == ["vcs zone 'Pexip-Singapore' has peers in maintenance mode (sin1), which accept no new calls"])
+    }
 }

@@ -27,6 +27,9 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case patternAlternationScope = "pattern-alternation-scope"
     case patternMatchesEmpty = "pattern-matches-empty"
     case patternNestedQuantifier = "pattern-nested-quantifier"
+    case serviceAliasSpaces = "service-alias-spaces"
+    case locationChainCycle = "location-chain-cycle"
+    case zonePeerInMaintenance = "zone-peer-in-maintenance"
 
     // Loading.
     case aliasNeverMatches = "alias-never-matches"

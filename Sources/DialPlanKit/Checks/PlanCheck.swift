@@ -21,7 +21,8 @@ public enum PlanChecks {
         SfBDomainNotLocal.self, SfBRouteShadowed.self, SfBNodeWithoutFQDN.self,
         ShadowedTransform.self, ShadowedSearchRule.self, ShadowedGatewayRule.self,
         PatternUnescapedDot.self, PatternAnchorInAlternation.self, PatternAlternationScope.self, PatternMatchesEmpty.self,
-        PatternNestedQuantifier.self,
+        PatternNestedQuantifier.self, ServiceAliasSpaces.self, LocationChainCycle.self,
+        ZonePeerInMaintenance.self,
     ]
 
     /// Runs every check on `simulation`'s plan.
