@@ -206,22 +206,8 @@ import Testing
         try await Self.withTemporaryDirectory { directory in
             _ = try await Self.fetch(server, into: (directory as NSString).appendingPathComponent("exports/pexip"))
             let planFile = (directory as NSString).appendingPathComponent("plan.yaml")
-            let plan = try PlanLoader.load(files: [(planFile, """
-                imports: {pexip: exports/pexip}
-                call_control:
-                  - name: vcs
-                    addresses: [10.0.0.2]
-                    subzones: [OsloSZ, SingaporeSZ]
-                    zones:
-                      - {name: Pexip-Oslo, peers: [10.1.0.1, 10.1.0.2]}
-                      - {name: Pexip-Singapore, peers: [10.2.0.1, 10.2.0.2]}
-                    search_rules:
-                      - {name: Oslo, priority: 100, source_mode: named, source_name: OsloSZ, pattern_type: regex, pattern_string: '.*', target: Pexip-Oslo}
-                      - {name: Singapore, priority: 100, source_mode: named, source_name: SingaporeSZ, pattern_type: regex, pattern_string: '.*', target: Pexip-Singapore}
-                sites:
-                  - {name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo]}
-                  - {name: Singapore Office, registers_to: vcs, subzone: SingaporeSZ, local_locations: [Singapore]}
-                """)], name: planFile)
+            // The minimal plan's call control and sites, its Pexip side fetched.
+            let plan = try PlanLoader.load(files: [(planFile, "imports: {pexip: exports/pexip}\ncall_control:" + TestPlans.minimal.components(separatedBy: "call_control:")[1])], name: planFile)
             // (In the importer's file order: worker_vm.2.json sorts before worker_vm.json.)
             #expect(plan.nodes.map(\.name).sorted() == ["osl1", "osl2", "sin1", "sin2"])
             let alice = TestPlans.call(plan, from: "Singapore Office", "meet.alice@vc.example")

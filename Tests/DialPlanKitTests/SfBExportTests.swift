@@ -740,7 +740,7 @@ import Testing
 
     // Never a crash or a hang, whatever the bytes: random bytes, and random mixes of the transcript's own pieces.
     @Test func anyInputIsReadWithoutACrashOrAHang() {
-        var generator = SeededGenerator(seed: 0x5FB)
+        var generator = SplitMix64(seed: 0x5FB)
         let pieces = [
             "PS C:\\> ", "PS>", ">> ", "[h]: PS C:\\> ", "Get-CsStaticRoutingConfiguration", " -Identity ", "'", "\"", "|", " : ", " :", ":",
             "Transport", "MatchUri", "Identity", "Route", "Services", "Computers", "Pool", "PoolFqdn", "TrustedApplicationPool:",
@@ -882,16 +882,3 @@ import Testing
 }
 
 /// A small deterministic generator (SplitMix64), so that the robustness test is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}

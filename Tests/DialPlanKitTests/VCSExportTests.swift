@@ -65,18 +65,6 @@ enum VCSText {
     static func errors(_ sections: ImportedSections) -> [String] {
         sections.diagnostics.filter { $0.severity == .error }.map(\.description)
     }
-
-    /// A small deterministic generator for the robustness tests (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
 
 /// The xConfiguration record parser. Sources: [C1] real output (TAC doc 212475: joined records, labels before
@@ -211,7 +199,7 @@ enum VCSText {
     // Robustness: random bytes, random record-like text, a huge joined line and a lone *c never crash or hang.
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func anyInputIsReadInBoundedTime(seed: UInt64) {
-        var generator = VCSText.Generator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let pieces = ["*c", " xConfiguration", " Zones Zone ", "\"", ":", " ", "\n", "\r\n", "\r", "7", "Name", "\t", "é", "\u{0}", "*"]
         var text = ""
         for _ in 0..<20_000 {

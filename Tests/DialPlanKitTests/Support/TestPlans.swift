@@ -89,3 +89,6 @@ extension Simulation {
         call(site: site, alias: alias, protocol: callProtocol).map { CallFacts(self, $0) }
     }
 }
+
+/// The library's seeded generator, for the robustness tests' random inputs (reproducible from the seed).
+extension SplitMix64: RandomNumberGenerator {}
