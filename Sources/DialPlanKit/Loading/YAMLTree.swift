@@ -69,6 +69,11 @@ indirect enum YAMLTree: Sendable {
             // Yams's document sequence keeps a parse error in `error` instead of throwing it.
             // Tags are not resolved (every scalar is text; nulls and merge keys are read here), which also keeps
             // Yams's duplicate-key check cheap.
+            // An alias as a mapping key makes the YAML library hash the whole aliased tree, for every key, which an
+            // alias bomb makes exponential before a node is built here; a plan's keys are plain names anyway.
+            if let location = aliasInKeyPosition(text, file: file) {
+                throw PlanLoadError([Diagnostic(.error, "a mapping key must be a plain name, not an alias (*name)", at: location)])
+            }
             var documents = try Yams.compose_all(yaml: text, .basic)
             var converter = Converter(file: file, text: text, budget: max(minimumNodes, text.utf8.count * nodesPerByte))
             while let node = documents.next() {
@@ -229,6 +234,72 @@ indirect enum YAMLTree: Sendable {
                 throw PlanLoadError([Diagnostic(.error, "cannot resolve the YAML alias *\(alias.anchor)", at: positions.location(alias.mark, file))])
             }
         }
+    }
+
+    /// Where an alias (`*name`) stands as a mapping key (`*a: x`, `[*a]: x`, `? *a`), outside quotes and comments;
+    /// one pass over the text.
+    static func aliasInKeyPosition(_ text: String, file: String) -> SourceLocation? {
+        guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        var previous: Unicode.Scalar = " "  // the last character outside quotes and comments that is not a space
+        let separators = " \t\r\n,[]{}".unicodeScalars
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\n":
+                line += 1
+                lineStart = index + 1
+            case "#" where index == lineStart || " \t".unicodeScalars.contains(scalars[index - 1]):
+                while index < scalars.count, scalars[index] != "\n" { index += 1 }
+                continue
+            case "'", "\"":
+                // A quoted scalar: skip to its closing quote (`''` and `\"` escape).
+                guard previous == " " || "[{,:-?".unicodeScalars.contains(previous) || index == lineStart else { break }
+                let quote = scalar
+                index += 1
+                while index < scalars.count {
+                    let inner = scalars[index]
+                    if inner == "\n" {
+                        line += 1
+                        lineStart = index + 1
+                    }
+                    if quote == "\"", inner == "\\" { index += 2; continue }
+                    if inner == quote {
+                        if quote == "'", index + 1 < scalars.count, scalars[index + 1] == "'" { index += 2; continue }
+                        break
+                    }
+                    index += 1
+                }
+                previous = "x"
+            case "*" where index == lineStart || separators.contains(scalars[index - 1]):
+                let start = index
+                let explicitKey = previous == "?"
+                index += 1
+                // libyaml's anchor names: letters, digits, '-' and '_'.
+                while index < scalars.count, scalars[index].isASCII,
+                    scalars[index].properties.isAlphabetic || ("0"..."9").contains(scalars[index]) || scalars[index] == "-" || scalars[index] == "_"
+                {
+                    index += 1
+                }
+                var next = index
+                while next < scalars.count, " \t]}".unicodeScalars.contains(scalars[next]) { next += 1 }
+                let colon = next < scalars.count && scalars[next] == ":"
+                    && (next + 1 == scalars.count || " \t\r\n,]}".unicodeScalars.contains(scalars[next + 1]))
+                if explicitKey || colon {
+                    return SourceLocation(file: file, line: line, column: start - lineStart + 1)
+                }
+                previous = "x"
+                continue
+            default:
+                break
+            }
+            if !" \t\r\n".unicodeScalars.contains(scalar) { previous = scalar }
+            index += 1
+        }
+        return nil
     }
 
     /// The anchor (`&name`) of the node at `location`: the last one written on its line at or before it.
