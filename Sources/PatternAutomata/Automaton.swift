@@ -144,6 +144,10 @@ struct DFA {
     /// `transitions[state * classCount + class]`, -1 until computed.
     private var transitions: [Int32] = []
     let maximumStates: Int
+    /// NFA states visited in closures and steps, and the most allowed: a few subset states can each hold thousands
+    /// of NFA states (`[a-z]*[a-z]{0,6000}`), so states alone do not bound the time.
+    private var work = 0
+    let maximumWork: Int
 
     static let start: Int32 = 0
     static let dead: Int32 = 1
@@ -151,10 +155,11 @@ struct DFA {
     /// More subset states than allowed: the comparison is undecided.
     struct TooLarge: Error {}
 
-    init(nfa: NFA, classCount: Int, maximumStates: Int) {
+    init(nfa: NFA, classCount: Int, maximumStates: Int, maximumWork: Int) {
         self.nfa = nfa
         self.classCount = classCount
         self.maximumStates = maximumStates
+        self.maximumWork = maximumWork
         let initial = nfa.closure([nfa.start], atStart: true, atEnd: false)
         // The start is not indexed: a later state with the same set differs from it, `^` no longer holding there.
         append(initial, accepting: nfa.closure([nfa.start], atStart: true, atEnd: true).contains(nfa.accept), indexed: false)
@@ -178,6 +183,8 @@ struct DFA {
         let known = transitions[slot]
         if known >= 0 { return known }
         var targets: [Int32] = []
+        work += sets[Int(state)].count
+        guard work <= maximumWork else { throw TooLarge() }
         for nfaState in sets[Int(state)] {
             if let move = nfa.move[Int(nfaState)], move.classes.contains(symbol) { targets.append(move.target) }
         }
@@ -186,6 +193,8 @@ struct DFA {
             next = DFA.dead
         } else {
             let set = nfa.closure(targets, atStart: false, atEnd: false)
+            work += set.count
+            guard work <= maximumWork else { throw TooLarge() }
             if let existing = index[set] {
                 next = existing
             } else {

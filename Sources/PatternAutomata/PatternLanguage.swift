@@ -8,7 +8,11 @@ public struct PatternLanguage: Sendable {
 
     /// A regex in PCRE2 syntax; fails for syntax outside the regular subset (`isUnsupported`) or not understood.
     public static func regex(_ pattern: String, dialect: RegexDialect) throws(RegexParseFailure) -> PatternLanguage {
-        PatternLanguage(tree: try RegexTree.parse(pattern, dialect: dialect))
+        let tree = try RegexTree.parse(pattern, dialect: dialect)
+        if let offset = tree.caseSensitiveAt {
+            throw RegexParseFailure(message: "case-sensitive inline flags ((?-i), (?^)) are not supported", offset: offset, isUnsupported: true)
+        }
+        return PatternLanguage(tree: tree)
     }
 
     /// Exactly `text`.
@@ -75,6 +79,8 @@ public struct LanguageComparison {
         public var maximumDFAStates = 4_000
         /// Product states explored per question.
         public var maximumPairs = 100_000
+        /// NFA states visited while building one language's subset automaton.
+        public var maximumWork = 2_000_000
 
         public init() {}
     }
@@ -100,7 +106,7 @@ public struct LanguageComparison {
         if !built[language] {
             built[language] = true
             if let nfa = try? NFA(tree: languages[language].tree, alphabet: alphabet, maximumStates: limits.maximumNFAStates) {
-                automata[language] = DFA(nfa: nfa, classCount: alphabet.count, maximumStates: limits.maximumDFAStates)
+                automata[language] = DFA(nfa: nfa, classCount: alphabet.count, maximumStates: limits.maximumDFAStates, maximumWork: limits.maximumWork)
             }
         }
         return automata[language]

@@ -7,6 +7,8 @@ struct RegexParser {
     var quoting = false
 
     let dialect: RegexDialect
+    /// Where an inline flag (`(?-i)`, `(?^)`) makes part of the pattern case-sensitive.
+    var caseSensitiveAt: Int?
 
     init(scalars: [Unicode.Scalar], dialect: RegexDialect) {
         self.scalars = scalars
@@ -187,6 +189,11 @@ struct RegexParser {
                 if letters.contains("x") {
                     // Extended mode changes how whitespace and `#` read; generating from it would need a second parser.
                     throw unsupported("extended mode (?x) is not supported", at: start)
+                }
+                // Dial-plan patterns are caseless; `(?-i)` or `(?^)` makes part of one case-sensitive, which the tree
+                // (every literal and set caseless) cannot say.
+                if letters.contains("^") || letters.firstIndex(of: "-").map({ letters[$0...].contains("i") }) == true {
+                    caseSensitiveAt = caseSensitiveAt ?? start
                 }
                 switch peek() {
                 case ")":

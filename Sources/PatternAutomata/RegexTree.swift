@@ -36,6 +36,10 @@ public struct RegexTree: Sendable {
 
     public internal(set) var nodes: [Node]
     public internal(set) var root: Int
+    /// The scalar offset of an inline flag (`(?-i)`, `(?^)`) that makes part of the pattern case-sensitive: the tree
+    /// reads every literal and set caselessly, so its language is not the pattern's (the sampler, whose samples
+    /// PCRE2 checks, may still generate from it).
+    public internal(set) var caseSensitiveAt: Int?
 
     /// Groups nest at most this deep; dial plans use a handful, and the parser and its users recurse once per level.
     public static let maximumNesting = 64
@@ -49,7 +53,9 @@ public struct RegexTree: Sendable {
             // Only an unmatched `)` stops the top-level alternation early.
             throw RegexParseFailure(message: "unmatched closing parenthesis", offset: parser.index, isUnsupported: false)
         }
-        return RegexTree(nodes: parser.nodes, root: root)
+        var tree = RegexTree(nodes: parser.nodes, root: root)
+        tree.caseSensitiveAt = parser.caseSensitiveAt
+        return tree
     }
 
     /// A tree built directly (exact, prefix and suffix patterns).

@@ -55,7 +55,7 @@ struct Check: ParsableCommand {
         // Outputs are checked before any work: a bad path costs nothing and writes nothing.
         let root = self.plan.map(PlanPaths.root(ofPlan:)) ?? BundledSample.name
         let inputs = self.plan.map(OutputFile.planFiles) ?? []
-        let protected = self.plan.map { [PlanPaths.root(ofPlan: $0)] } ?? []
+        let protected = self.plan.map(PlanPaths.protectedDirectories(ofPlan:)) ?? []
         let outputFile = try output.map { try OutputFile.checked($0, option: "--output", inputs: inputs + [baseline].compactMap { $0 }, protectedDirectories: protected) }
         let baselineFile = try writeBaseline.map { try OutputFile.checked($0, option: "--write-baseline", inputs: inputs + [output, baseline].compactMap { $0 }, protectedDirectories: protected) }
         let known = try baseline.map { try FindingBaseline(path: $0) }

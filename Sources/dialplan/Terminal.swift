@@ -43,12 +43,12 @@ struct OutputOptions: ParsableArguments {
 
     /// The destination, checked before any work: never over one of `inputs` (plan paths: their files count) and
     /// never inside a plan directory.
-    func destination(plans: [String?]) throws -> ReportDestination {
+    func destination(plans: [String?], inputs more: [String] = []) throws -> ReportDestination {
         guard let output else { return ReportDestination(file: nil) }
         let given = plans.compactMap { $0 }
         let file = try OutputFile.checked(
-            output, option: "--output", inputs: given.flatMap(OutputFile.planFiles),
-            protectedDirectories: given.map(PlanPaths.root(ofPlan:)))
+            output, option: "--output", inputs: given.flatMap(OutputFile.planFiles) + more,
+            protectedDirectories: given.flatMap(PlanPaths.protectedDirectories(ofPlan:)))
         return ReportDestination(file: file)
     }
 }

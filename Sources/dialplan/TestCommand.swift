@@ -59,9 +59,10 @@ struct TestCommand: ParsableCommand {
         // Checked before any work; never over an input, never into the plan's directory.
         var inputs = casePaths
         if let planPath { inputs += OutputFile.planFiles(planPath) }
-        var out = try outputOptions.destination(plans: [planPath])
+        // The cases files and the JUnit file are inputs to --output too.
+        var out = try outputOptions.destination(plans: [planPath], inputs: casePaths + [junit].compactMap { $0 })
         let junitFile = try junit.map {
-            try OutputFile.checked($0, option: "--junit", inputs: inputs, protectedDirectories: planPath.map { [PlanPaths.root(ofPlan: $0)] } ?? [])
+            try OutputFile.checked($0, option: "--junit", inputs: inputs, protectedDirectories: planPath.map(PlanPaths.protectedDirectories(ofPlan:)) ?? [])
         }
         let plan = try DialPlan.load(planPath)
         var suites: [TestSuite] = []

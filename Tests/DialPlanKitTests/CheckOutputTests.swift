@@ -107,6 +107,9 @@ import Testing
         let new = results.filter { $0["baselineState"] as? String == "new" }
         #expect(new.count == 1)
         #expect((new.first?["message"] as? [String: Any])?["text"].map { "\($0)".contains("'Later lab'") } == true)
+        // The same plan named by another path: the same fingerprints (messages name places relative to nothing).
+        let relative = try E2E.run(["check", URL(fileURLWithPath: copy).lastPathComponent, "--baseline", baseline], in: URL(fileURLWithPath: copy).deletingLastPathComponent())
+        #expect(relative.stdout.contains(" 1 new"), "\(relative.stdout.suffix(200))")
         let bad = Self.temporary("bad") + ".json"
         try "{\"findings\": []}".write(toFile: bad, atomically: true, encoding: .utf8)
         let refused = try E2E.run(["check", copy, "--baseline", bad])
@@ -144,6 +147,7 @@ import Testing
             (["check", copy, "--output", "/nonexistent-dir/x.sarif"], "does not exist"),
             (["test", copy, E2E.path("DialPlans/acme.cases.yaml"), "--junit", FileManager.default.temporaryDirectory.path], "is a directory"),
             (["test", copy, E2E.path("DialPlans/acme.cases.yaml"), "--junit", copy + "/junit.xml"], "is inside the plan directory"),
+            (["test", copy, E2E.path("DialPlans/acme.cases.yaml"), "--output", E2E.path("DialPlans/acme.cases.yaml")], "would overwrite an input file"),
         ]
         for (arguments, message) in cases {
             let run = try E2E.run(arguments)
@@ -151,6 +155,16 @@ import Testing
             #expect(run.stdout.isEmpty, "\(arguments)")
             #expect(run.stderr.hasPrefix("dialplan: error: ") && run.stderr.contains(message), "\(arguments): \(run.stderr)")
         }
+        let noBaseline = try E2E.run(["check", copy, "--baseline", "/nonexistent/baseline.json"])
+        #expect(noBaseline.status == 2 && noBaseline.stdout.isEmpty)
+        #expect(noBaseline.stderr.hasPrefix("/nonexistent/baseline.json:1:1: error: no such baseline file"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: copy).sorted() == ["call-control.yaml", "dns.yaml", "network.yaml", "pexip.yaml", "sites.yaml", "skype.yaml"])
+        // A plan given as one file: only that file is protected, a report may go beside it.
+        let single = Self.temporary("single")
+        try FileManager.default.createDirectory(atPath: single, withIntermediateDirectories: true)
+        try TestPlans.minimal.write(toFile: single + "/plan.yaml", atomically: true, encoding: .utf8)
+        let beside = try E2E.run(["check", "plan.yaml", "--output", "report.txt"], in: URL(fileURLWithPath: single))
+        #expect(beside.status == 0, "\(beside.stderr)")
+        #expect(FileManager.default.fileExists(atPath: single + "/report.txt"))
     }
 }

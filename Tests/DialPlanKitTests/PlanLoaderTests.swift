@@ -510,4 +510,22 @@ import Testing
         }
         return result
     }
+
+    /// The alias-as-key pre-scan reads quotes, comments and block scalars as text: `*legacy:` inside them is no key.
+    @Test func aliasLikeTextInBlockScalarsAndQuotesIsNoKey() throws {
+        let yaml = TestPlans.minimal.replacingOccurrences(of: "    - {name: Oslo}\n", with: "    - name: |-\n        Oslo *legacy: see ticket\n") + "probes: ['*x: y'] # *z: w\n"
+        #expect(TestPlans.errors(yaml).allSatisfy { !$0.message.contains("alias") }, "\(TestPlans.errors(yaml))")
+        let bomb = "x: &a [1]\ny: {*a: 2}\n"
+        #expect(TestPlans.errors(bomb).first?.message == "a mapping key must be a plain name, not an alias (*name)")
+    }
+
+    /// Padding a file does not raise the alias budget: what counts is what the document writes out.
+    @Test func paddingDoesNotRaiseTheAliasBudget() throws {
+        var lines = [String(repeating: "# padding\n", count: 200_000), "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...7 { lines.append("l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 10).joined(separator: ", ") + "]") }
+        let started = Date()
+        let errors = TestPlans.errors(lines.joined(separator: "\n") + "\n")
+        #expect(errors.first?.message.hasPrefix("the document's aliases repeat the anchor") == true, "\(errors)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
 }

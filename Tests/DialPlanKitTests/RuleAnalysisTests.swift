@@ -163,4 +163,16 @@ import Testing
         let plan = try InlinePlan.load(nodes: nodes, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
         #expect(Self.findings(plan, .zonePeerInMaintenance).map(\.message) == ["vcs zone 'Pexip-Singapore' has peers in maintenance mode (sin1), which accept no new calls"])
     }
+
+    /// Where PCRE2's caseless Unicode matching differs from the model (POSIX classes under UCP, long s, dotless i,
+    /// inline case flags), no rule is called dead: each pair here has an alias only the later rule matches.
+    @Test(arguments: [
+        (#"(?-i)alice@acme\.com"#, #"alice@acme\.com"#), ("[[:lower:]]+", "[a-z]+"), ("[[:alpha:][:digit:]]+", "[[:alnum:]]+"),
+        ("[[:ascii:]]+", #"[a-z0-9.]+@acme\.com"#), ("[A-Z]+", #"[a-z\x{131}]+"#),
+    ])
+    func noFalseShadowWhereUnicodeRulesDiffer(_ pair: (String, String)) throws {
+        let rules = ["{name: Earlier, priority: 10, match_string: '\(pair.0)'}", "{name: Later, priority: 20, match_string: '\(pair.1)'}"]
+        let plan = try InlinePlan.load(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        #expect(Self.findings(plan, .shadowedGatewayRule).isEmpty, "\(pair)")
+    }
 }

@@ -90,6 +90,10 @@ struct ShadowAnalysis {
                 if let inner = slot[later], let outer = slot[earlier] {
                     inclusion = comparison.inclusion(of: inner, in: outer)
                 }
+                // The automata judge characters beyond ASCII by representatives; before a rule is called dead, aliases
+                // with the characters PCRE2's Unicode tables treat specially are tried on both rules.
+                if case .notIncluded = inclusion { continue }
+                if unicodeCounterexample(aliases, later: rules[later], earlier: rules[earlier], scratch: scratch) != nil { continue }
                 switch inclusion {
                 case .included:
                     findings.append(Finding(later: later, earlier: earlier, witness: aliases[0], sampled: nil))
@@ -103,6 +107,32 @@ struct ShadowAnalysis {
             }
         }
         return findings
+    }
+
+    /// Characters where PCRE2's caseless Unicode matching differs from simple case mappings or from the Unicode
+    /// categories (long s, Kelvin sign, dotless and dotted i, final sigma, superscripts, Roman numerals, marks,
+    /// connector punctuation, guillemets, private use, ligatures).
+    static let unicodeProbes: [Unicode.Scalar] = [
+        0x17F, 0x212A, 0x131, 0x130, 0x3C2, 0x3A3, 0xDF, 0x1E9E, 0xB2, 0x2167, 0x301, 0x903, 0x203F, 0xAB, 0xE000, 0xFB01,
+        0x1C5, 0x2B0, 0x660, 0xA0, 0x2028, 0xC5, 0x212B,
+    ].compactMap(Unicode.Scalar.init)
+
+    /// An alias the later rule matches and the earlier one does not, made from a sample by putting one probe
+    /// character in place of one of its characters (or at its end); nil when none is.
+    static func unicodeCounterexample(_ samples: [String], later: RuleAliases, earlier: RuleAliases, scratch: RegexScratch) -> String? {
+        for sample in samples.prefix(8) {
+            let scalars = Array(sample.unicodeScalars)
+            for position in 0...scalars.count {
+                for probe in unicodeProbes {
+                    var changed = scalars
+                    if position < scalars.count { changed[position] = probe } else { changed.append(probe) }
+                    var text = String()
+                    text.unicodeScalars.append(contentsOf: changed)
+                    if later.matches(text, scratch: scratch) && !earlier.matches(text, scratch: scratch) { return text }
+                }
+            }
+        }
+        return nil
     }
 
     /// How a finding was decided, for its message.

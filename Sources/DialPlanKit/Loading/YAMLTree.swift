@@ -54,12 +54,12 @@ indirect enum YAMLTree: Sendable {
         }
     }
 
-    /// Nodes a document may expand to, per byte of its text (and at least `minimumNodes`): a plan's YAML has far
-    /// fewer nodes than bytes, and aliases (`*name`) and merge keys (`<<: *name`) may repeat parts of it, but an
-    /// alias bomb (a billion-laughs document, chained `<<: [*b, *b]` merges) multiplies it without bound. Counting
-    /// while the tree is built keeps time and memory a small multiple of the file's size.
-    static let nodesPerByte = 4
-    static let minimumNodes = 100_000
+    /// Nodes that aliases (`*name`) and merge keys (`<<: *name`) may repeat, per node the document writes out, beyond
+    /// `minimumRepeats`: a plan repeats a few defaults, an alias bomb (a billion-laughs document, chained
+    /// `<<: [*b, *b]` merges) multiplies them without bound. Counting while the tree is built keeps time and memory
+    /// a small multiple of what the file writes out, however it is padded.
+    static let repeatsPerNode = 4
+    static let minimumRepeats = 100_000
 
     /// Parses every document of `text` (`language` names the format in messages: JSON is read as the YAML it is).
     /// Errors carry the file, line and column.
@@ -75,7 +75,7 @@ indirect enum YAMLTree: Sendable {
                 throw PlanLoadError([Diagnostic(.error, "a mapping key must be a plain name, not an alias (*name)", at: location)])
             }
             var documents = try Yams.compose_all(yaml: text, .basic)
-            var converter = Converter(file: file, text: text, budget: max(minimumNodes, text.utf8.count * nodesPerByte))
+            var converter = Converter(file: file, text: text)
             while let node = documents.next() {
                 trees.append(try converter.convert(node))
             }
@@ -146,21 +146,21 @@ indirect enum YAMLTree: Sendable {
         }
     }
 
-    /// Builds the tree of one file's documents within a budget of nodes.
+    /// Builds the tree of one file's documents, refusing one whose aliases repeat far more nodes than it writes.
     private struct Converter {
         let file: String
         let text: String
         let positions: Positions
-        var budget: Int
+        /// Nodes built again through an alias or a merge.
+        var repeats = 0
         /// Nodes already built, by position: a node met again is an alias's (or a merge's) repetition.
         var built: Set<Int64> = []
-        /// The position of the node whose repetitions used the most of the budget so far.
+        /// How often each node was repeated, by position.
         var repeated: [Int64: Int] = [:]
 
-        init(file: String, text: String, budget: Int) {
+        init(file: String, text: String) {
             self.file = file
             self.text = text
-            self.budget = budget
             positions = Positions(text)
         }
 
@@ -168,19 +168,20 @@ indirect enum YAMLTree: Sendable {
             Int64(mark?.line ?? 0) << 32 | Int64(mark?.column ?? 0)
         }
 
-        /// Spends one node; over the budget, the error names the anchor repeated most.
+        /// Counts one node; past the repeats allowed, the error names the anchor repeated most.
         private mutating func spend(_ mark: Mark?) throws(PlanLoadError) {
             let position = key(mark)
-            if !built.insert(position).inserted { repeated[position, default: 0] += 1 }
-            budget -= 1
-            guard budget < 0 else { return }
+            guard !built.insert(position).inserted else { return }
+            repeated[position, default: 0] += 1
+            repeats += 1
+            guard repeats > YAMLTree.minimumRepeats + YAMLTree.repeatsPerNode * built.count else { return }
             // Ties go to the earliest position, so that the message is the same on every run.
             let worst = repeated.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? position
             let at = SourceLocation(file: file, line: Int(worst >> 32), column: Int(worst & 0xFFFF_FFFF))
             let anchor = YAMLTree.anchorName(before: at, in: text).map { " '&\($0)'" } ?? ""
             throw PlanLoadError([Diagnostic(
                 .error,
-                "the document's aliases repeat the anchor\(anchor) at line \(at.line), column \(at.column) so often that it would expand to more nodes than the analyzer reads (\(max(YAMLTree.minimumNodes, text.utf8.count * YAMLTree.nodesPerByte)) for this file); write the repeated parts out or use fewer aliases",
+                "the document's aliases repeat the anchor\(anchor) at line \(at.line), column \(at.column) so often that the document would expand past \(repeats) repeated nodes while it writes out only \(built.count); write the repeated parts out or use fewer aliases",
                 at: at)])
         }
 
@@ -274,6 +275,27 @@ indirect enum YAMLTree: Sendable {
                     index += 1
                 }
                 previous = "x"
+            case "|", ">" where previous == ":" || previous == "-":
+                // A block scalar: its lines, indented deeper than the line that opens it, are text.
+                var end = index + 1
+                while end < scalars.count, "+-0123456789".unicodeScalars.contains(scalars[end]) { end += 1 }
+                while end < scalars.count, scalars[end] == " " || scalars[end] == "\t" { end += 1 }
+                guard end == scalars.count || scalars[end] == "\n" || scalars[end] == "#" else { break }
+                let indent = scalars[lineStart...].prefix { $0 == " " }.count
+                while end < scalars.count, scalars[end] != "\n" { end += 1 }
+                while end < scalars.count {
+                    let next = end + 1
+                    let spaces = scalars[next...].prefix { $0 == " " }.count
+                    let blank = next + spaces >= scalars.count || scalars[next + spaces] == "\n"
+                    guard blank || spaces > indent else { break }
+                    end = next
+                    while end < scalars.count, scalars[end] != "\n" { end += 1 }
+                    line += 1
+                    lineStart = next
+                }
+                index = end
+                previous = "x"
+                continue
             case "*" where index == lineStart || separators.contains(scalars[index - 1]):
                 let start = index
                 let explicitKey = previous == "?"

@@ -17,8 +17,14 @@ public struct FindingBaseline: Sendable, Equatable {
         var text = diagnostic.check?.rawValue ?? "-"
         text += "\u{1F}" + (diagnostic.location.map { PlanPaths.relative($0.file, to: root) } ?? "")
         text += "\u{1F}"
+        // Places named inside the message (`(plans/x/pexip.yaml:94:7)`) depend on how the plan's path was spelled:
+        // they are left out, with the numbers.
+        let words = diagnostic.message.split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in
+            let parts = word.split(separator: ":")
+            return parts.count >= 3 && parts.suffix(2).allSatisfy({ $0.allSatisfy { $0.isNumber || $0 == ")" || $0 == "," } }) ? "@" : word
+        }
         var inNumber = false
-        for scalar in diagnostic.message.unicodeScalars {
+        for scalar in words.joined(separator: " ").unicodeScalars {
             let digit = ("0"..."9").contains(scalar)
             if digit {
                 if !inNumber { text += "#" }
@@ -68,6 +74,10 @@ public struct FindingBaseline: Sendable, Equatable {
     /// Reads a baseline file written by `check --write-baseline`; a file that is not one is a load error at its
     /// position.
     public init(path: String) throws(PlanLoadError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw PlanLoadError([Diagnostic(.error, "no such baseline file: \(path) (write one with check --write-baseline FILE)", at: SourceLocation(file: path, line: 1, column: 1))])
+        }
         let file = try ExportFile.read(path)
         let tree = try JSONDocument.parse(file)
         let at = SourceLocation(file: path, line: 1, column: 1)
@@ -93,6 +103,12 @@ public enum PlanPaths {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return path }
         let parent = (path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
+    }
+
+    /// The plan directories an output must stay out of: a directory plan's (a file plan's file is an input).
+    public static func protectedDirectories(ofPlan path: String) -> [String] {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue ? [path] : []
     }
 
     /// `file` relative to `root` when it lies inside it (`pexip.yaml`), else as given; `/` separated.

@@ -136,7 +136,7 @@ public enum TestRunFormatter {
             case "\"": result += "&quot;"
             case "'": result += "&apos;"
             case "\n", "\t": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: result += " "
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: result += " "
             default: result.unicodeScalars.append(scalar)
             }
         }
