@@ -9,7 +9,7 @@ enum PatternAlternationScope: PlanCheck {
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let scratch = RegexScratch()
-        return PlanPattern.all(context.plan).compactMap { pattern in
+        return context.patterns.compactMap { pattern in
             let tree = pattern.tree
             guard case .alternation(let branches) = tree.nodes[tree.root] else { return nil }
             let withDomain = branches.filter { hasAt($0, tree) }

@@ -8,7 +8,7 @@ enum PatternAnchorInAlternation: PlanCheck {
     static let id = CheckID.patternAnchorInAlternation
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
-        PlanPattern.all(context.plan).compactMap { pattern in
+        context.patterns.compactMap { pattern in
             let tree = pattern.tree
             let anchored = tree.nodes.indices.contains { node in
                 guard case .alternation(let branches) = tree.nodes[node] else { return false }

@@ -7,7 +7,7 @@ enum PatternMatchesEmpty: PlanCheck {
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let scratch = RegexScratch()
-        return PlanPattern.all(context.plan).compactMap { pattern in
+        return context.patterns.compactMap { pattern in
             var comparison = LanguageComparison([.exact(""), PatternLanguage(tree: pattern.tree)])
             guard comparison.inclusion(of: 0, in: 1) == .included, pattern.matches("", scratch: scratch) else { return nil }
             return Diagnostic(

@@ -8,7 +8,7 @@ enum PatternNestedQuantifier: PlanCheck {
     static let id = CheckID.patternNestedQuantifier
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
-        PlanPattern.all(context.plan).compactMap { pattern in
+        context.patterns.compactMap { pattern in
             let tree = pattern.tree
             let nested = tree.nodes.indices.contains { node in
                 guard case .repetition(let child, _, let maximum) = tree.nodes[node], maximum == nil || maximum! > 1 else { return false }

@@ -8,7 +8,7 @@ enum PatternUnescapedDot: PlanCheck {
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let scratch = RegexScratch()
-        return PlanPattern.all(context.plan).compactMap { pattern in
+        return context.patterns.compactMap { pattern in
             let tree = pattern.tree
             var dots: [Int] = []
             for node in tree.nodes.indices {

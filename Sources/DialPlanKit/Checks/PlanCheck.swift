@@ -10,7 +10,15 @@ protocol PlanCheck: Sendable {
 struct CheckContext {
     let tables: RoutingTables
     let simulation: Simulation?
+    /// Every regex of the plan parsed once, for the pattern checks.
+    let patterns: [PlanPattern]
     var plan: DialPlan { tables.plan }
+
+    init(tables: RoutingTables, simulation: Simulation?) {
+        self.tables = tables
+        self.simulation = simulation
+        patterns = PlanPattern.all(tables.plan)
+    }
 }
 
 /// Every plan check, in report order.

@@ -5,19 +5,14 @@ enum ZonePeerInMaintenance: PlanCheck {
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let plan = context.plan
-        var findings: [Diagnostic] = []
-        for (clusterIndex, cluster) in plan.clusters.enumerated() {
-            for (zoneIndex, zone) in cluster.zones.enumerated() {
-                let nodes = context.tables.zoneTargets[clusterIndex][zoneIndex].nodes
-                let resting = nodes.filter { plan.nodes[$0].maintenanceMode }
-                guard !resting.isEmpty else { continue }
-                let all = resting.count == nodes.count
-                findings.append(Diagnostic(
-                    .warning,
-                    "\(plan.describe(ZoneRef(cluster: ClusterID(clusterIndex), zone: ZoneID(zoneIndex)))) has peers in maintenance mode (\(resting.map { plan.nodes[$0].name }.joined(separator: ", "))), which accept no new calls\(all ? ": every peer is, so calls through it fail" : "")",
-                    at: zone.source, check: id, notes: ["take the nodes out of maintenance mode, or out of the zone's peers"]))
-            }
+        return ZoneVisit.all(context).compactMap { visit in
+            let resting = visit.nodes.filter { plan.nodes[$0].maintenanceMode }
+            guard !resting.isEmpty else { return nil }
+            let all = resting.count == visit.nodes.count
+            return Diagnostic(
+                .warning,
+                "\(plan.describe(visit.ref)) has peers in maintenance mode (\(resting.map { plan.nodes[$0].name }.joined(separator: ", "))), which accept no new calls\(all ? ": every peer is, so calls through it fail" : "")",
+                at: visit.zone.source, check: id, notes: ["take the nodes out of maintenance mode, or out of the zone's peers"])
         }
-        return findings
     }
 }
