@@ -137,6 +137,56 @@ import Testing
 
     // [PX-about_aliases] An alias is stored as received: one with spaces around it is never dialled as written.
     // (Two services sharing an alias, or aliases differing only in case, are a load error already.)
+    // Issue 10: a service alias that no site's calls reach (every site's search for it ends before Pexip), with
+    // where the search ends. An alias that one site reaches is not reported, nor is one whose call is undecided.
+    @Test func aServiceAliasThatNoSitesCallReachesIsReportedWithWhereTheSearchEnds() throws {
+        let cluster = Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ", "Lab"],
+            zones: InlinePlan.pexipZones,
+            rules: [
+                "{name: Video domain, priority: 100, pattern_type: suffix, pattern_string: '@vc.example', target: Pexip-Oslo}",
+                "{name: Lab numbers, priority: 110, source_mode: named, source_name: Lab, pattern_type: regex, pattern_string: '\\d+', target: Pexip-Oslo}",
+            ])
+        let yaml = InlinePlan.yaml(
+            conferences: [
+                #"{name: Alice, aliases: [meet.alice@vc.example]}"#,
+                #"{name: Lounge, aliases: [lounge@partners.example, lobby@partners.example]}"#,
+                #"{name: Lab, aliases: ["2001"]}"#,
+            ],
+            clusters: [cluster],
+            sites: [InlinePlan.site, "{name: Lab site, registers_to: vcs, subzone: Lab, local_locations: [Oslo]}"])
+        let plan = try TestPlans.load(yaml)
+        let simulation = Simulation(plan: plan, workers: 1)
+        let found = PlanChecks.run(simulation).filter { $0.check == .serviceAliasUnreachable }
+        #expect(found.count == 1, "\(found)")
+        let finding = try #require(found.first)
+        #expect(finding.severity == .warning)
+        #expect(finding.location?.line == Self.line(of: "lounge@partners.example", in: yaml))
+        #expect(finding.message.hasPrefix("2 service aliases 'lounge@partners.example', 'lobby@partners.example' of conference 'Lounge' are reached by no site's call: every search ends at vcs (plan.yaml:"), "\(finding.message)")
+        #expect(finding.message.hasSuffix("before Pexip"), "\(finding.message)")
+        #expect(finding.witness == "lounge@partners.example")
+        // '2001' is reached from the Lab site only: not reported; Alice from both.
+        #expect(!found.contains { $0.message.contains("'2001'") || $0.message.contains("meet.alice") })
+    }
+
+    @Test func aServiceAliasThatEverySiteRewritesIntoARejectedOneIsUnreachable() throws {
+        let yaml = InlinePlan.yaml(
+            conferences: [#"{name: Alice, aliases: [meet.alice@vc.example]}"#, #"{name: Room, aliases: [room@vc.example]}"#],
+            gatewayRules: [],
+            clusters: [Cluster(
+                name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+                rules: [
+                    "{name: Old room, priority: 50, pattern_type: exact, pattern_string: 'room@vc.example', pattern_behavior: replace, replace_string: 'room@old.example', progress: stop, target: Pexip-Oslo}",
+                    "{name: Video domain, priority: 100, pattern_type: suffix, pattern_string: '@vc.example', target: Pexip-Oslo}",
+                ])])
+        let simulation = Simulation(plan: try TestPlans.load(yaml), workers: 1)
+        let found = PlanChecks.run(simulation).filter { $0.check == .serviceAliasUnreachable }
+        #expect(found.count == 1, "\(found)")
+        let finding = try #require(found.first)
+        #expect(finding.message.contains("'room@vc.example' of conference 'Room' is reached by no site's call: every search ends at vcs search rule 'Old room' (priority 50) (plan.yaml:\(Self.line(of: "Old room", in: yaml)!):"), "\(finding.message)")
+        #expect(finding.message.hasSuffix("where Pexip rejects what reaches it"), "\(finding.message)")
+    }
+
     @Test func aServiceAliasWithSurroundingSpaces() throws {
         let conferences = [#"{name: Alice, aliases: [meet.alice@vc.example, " 1002@vc.example"]}"#]
         let plan = try InlinePlan.load(conferences: conferences, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])

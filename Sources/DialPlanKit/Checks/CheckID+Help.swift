@@ -47,6 +47,7 @@ extension CheckID {
         case .serviceAliasSpaces: "A service alias with spaces around it"
         case .locationChainCycle: "A location's transcoding or overflow locations that name it or lead back to it"
         case .zonePeerInMaintenance: "A zone whose Pexip peers include nodes in maintenance mode"
+        case .serviceAliasUnreachable: "A service alias that no site's calls reach"
         case .aliasNeverMatches: "A service alias that Pexip never matches as stored"
         case .emptyReplace: "A replace behaviour with an empty replace string"
         case .unknownPeer: "A zone peer that is no node or cluster of the plan"
@@ -98,6 +99,8 @@ extension CheckID {
             "Every part of the pattern is optional, so it matches far more than meant. Make the required part mandatory."
         case .patternNestedQuantifier:
             "A repetition of a repetition can be split in exponentially many ways; an alias that almost matches makes PCRE2 backtrack until its limit. Repeat once, or put a required separator inside the group."
+        case .serviceAliasUnreachable:
+            "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
         case .meshBlocked, .meshNAT, .meshNoRoute:

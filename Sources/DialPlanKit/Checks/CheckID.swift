@@ -30,6 +30,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case serviceAliasSpaces = "service-alias-spaces"
     case locationChainCycle = "location-chain-cycle"
     case zonePeerInMaintenance = "zone-peer-in-maintenance"
+    case serviceAliasUnreachable = "service-alias-unreachable"
 
     // Loading.
     case aliasNeverMatches = "alias-never-matches"

@@ -119,7 +119,7 @@ extension CauseFinder {
         return Diagnostic(.error, message, at: location(of: cause.blame), check: CheckID(verdict: cause.verdict), notes: notes)
     }
 
-    private func location(of blame: Cause.Blame) -> SourceLocation? {
+    func location(of blame: Cause.Blame) -> SourceLocation? {
         switch blame {
         case .searchRule(let rule): plan.clusters[rule.cluster].searchRules[rule.rule].source
         case .loop(let rules): rules.map { plan.clusters[$0.cluster].searchRules[$0.rule].source }.min()
@@ -139,7 +139,7 @@ extension CauseFinder {
         return (plan.clusters[rule.cluster].searchRules[rule.rule].matcher?.behavior ?? .leave) != .leave
     }
 
-    private func describe(_ blame: Cause.Blame) -> String {
+    func describe(_ blame: Cause.Blame) -> String {
         switch blame {
         case .searchRule(let rule): plan.describe(rule)
         case .loop(let rules): rules.map(plan.describe).joined(separator: " and ")
