@@ -202,9 +202,24 @@ import Testing
         yaml = yaml.replacingOccurrences(of: "    - {name: London}\n", with: "    - {name: London, overflow_location1: Oslo, transcoding_location: London}\n")
         let found = Self.findings(try TestPlans.load(yaml), .locationChainCycle).map(\.message)
         #expect(found == [
-            "system location 'Oslo': its overflow locations lead back to it (Oslo → Singapore → London → Oslo): when all are full, calls overflow in a circle",
             "system location 'London': transcoding_location names the location itself",
+            "system locations 'Oslo', 'Singapore', 'London' overflow into one another (Oslo → Singapore → London → Oslo): when all are full, calls overflow in a circle",
         ])
+    }
+
+    // Every overflow cycle is reported, not only the one through the first location: two separate circles, and a
+    // location on a second cycle of a set named in a cycle of its own.
+    @Test func everyOverflowCircleIsReportedOnceWithEveryLocationOnIt() throws {
+        var yaml = InlinePlan.yaml(clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        yaml = yaml.replacingOccurrences(of: "    - {name: Oslo}\n", with: "    - {name: Oslo, overflow_location1: Singapore, overflow_location2: Bergen}\n    - {name: Bergen, overflow_location1: Trondheim}\n    - {name: Trondheim, overflow_location1: Oslo}\n")
+        yaml = yaml.replacingOccurrences(of: "    - {name: Singapore}\n", with: "    - {name: Singapore, overflow_location1: Oslo}\n")
+        yaml = yaml.replacingOccurrences(of: "    - {name: London}\n", with: "    - {name: London, overflow_location1: Paris}\n    - {name: Paris, overflow_location1: London}\n")
+        let found = Self.findings(try TestPlans.load(yaml), .locationChainCycle)
+        #expect(found.map(\.message) == [
+            "system locations 'Oslo', 'Bergen', 'Trondheim', 'Singapore' overflow into one another (Oslo → Singapore → Oslo; Bergen → Trondheim → Oslo → Bergen): when all are full, calls overflow in a circle",
+            "system locations 'London', 'Paris' overflow into one another (London → Paris → London): when all are full, calls overflow in a circle",
+        ])
+        #expect(found.map { $0.location?.line } == [Self.line(of: "{name: Oslo,", in: yaml), Self.line(of: "{name: London,", in: yaml)])
     }
 
     @Test func aZoneWithPeersInMaintenance() throws {
