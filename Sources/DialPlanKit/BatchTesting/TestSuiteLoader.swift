@@ -46,9 +46,7 @@ public enum TestSuiteLoader {
 
     /// Reads `path` (`.csv` as CSV, anything else as YAML).
     public static func load(path: String) throws(PlanLoadError) -> UnresolvedTestSuite {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PlanLoadError([Diagnostic(.error, "no such cases file", at: SourceLocation(file: path, line: 1, column: 1))])
-        }
+        let data = try InputFile.read(path, unreadable: "no such cases file", at: SourceLocation(file: path, line: 1, column: 1))
         guard var text = String(data: data, encoding: .utf8) else {
             throw PlanLoadError([Diagnostic(.error, "the cases file is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))])
         }

@@ -27,9 +27,7 @@ public struct ExportFile: Sendable, Hashable {
         guard !isDirectory.boolValue else {
             throw PlanLoadError([Diagnostic(.error, "\(path) is a directory; name an export file", at: at)])
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PlanLoadError([Diagnostic(.error, "cannot read the export file \(path)", at: at)])
-        }
+        let data = try InputFile.read(path, unreadable: "cannot read the export file \(path)", at: at)
         // PowerShell's Out-File writes UTF-16 by default on Windows PowerShell 5: accept it when it says so.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]), let text = String(data: data, encoding: .utf16) {
             return ExportFile(path: path, text: text)

@@ -30,9 +30,7 @@ public enum PlanLoader {
         }
         var files: [(path: String, text: String)] = []
         for file in paths {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw PlanLoadError([Diagnostic(.error, "cannot read the file", at: SourceLocation(file: file, line: 1, column: 1))])
-            }
+            let data = try InputFile.read(file, unreadable: "cannot read the file", at: SourceLocation(file: file, line: 1, column: 1))
             guard let text = String(data: data, encoding: .utf8) else {
                 throw PlanLoadError([Diagnostic(.error, "the file is not UTF-8 text", at: SourceLocation(file: file, line: 1, column: 1))])
             }
