@@ -98,6 +98,14 @@ public struct RegexCharacterSet: Sendable, Hashable {
 
     /// The scalar and its simple case mappings: enough for the caseless membership tests near misses need.
     public static func caseVariants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        // ASCII, what nearly every pattern and alias is made of, without the Unicode tables' string mappings.
+        if scalar.isASCII {
+            switch scalar.value {
+            case 0x41...0x5A: return [scalar, Unicode.Scalar(UInt8(scalar.value + 0x20))]
+            case 0x61...0x7A: return [scalar, Unicode.Scalar(UInt8(scalar.value - 0x20))]
+            default: return [scalar]
+            }
+        }
         var variants = [scalar]
         for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping] {
             let scalars = mapping.unicodeScalars

@@ -7,9 +7,10 @@ enum PatternMatchesEmpty: PlanCheck {
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let scratch = RegexScratch()
-        return context.patterns.compactMap { pattern in
-            var comparison = LanguageComparison([.exact(""), PatternLanguage(tree: pattern.tree)])
-            guard comparison.inclusion(of: 0, in: 1) == .included, pattern.matches("", scratch: scratch) else { return nil }
+        // One comparison for every pattern: one alphabet, and an automaton per pattern.
+        var comparison = LanguageComparison([.exact("")] + context.patterns.map { PatternLanguage(tree: $0.tree) })
+        return context.patterns.enumerated().compactMap { index, pattern in
+            guard comparison.inclusion(of: 0, in: index + 1) == .included, pattern.matches("", scratch: scratch) else { return nil }
             return Diagnostic(
                 .warning,
                 "\(pattern.describe(in: context.plan)) matches the empty alias: every part of it is optional",

@@ -21,15 +21,18 @@ enum ShadowedSearchRule: PlanCheck {
                 case .anyIPAddress: return nil
                 }
             }
+            // What each rule admits, computed once: the protocols, and the sources as bits.
+            let admitted = rules.map { rule in
+                (protocols: CallProtocol.allCases.map { rule.callProtocol.admits($0) },
+                 sources: sources.map { RoutingTables.admits(rule, source: $0) })
+            }
             let findings = ShadowAnalysis.run(aliases.map { $0 ?? .every }) { earlier, later in
-                let first = rules[earlier]
-                let second = rules[later]
-                guard first.enabled, second.enabled, first.progress == .stop, level[earlier] < level[later],
+                guard rules[earlier].enabled, rules[later].enabled, rules[earlier].progress == .stop, level[earlier] < level[later],
                     aliases[earlier] != nil, aliases[later] != nil
                 else { return false }
                 // Every protocol and every source the later rule admits, the earlier one admits too.
-                return CallProtocol.allCases.allSatisfy { !second.callProtocol.admits($0) || first.callProtocol.admits($0) }
-                    && sources.allSatisfy { !RoutingTables.admits(second, source: $0) || RoutingTables.admits(first, source: $0) }
+                let (first, second) = (admitted[earlier], admitted[later])
+                return zip(second.protocols, first.protocols).allSatisfy { !$0 || $1 } && zip(second.sources, first.sources).allSatisfy { !$0 || $1 }
             }
             return findings.map { finding in
                 let later = SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(finding.later))
