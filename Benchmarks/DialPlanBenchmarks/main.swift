@@ -4,12 +4,15 @@ import Foundation
 // The benchmark of `dialplan check` against the regex floor, on a plan from `dialplan generate`:
 //   swift run -c release dialplan-bench [--sites N] [--vmrs M] [--seed S] [--faults K] [--network]
 //                                       [--distinct-site-rules] [--jobs N] [--no-scaling]
+//   swift run -c release dialplan-bench --rules N
 // Defaults: 200 sites × 50,000 VMRs (100,000 aliases, both protocols: 40 million calls). It measures, in one run:
 // - the floor: bare PCRE2-JIT matching of every distinct pattern of the plan against every alias, on all cores;
 // - `dialplan check` end to end (the binary beside this one, as a child process: loading, simulation, report),
 //   its wall time and peak RSS, at 1×, 2× and 4× a quarter of the sites;
 // each the best of three runs (the machine may be shared);
 // - load, simulate and report in this process, for where the time goes.
+// With --rules N, the rule analysis instead: the plan checks (shadowed rules, pattern checks) on one cluster of N/4,
+// N/2 and N regex search rules and Call Routing Rules, in this process, best of three, to show how they scale.
 
 struct Arguments {
     var sites = 200
@@ -20,6 +23,7 @@ struct Arguments {
     var distinctSiteRules = false
     var jobs: Int?
     var scaling = true
+    var rules: Int?
 
     init() {
         var iterator = CommandLine.arguments.dropFirst().makeIterator()
@@ -33,6 +37,7 @@ struct Arguments {
             case "--network": network = true
             case "--distinct-site-rules": distinctSiteRules = true
             case "--no-scaling": scaling = false
+            case "--rules": rules = iterator.next().flatMap(Int.init)
             default:
                 FileHandle.standardError.write(Data("dialplan-bench: unknown argument '\(argument)'\n".utf8))
                 exit(2)
@@ -98,6 +103,37 @@ struct Discard: TextOutputStream {
 let arguments = Arguments()
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let workers = arguments.jobs ?? cores
+
+/// A plan of one cluster with `count` regex search rules (Stop, each a site's meeting rooms) and up to 200 Call
+/// Routing Rules: distinct patterns, few shadows, as a large real dial plan has.
+func rulePlan(_ count: Int) -> String {
+    var lines = ["pexip:", "  system_locations: [{name: Oslo}]", "  worker_vms: [{name: osl1, address: 10.1.0.1, system_location: Oslo}]",
+                 "  conferences: [{name: Alice, aliases: [meet.alice@vc.example]}]", "  gateway_routing_rules:"]
+    for index in 0..<min(count, 200) { lines.append("    - {name: G\(index), priority: \(index + 1), match_string: '9\(index)(\\d{4,})@(pstn|gw)\\.site\(index)\\.example'}") }
+    lines += ["call_control:", "  - name: vcs", "    addresses: [10.0.0.2]", "    subzones: [SZ]", "    zones: [{name: Pexip-Oslo, peers: [10.1.0.1]}]", "    search_rules:"]
+    for index in 0..<count {
+        lines.append("      - {name: R\(index), priority: \(index + 1), pattern_type: regex, pattern_string: '(room|desk)\(index)-(\\d+)@(\\w+\\.)?site\(index)\\.example', progress: stop, target: Pexip-Oslo}")
+    }
+    lines += ["sites: [{name: Site, registers_to: vcs, subzone: SZ, local_locations: [Oslo]}]"]
+    return lines.joined(separator: "\n") + "\n"
+}
+
+if let count = arguments.rules {
+    print("dialplan-bench --rules \(count): plan checks on one cluster (in process, best of 3)")
+    print("\n  rules   checks    per rule")
+    for rules in NSOrderedSet(array: [max(1, count / 4), max(1, count / 2), count]).compactMap({ $0 as? Int }) {
+        let plan = try PlanLoader.load(files: [(path: "rules.yaml", text: rulePlan(rules))], name: "rules")
+        let tables = RoutingTables(plan: plan)
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = DispatchTime.now()
+            _ = PlanChecks.run(tables)
+            best = min(best, seconds(since: start))
+        }
+        print(String(format: "%7d %7.2f s %8.2f ms", rules + min(rules, 200), best, best * 1000 / Double(rules + min(rules, 200))))
+    }
+    exit(0)
+}
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-bench-\(getpid())").path
 defer { try? FileManager.default.removeItem(atPath: root) }
 
