@@ -17,24 +17,10 @@ struct Alphabet: Sendable {
 
     var count: Int { representatives.count }
 
-    /// What a pattern node matches, one character at a time.
-    enum Predicate: Hashable {
-        case literal(Unicode.Scalar)
-        case set(RegexCharacterSet)
+    typealias Predicate = CharacterPredicate
 
-        func matches(_ scalar: Unicode.Scalar) -> Bool {
-            switch self {
-            case .literal(let literal):
-                return scalar == literal || RegexCharacterSet.caseVariants(of: scalar).contains(literal)
-                    || RegexCharacterSet.caseVariants(of: literal).contains(scalar)
-            case .set(let set):
-                return set.contains(scalar)
-            }
-        }
-    }
-
-    /// The classes for `trees`' literals and sets.
-    init(trees: [RegexTree]) {
+    /// The classes for `trees`' literals and sets, each character's membership decided by `membership`.
+    init(trees: [RegexTree], membership: some CharacterMembership) {
         var predicates: [Predicate] = []
         var seen: Set<Predicate> = []
         var candidates = Alphabet.fixedCandidates
@@ -44,7 +30,6 @@ struct Alphabet: Sendable {
                 switch node {
                 case .literal(let scalar):
                     predicate = .literal(scalar)
-                    candidates.append(scalar)
                     candidates.append(contentsOf: RegexCharacterSet.caseVariants(of: scalar))
                 case .characterSet(let set):
                     predicate = .set(set)
@@ -73,7 +58,7 @@ struct Alphabet: Sendable {
         var representatives: [Unicode.Scalar] = []
         var classOfCandidate: [Int] = []
         for scalar in unique {
-            let signature = predicates.map { $0.matches(scalar) }
+            let signature = predicates.map { membership.matches($0, scalar) }
             if let existing = classBySignature[signature] {
                 classOfCandidate.append(existing)
                 if Alphabet.readability(scalar) < Alphabet.readability(representatives[existing]) {
@@ -103,14 +88,15 @@ struct Alphabet: Sendable {
     /// Every printable ASCII character, then representatives of the Unicode categories the shorthands and POSIX classes tell
     /// apart.
     static let fixedCandidates: [Unicode.Scalar] = {
-        var scalars = (0x20...0x7E).compactMap(Unicode.Scalar.init)
+        // Latin-1 whole: PCRE2 treats code points below 256 specially in places ([:punct:] takes their symbols).
+        var scalars = ((0x20...0x7E).map { $0 } + (0xA0...0xFF).map { $0 }).compactMap(Unicode.Scalar.init)
         let others: [UInt32] = [
-            0xE9, 0xC9, 0xDF, 0x1C5, 0x2B0, 0x4E2D, 0x5D0,  // lower, upper, ß, title case, modifier, other letters
-            0x663, 0x660, 0xB2, 0x2167, 0xBD,  // decimal digits, other and letter numbers
-            0xA0, 0x3000, 0x2003, 0x2028, 0x2029, 0x1680,  // spaces and line separators
-            0x301, 0x903,  // marks
-            0x20AC, 0xA9, 0xAB, 0x2010, 0xBF, 0x203F,  // symbols and punctuation
-            0xAD, 0xE000, 0x1F600, 0x10000, 0xFFFD,  // format, private use, beyond the BMP
+            0x1C5, 0x2B0, 0x4E2D, 0x5D0, 0x3B1, 0x391, 0x430,  // title case, modifier, other letters, Greek, Cyrillic
+            0x663, 0x660, 0x2167, 0x2460,  // decimal digits, letter and other numbers
+            0x3000, 0x2003, 0x2028, 0x2029, 0x1680, 0x202F,  // spaces and line separators
+            0x301, 0x903, 0x20DD,  // marks: non-spacing, spacing, enclosing
+            0x20AC, 0x2190, 0x2C2, 0x2010, 0x203F, 0x2018, 0x2019, 0x300C, 0x300D, 0x2030,  // symbols, punctuation
+            0x200B, 0x61C, 0x2066, 0xE000, 0x1F600, 0x10000, 0xFFFD, 0x10FFFD,  // format, private use, beyond the BMP
         ]
         scalars += others.compactMap(Unicode.Scalar.init)
         return scalars
@@ -148,5 +134,39 @@ struct ClassSet: Hashable, Sendable {
 
     func contains(_ index: Int) -> Bool {
         words[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+}
+
+/// What one node of a pattern matches, one character at a time: a literal (caselessly) or a character set.
+public enum CharacterPredicate: Hashable, Sendable {
+    case literal(Unicode.Scalar)
+    case set(RegexCharacterSet)
+
+    /// A PCRE2 pattern of one character that matches what this node matches (compiled with the dial plan's options:
+    /// caseless, UTF, UCP), so that the regex engine itself can decide membership.
+    public var pcre2Pattern: String {
+        switch self {
+        case .literal(let scalar): return RegexCharacterSet.escaped(scalar.value)
+        case .set(let set): return set.pcre2Pattern
+        }
+    }
+}
+
+/// Decides whether a pattern node matches a character. The automata's classes are only as exact as this: the
+/// default (`UnicodePropertyMembership`) follows Unicode properties as PCRE2 documents them; a caller with the regex
+/// engine at hand passes one that asks it (DialPlanKit asks PCRE2).
+public protocol CharacterMembership {
+    func matches(_ predicate: CharacterPredicate, _ scalar: Unicode.Scalar) -> Bool
+}
+
+/// Membership from Swift's Unicode properties and simple case mappings.
+public struct UnicodePropertyMembership: CharacterMembership {
+    public init() {}
+
+    public func matches(_ predicate: CharacterPredicate, _ scalar: Unicode.Scalar) -> Bool {
+        switch predicate {
+        case .literal(let literal): return RegexCharacterSet.caseVariants(of: literal).contains(scalar)
+        case .set(let set): return set.contains(scalar)
+        }
     }
 }

@@ -91,10 +91,12 @@ public struct LanguageComparison {
     private var automata: [DFA?]
     private var built: [Bool]
 
-    public init(_ languages: [PatternLanguage], limits: Limits = Limits()) {
+    /// `membership` decides which characters each literal and set of the patterns matches (the automata are as
+    /// exact as it is); by default Unicode properties as PCRE2 documents them.
+    public init(_ languages: [PatternLanguage], limits: Limits = Limits(), membership: some CharacterMembership = UnicodePropertyMembership()) {
         self.languages = languages
         self.limits = limits
-        alphabet = Alphabet(trees: languages.map(\.tree))
+        alphabet = Alphabet(trees: languages.map(\.tree), membership: membership)
         automata = Array(repeating: nil, count: languages.count)
         built = Array(repeating: false, count: languages.count)
     }

@@ -96,22 +96,66 @@ public struct RegexCharacterSet: Sendable, Hashable {
         }
     }
 
-    /// The scalar and its simple case mappings: enough for the caseless membership tests near misses need.
+    /// The scalar and every character caseless matching takes for it: its simple case mappings and the other
+    /// members of its case-folding set (k, K and the Kelvin sign K; s, S and long s ſ; ß and ẞ; µ, μ and Μ).
     public static func caseVariants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        // ASCII, what nearly every pattern and alias is made of, without the Unicode tables' string mappings.
-        if scalar.isASCII {
-            switch scalar.value {
-            case 0x41...0x5A: return [scalar, Unicode.Scalar(UInt8(scalar.value + 0x20))]
-            case 0x61...0x7A: return [scalar, Unicode.Scalar(UInt8(scalar.value - 0x20))]
-            default: return [scalar]
+        caseSets[caseKey(scalar)] ?? [scalar]
+    }
+
+    /// The case-folding key of a character: the lower case of its upper case (single characters only).
+    private static func caseKey(_ scalar: Unicode.Scalar) -> UInt32 {
+        func single(_ mapping: String) -> Unicode.Scalar? {
+            let scalars = mapping.unicodeScalars
+            return scalars.count == 1 ? scalars.first : nil
+        }
+        let upper = single(scalar.properties.uppercaseMapping) ?? scalar
+        return (single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar).value
+    }
+
+    /// Every character that case mapping changes, by case-folding key; computed once (a pass over the code points
+    /// that reads one property each, then the mappings of the few thousand cased ones).
+    private static let caseSets: [UInt32: [Unicode.Scalar]] = {
+        var sets: [UInt32: [Unicode.Scalar]] = [:]
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenCaseMapped else { continue }
+            sets[caseKey(scalar), default: []].append(scalar)
+        }
+        for (key, members) in sets where !members.contains(where: { $0.value == key }) {
+            if let scalar = Unicode.Scalar(key) { sets[key] = [scalar] + members }
+        }
+        // Looked up by any member: each member's key is the set's.
+        return sets
+    }()
+
+    /// `\x{…}` for a code point (always escaped, so that no character is read as syntax).
+    static func escaped(_ value: UInt32) -> String {
+        "\\x{" + String(value, radix: 16) + "}"
+    }
+
+    /// The set as a PCRE2 character class of one character.
+    public var pcre2Pattern: String {
+        if isDot { return "." }
+        var body = negated ? "[^" : "["
+        for item in items {
+            switch item {
+            case .range(let low, let high):
+                body += low == high ? RegexCharacterSet.escaped(low) : RegexCharacterSet.escaped(low) + "-" + RegexCharacterSet.escaped(high)
+            case .shorthand(let kind, let negated):
+                let letter: String
+                switch kind {
+                case .digit: letter = "d"
+                case .word: letter = "w"
+                case .space: letter = "s"
+                case .horizontalSpace: letter = "h"
+                case .verticalSpace: letter = "v"
+                }
+                body += "\\" + (negated ? letter.uppercased() : letter)
+            case .posix(let kind, let negated):
+                body += "[:" + (negated ? "^" : "") + kind.rawValue + ":]"
             }
         }
-        var variants = [scalar]
-        for mapping in [scalar.properties.lowercaseMapping, scalar.properties.uppercaseMapping] {
-            let scalars = mapping.unicodeScalars
-            if scalars.count == 1, let only = scalars.first, only != scalar { variants.append(only) }
-        }
-        return variants
+        // An empty class: `[^]` is not PCRE2 syntax; nothing, or anything.
+        if items.isEmpty { return negated ? "(?s:.)" : "(?!)" }
+        return body + "]"
     }
 }
-

@@ -14,6 +14,53 @@ import Testing
         return comparison.inclusion(of: 0, in: 1)
     }
 
+    /// Inclusion with each character's membership decided by PCRE2 itself.
+    static func pcre2Inclusion(_ inner: String, in outer: String) throws -> Inclusion {
+        var comparison = LanguageComparison([try regex(inner), try regex(outer)], membership: PCRE2Membership())
+        return comparison.inclusion(of: 0, in: 1)
+    }
+
+    // [PCRE2 pcre2pattern "Case-insensitive matching in UTF mode"] caseless matching uses Unicode's case-folding sets,
+    // of more than two members for some letters: k, K and the Kelvin sign U+212A; s, S and long s U+017F.
+    @Test func caselessMatchingTakesEveryMemberOfACaseFoldingSet() throws {
+        #expect(try Self.pcre2Inclusion(#"\x{212A}(\d+)@vc\.example"#, in: #"k(\d+)@vc\.example"#) == .included)
+        #expect(try Self.pcre2Inclusion(#"ro\x{17F}e@vc\.example"#, in: #"rose@vc\.example"#) == .included)
+        #expect(try Self.pcre2Inclusion(#"ro\x{DF}@vc"#, in: #"ro\x{1E9E}@vc"#) == .included)
+        guard case .notIncluded(let witness) = try Self.pcre2Inclusion(#"[k\x{212A}]x"#, in: #"\x{212A}x"#) else { return }
+        Issue.record("k and the Kelvin sign are one caseless set, but '\(witness)' separated them")
+    }
+
+    // [PCRE2 pcre2pattern "POSIX character classes"] under UCP, [:punct:] matches characters with the Unicode P
+    // property, plus those below 256 with the S property; the automata's classes follow PCRE2, not ASCII.
+    @Test func posixClassesUnderUCPAreDecidedAsPCRE2DecidesThem() throws {
+        let scratch = RegexScratch()
+        #expect(try AliasMatcher(type: .regex, string: "[[:punct:]]").evaluate("\u{2010}", scratch: scratch) != .noMatch)
+        #expect(try Self.pcre2Inclusion(#"a\x{2010}b"#, in: #"a[[:punct:]]b"#) == .included)
+        #expect(try Self.pcre2Inclusion(#"a\x{A7}b"#, in: #"a[[:punct:]]b"#) == .included)
+        guard case .notIncluded(let witness) = try Self.pcre2Inclusion(#"a[[:punct:]]b"#, in: #"a[!-/:-@\[-`{-~]b"#) else {
+            Issue.record("[:punct:] under UCP is wider than ASCII punctuation")
+            return
+        }
+        #expect(try AliasMatcher(type: .regex, string: "a[[:punct:]]b").evaluate(witness, scratch: scratch) != .noMatch)
+        #expect(try AliasMatcher(type: .regex, string: #"a[!-/:-@\[-`{-~]b"#).evaluate(witness, scratch: scratch) == .noMatch)
+    }
+
+    @Test func everySetIsWrittenAsAOneCharacterPCRE2Pattern() throws {
+        for pattern in [#"[^@]"#, #"\d"#, #"[\w.-]"#, #"[[:^alpha:]x-z]"#, #"\S"#, "."] {
+            let tree = try RegexTree.parse(pattern, dialect: .pcre2)
+            for node in tree.nodes {
+                guard case .characterSet(let set) = node else { continue }
+                let predicate = CharacterPredicate.set(set)
+                let rendered = try PCRERegex(predicate.pcre2Pattern)
+                let original = try PCRERegex(pattern)
+                let scratch = RegexScratch()
+                for scalar in ["a", "Z", "@", "5", "_", ".", "-", " ", "\u{E9}", "\u{663}", "\u{2010}"] {
+                    #expect((rendered.match(scalar, scratch: scratch) == .matched) == (original.match(scalar, scratch: scratch) == .matched), "\(pattern) as \(predicate.pcre2Pattern) on \(scalar)")
+                }
+            }
+        }
+    }
+
     @Test func aNarrowerRegexIsIncludedInAWiderOne() throws {
         #expect(Self.inclusion(try Self.regex(#"meet\..+@vc\.acme\.example"#), in: try Self.regex(#".*@vc\.acme\.example"#)) == .included)
         guard case .notIncluded(let witness) = Self.inclusion(try Self.regex(#".*@vc\.acme\.example"#), in: try Self.regex(#"meet\..+@vc\.acme\.example"#)) else {

@@ -47,7 +47,7 @@ public enum FuzzTargets {
         let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let languages = parts.compactMap { try? PatternLanguage.regex($0, dialect: .pcre2) }
         guard !languages.isEmpty else { return }
-        var comparison = LanguageComparison(languages)
+        var comparison = LanguageComparison(languages, membership: PCRE2Membership())
         _ = comparison.shortestMember(of: 0)
         if languages.count > 1 {
             _ = comparison.inclusion(of: 0, in: 1)

@@ -14,7 +14,7 @@ enum PatternAlternationScope: PlanCheck {
             guard case .alternation(let branches) = tree.nodes[tree.root] else { return nil }
             let withDomain = branches.filter { hasAt($0, tree) }
             guard !withDomain.isEmpty, let bare = branches.first(where: { !hasAt($0, tree) }) else { return nil }
-            var comparison = LanguageComparison([PatternLanguage(tree: tree.subtree(at: bare))])
+            var comparison = LanguageComparison([PatternLanguage(tree: tree.subtree(at: bare))], membership: context.membership)
             guard let witness = comparison.shortestMember(of: 0)?.member, !witness.isEmpty,
                 pattern.matches(witness, scratch: scratch)
             else { return nil }

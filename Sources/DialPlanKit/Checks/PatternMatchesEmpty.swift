@@ -8,7 +8,7 @@ enum PatternMatchesEmpty: PlanCheck {
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let scratch = RegexScratch()
         // One comparison for every pattern: one alphabet, and an automaton per pattern.
-        var comparison = LanguageComparison([.exact("")] + context.patterns.map { PatternLanguage(tree: $0.tree) })
+        var comparison = LanguageComparison([.exact("")] + context.patterns.map { PatternLanguage(tree: $0.tree) }, membership: context.membership)
         return context.patterns.enumerated().compactMap { index, pattern in
             guard comparison.inclusion(of: 0, in: index + 1) == .included, pattern.matches("", scratch: scratch) else { return nil }
             return Diagnostic(

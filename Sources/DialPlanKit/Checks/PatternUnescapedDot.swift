@@ -26,7 +26,7 @@ enum PatternUnescapedDot: PlanCheck {
             var intended = PatternLanguage(tree: tree)
             for dot in dots { intended = intended.replacing(node: dot, with: .literal(".")) }
             let firstOnly = intended.replacing(node: dots[0], with: tree.nodes[dots[0]])
-            var comparison = LanguageComparison([firstOnly, intended])
+            var comparison = LanguageComparison([firstOnly, intended], membership: context.membership)
             guard case .notIncluded(let witness) = comparison.inclusion(of: 0, in: 1), pattern.matches(witness, scratch: scratch) else {
                 return nil
             }

@@ -12,6 +12,9 @@ struct CheckContext {
     let simulation: Simulation?
     /// Every regex of the plan parsed once, for the pattern checks.
     let patterns: [PlanPattern]
+    /// Which characters the patterns' literals and sets match, as PCRE2 decides (for the automata); shared so that
+    /// each set is compiled once per run.
+    let membership = PCRE2Membership()
     var plan: DialPlan { tables.plan }
 
     init(tables: RoutingTables, simulation: Simulation?) {

@@ -68,14 +68,14 @@ struct ShadowAnalysis {
         let sampled: Int?
     }
 
-    static func run(_ rules: [RuleAliases], mayShadow: (_ earlier: Int, _ later: Int) -> Bool) -> [Finding] {
+    static func run(_ rules: [RuleAliases], membership: PCRE2Membership, mayShadow: (_ earlier: Int, _ later: Int) -> Bool) -> [Finding] {
         guard rules.count > 1 else { return [] }
         let scratch = RegexScratch()
         let languages = rules.map(\.language)
         let present = languages.indices.filter { languages[$0] != nil }
         var slot = [Int?](repeating: nil, count: rules.count)
         for (position, index) in present.enumerated() { slot[index] = position }
-        var comparison = LanguageComparison(present.map { languages[$0]! })
+        var comparison = LanguageComparison(present.map { languages[$0]! }, membership: membership)
         var samples: [[String]?] = Array(repeating: nil, count: rules.count)
         var findings: [Finding] = []
         for later in rules.indices.dropFirst() {

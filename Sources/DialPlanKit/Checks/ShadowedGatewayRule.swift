@@ -7,7 +7,7 @@ enum ShadowedGatewayRule: PlanCheck {
     static func run(_ context: CheckContext) -> [Diagnostic] {
         let plan = context.plan
         let rules = plan.gatewayRules
-        let findings = ShadowAnalysis.run(rules.map { .pattern($0.matcher) }) { earlier, later in
+        let findings = ShadowAnalysis.run(rules.map { .pattern($0.matcher) }, membership: context.membership) { earlier, later in
             let first = rules[earlier]
             let second = rules[later]
             func wider(_ flag: (GatewayRoutingRule) -> Bool) -> Bool { !flag(second) || flag(first) }

@@ -26,7 +26,7 @@ enum ShadowedSearchRule: PlanCheck {
                 (protocols: CallProtocol.allCases.map { rule.callProtocol.admits($0) },
                  sources: sources.map { RoutingTables.admits(rule, source: $0) })
             }
-            let findings = ShadowAnalysis.run(aliases.map { $0 ?? .every }) { earlier, later in
+            let findings = ShadowAnalysis.run(aliases.map { $0 ?? .every }, membership: context.membership) { earlier, later in
                 guard rules[earlier].enabled, rules[later].enabled, rules[earlier].progress == .stop, level[earlier] < level[later],
                     aliases[earlier] != nil, aliases[later] != nil
                 else { return false }

@@ -8,7 +8,7 @@ enum ShadowedTransform: PlanCheck {
         let plan = context.plan
         return plan.clusters.indices.flatMap { clusterIndex -> [Diagnostic] in
             let transforms = plan.clusters[clusterIndex].transforms
-            let findings = ShadowAnalysis.run(transforms.map { .pattern($0.matcher) }) { earlier, later in
+            let findings = ShadowAnalysis.run(transforms.map { .pattern($0.matcher) }, membership: context.membership) { earlier, later in
                 transforms[earlier].enabled && transforms[later].enabled
             }
             return findings.map { finding in
