@@ -8,11 +8,7 @@ public struct PatternLanguage: Sendable {
 
     /// A regex in PCRE2 syntax; fails for syntax outside the regular subset (`isUnsupported`) or not understood.
     public static func regex(_ pattern: String, dialect: RegexDialect) throws(RegexParseFailure) -> PatternLanguage {
-        let tree = try RegexTree.parse(pattern, dialect: dialect)
-        if let offset = tree.caseSensitiveAt {
-            throw RegexParseFailure(message: "case-sensitive inline flags ((?-i), (?^)) are not supported", offset: offset, isUnsupported: true)
-        }
-        return PatternLanguage(tree: tree)
+        PatternLanguage(tree: try RegexTree.parse(pattern, dialect: dialect))
     }
 
     /// Exactly `text`.

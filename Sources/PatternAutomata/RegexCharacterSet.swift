@@ -19,6 +19,8 @@ public struct RegexCharacterSet: Sendable, Hashable {
     public var negated = false
     /// Written as `.` (or `\N`): any character but a newline. Kept so that findings can say "an unescaped dot".
     public var isDot = false
+    /// Matched case-sensitively: parsed under an inline `(?-i)` or `(?^)`.
+    public var caseSensitive = false
 
     public init(items: [Item] = [], negated: Bool = false) {
         self.items = items
@@ -37,7 +39,7 @@ public struct RegexCharacterSet: Sendable, Hashable {
 
     /// Whether the set matches `scalar` caselessly, as dial-plan regexes are compiled.
     public func contains(_ scalar: Unicode.Scalar) -> Bool {
-        let hit = RegexCharacterSet.caseVariants(of: scalar).contains { variant in
+        let hit = (caseSensitive ? [scalar] : RegexCharacterSet.caseVariants(of: scalar)).contains { variant in
             items.contains { RegexCharacterSet.item($0, contains: variant) }
         }
         return hit != negated
@@ -134,6 +136,10 @@ public struct RegexCharacterSet: Sendable, Hashable {
 
     /// The set as a PCRE2 character class of one character.
     public var pcre2Pattern: String {
+        caseSensitive ? "(?-i:" + caselessPattern + ")" : caselessPattern
+    }
+
+    private var caselessPattern: String {
         if isDot { return "." }
         var body = negated ? "[^" : "["
         for item in items {

@@ -7,8 +7,9 @@ struct RegexParser {
     var quoting = false
 
     let dialect: RegexDialect
-    /// Where an inline flag (`(?-i)`, `(?^)`) makes part of the pattern case-sensitive.
-    var caseSensitiveAt: Int?
+    /// Whether what is parsed now matches caselessly: dial-plan patterns do, until an inline flag (`(?-i)`, `(?^)`)
+    /// says otherwise for the rest of its group (or inside `(?-i:…)`).
+    var caseless = true
 
     init(scalars: [Unicode.Scalar], dialect: RegexDialect) {
         self.scalars = scalars
@@ -21,8 +22,19 @@ struct RegexParser {
         index + ahead < scalars.count ? scalars[index + ahead] : nil
     }
 
+    /// Adds a node; a literal or set parsed where matching is case-sensitive becomes a case-sensitive set.
     private mutating func add(_ node: RegexTree.Node) -> Int {
-        nodes.append(node)
+        switch node {
+        case .literal(let scalar) where !caseless:
+            var set = RegexCharacterSet(items: [.range(scalar.value, scalar.value)])
+            set.caseSensitive = true
+            nodes.append(.characterSet(set))
+        case .characterSet(var set) where !caseless:
+            set.caseSensitive = true
+            nodes.append(.characterSet(set))
+        default:
+            nodes.append(node)
+        }
         return nodes.count - 1
     }
 
@@ -128,6 +140,8 @@ struct RegexParser {
     /// Parses `(…)` in its many PCRE2 forms; nil for an option setting or a comment.
     private mutating func parseGroup(depth: Int) throws(RegexParseFailure) -> Int? {
         let start = index
+        // An option set inside a group lasts until the group ends.
+        let outerCaseless = caseless
         index += 1
         if peek() == "*" {
             throw unsupported("backtracking control verbs and (*…) assertions are not supported", at: start)
@@ -190,17 +204,27 @@ struct RegexParser {
                     // Extended mode changes how whitespace and `#` read; generating from it would need a second parser.
                     throw unsupported("extended mode (?x) is not supported", at: start)
                 }
-                // Dial-plan patterns are caseless; `(?-i)` or `(?^)` makes part of one case-sensitive, which the tree
-                // (every literal and set caseless) cannot say.
-                if letters.contains("^") || letters.firstIndex(of: "-").map({ letters[$0...].contains("i") }) == true {
-                    caseSensitiveAt = caseSensitiveAt ?? start
+                // `i` sets caseless matching, after `-` unsets it; `^` unsets every option first (PCRE2's defaults
+                // are case-sensitive, dial-plan patterns are compiled caseless).
+                var setting = caseless
+                var unsetting = false
+                for letter in letters {
+                    switch letter {
+                    case "^": setting = false
+                    case "-": unsetting = true
+                    case "i": setting = !unsetting
+                    default: break
+                    }
                 }
                 switch peek() {
                 case ")":
+                    // For the rest of the enclosing group (restored where that group ends).
                     index += 1
+                    caseless = setting
                     return nil
                 case ":":
                     index += 1
+                    caseless = setting
                 default:
                     throw malformed("unrecognized character after (? or (?-", at: index)
                 }
@@ -212,6 +236,7 @@ struct RegexParser {
         let body = try parseAlternation(depth: depth + 1)
         guard peek() == ")" else { throw malformed("missing closing parenthesis", at: start) }
         index += 1
+        caseless = outerCaseless
         return body
     }
 

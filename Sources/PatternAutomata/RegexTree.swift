@@ -1,6 +1,7 @@
 /// A dial-plan regex (PCRE2 syntax, without extended mode) parsed into a small tree: literals, character sets,
-/// anchors, sequences, alternations and repetitions. Groups and inline flags leave no trace: every match is of the
-/// whole alias, caseless, and capture numbers play no part in which strings match.
+/// anchors, sequences, alternations and repetitions. Groups leave no trace: every match is of the whole alias,
+/// caseless, and capture numbers play no part in which strings match; a literal or set that an inline flag (`(?-i)`,
+/// `(?^)`) makes case-sensitive is a case-sensitive set.
 ///
 /// The constructs that make a pattern other than regular (lookaround, backreferences, atomic groups, possessive
 /// quantifiers, word boundaries, recursion, conditionals…) are refused with `RegexParseFailure.isUnsupported`, so
@@ -24,7 +25,7 @@ public struct RegexTree: Sendable {
         case empty
         /// An anchor: matches the empty string at the start or the end of the alias only.
         case anchor(Anchor)
-        /// One character, as written (the match is caseless, so its case does not matter).
+        /// One character, as written (matched caselessly; under `(?-i)` a literal is a case-sensitive set instead).
         case literal(Unicode.Scalar)
         /// `.`, `\d`, `[a-z0-9._-]`…
         case characterSet(RegexCharacterSet)
@@ -36,10 +37,6 @@ public struct RegexTree: Sendable {
 
     public internal(set) var nodes: [Node]
     public internal(set) var root: Int
-    /// The scalar offset of an inline flag (`(?-i)`, `(?^)`) that makes part of the pattern case-sensitive: the tree
-    /// reads every literal and set caselessly, so its language is not the pattern's (the sampler, whose samples
-    /// PCRE2 checks, may still generate from it).
-    public internal(set) var caseSensitiveAt: Int?
 
     /// Groups nest at most this deep; dial plans use a handful, and the parser and its users recurse once per level.
     public static let maximumNesting = 64
@@ -54,7 +51,6 @@ public struct RegexTree: Sendable {
             throw RegexParseFailure(message: "unmatched closing parenthesis", offset: parser.index, isUnsupported: false)
         }
         var tree = RegexTree(nodes: parser.nodes, root: root)
-        tree.caseSensitiveAt = parser.caseSensitiveAt
         return tree
     }
 

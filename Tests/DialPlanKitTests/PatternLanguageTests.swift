@@ -45,6 +45,31 @@ import Testing
         #expect(try AliasMatcher(type: .regex, string: #"a[!-/:-@\[-`{-~]b"#).evaluate(witness, scratch: scratch) == .noMatch)
     }
 
+    // [PCRE2 pcre2pattern "Internal option setting"] (?-i) makes the rest of its group case-sensitive, (?-i:…) its
+    // own group, and (?^) unsets every option; dial-plan patterns are otherwise caseless.
+    @Test func inlineCaseFlagsMakeTheirPartCaseSensitive() throws {
+        let scratch = RegexScratch()
+        #expect(try Self.pcre2Inclusion("(?-i)Room@vc", in: "room@vc") == .included)
+        guard case .notIncluded(let witness) = try Self.pcre2Inclusion("room@vc", in: "(?-i)Room@vc") else {
+            Issue.record("a case-sensitive pattern was taken as caseless")
+            return
+        }
+        #expect(try AliasMatcher(type: .regex, string: "(?-i)Room@vc").evaluate(witness, scratch: scratch) == .noMatch)
+        #expect(try AliasMatcher(type: .regex, string: "room@vc").evaluate(witness, scratch: scratch) != .noMatch)
+        // The flag lasts to the end of its group; (?i) turns caseless matching back on; (?^) turns it off.
+        for (pattern, alias, matches) in [
+            ("(x(?-i)Y)z", "XYZ", true), ("(x(?-i)Y)z", "xyz", false), ("(?-i:A)b", "AB", true), ("(?-i:A)b", "aB", false),
+            ("(?-i)a(?i)b", "aB", true), ("(?-i)a(?i)b", "AB", false), ("(?^)a", "A", false), ("(?^i)a", "A", true),
+            // An option set in one branch carries on into the later branches of its group.
+            ("(?-i)a|b", "B", false), ("((?-i)a)|b", "B", true),
+        ] {
+            // The alias as written, case-sensitively (an exact language would be caseless).
+            var comparison = LanguageComparison([try Self.regex("(?-i)" + alias), try Self.regex(pattern)], membership: PCRE2Membership())
+            #expect((comparison.inclusion(of: 0, in: 1) == .included) == matches, "\(pattern) on \(alias)")
+            #expect((try AliasMatcher(type: .regex, string: pattern).evaluate(alias, scratch: scratch) != .noMatch) == matches, "PCRE2: \(pattern) on \(alias)")
+        }
+    }
+
     @Test func everySetIsWrittenAsAOneCharacterPCRE2Pattern() throws {
         for pattern in [#"[^@]"#, #"\d"#, #"[\w.-]"#, #"[[:^alpha:]x-z]"#, #"\S"#, "."] {
             let tree = try RegexTree.parse(pattern, dialect: .pcre2)
