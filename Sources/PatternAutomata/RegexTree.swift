@@ -50,8 +50,7 @@ public struct RegexTree: Sendable {
             // Only an unmatched `)` stops the top-level alternation early.
             throw RegexParseFailure(message: "unmatched closing parenthesis", offset: parser.index, isUnsupported: false)
         }
-        var tree = RegexTree(nodes: parser.nodes, root: root)
-        return tree
+        return RegexTree(nodes: parser.nodes, root: root)
     }
 
     /// A tree built directly (exact, prefix and suffix patterns).

@@ -18,8 +18,9 @@ enum RuleAliases {
     }
 
     /// Whether the rule matches `alias`, as the simulation decides it (PCRE2 for regexes); a limit hit is no match.
+    /// Any alias matches every alias but an IP address. [VCS "Search rules": Mode]
     func matches(_ alias: String, scratch: RegexScratch) -> Bool {
-        guard case .pattern(let matcher) = self else { return true }
+        guard case .pattern(let matcher) = self else { return !PexipAlias.isIPAddress(alias) }
         if case .matched = matcher.evaluate(alias, scratch: scratch) { return true }
         return false
     }
@@ -43,9 +44,14 @@ enum RuleAliases {
             }
         }
         if let shortest, !shortest.isEmpty { candidates.append(shortest) }
+        // IP-address aliases, which Any alias rules do not take: a rule that matches one is not shadowed by them.
+        candidates += RuleAliases.addressProbes
         var seen: Set<String> = []
         return candidates.filter { seen.insert($0).inserted && matches($0, scratch: scratch) }
     }
+
+    /// IP-address aliases of each form, tried on every rule.
+    static let addressProbes = ["192.0.2.10", "alice@192.0.2.10", "sip:192.0.2.10:5060", "2001:db8::10", "[2001:db8::10]:5061"]
 
     /// Aliases generated per regex: enough for a pattern outside the regular subset to be judged by its samples.
     static let sampleCount = 24

@@ -142,6 +142,7 @@ private struct EventWording {
             case .source(let from):
                 return ruleStep(ref, .skipped, alias: alias, "the rule's source is \(describeSource(ref)), the call comes from \(source(from, at: ref.cluster))")
             case .mode(.anyIPAddress): return ruleStep(ref, .notMatched, alias: alias, "the alias is not an IP address")
+            case .mode(.anyAlias): return ruleStep(ref, .notMatched, alias: alias, "the alias is an IP address: Any alias matches any alias but an IP address")
             case .mode(let mode): return ruleStep(ref, .notMatched, alias: alias, "the alias does not suit \(mode.rawValue)")
             }
         case .searchRuleNotMatched(let ref, let alias):

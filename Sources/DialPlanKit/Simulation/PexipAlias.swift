@@ -73,6 +73,17 @@ public enum PexipAlias {
         } else if colons.count == 1 {
             host = host.lowerBound..<colons[0]
         }
+        // Most aliases are names or numbers: a host with a character no address has, or with neither a dot nor a
+        // colon, is none, without making a string (Any alias rules ask this of every alias they see).
+        var separated = false
+        for index in host {
+            switch bytes[index] {
+            case UInt8(ascii: "."), UInt8(ascii: ":"): separated = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): continue
+            default: return false
+            }
+        }
+        guard separated else { return false }
         return PlanBuilder.isIPAddress(String(decoding: UnsafeBufferPointer(rebasing: bytes[host]), as: UTF8.self))
     }
 

@@ -149,7 +149,7 @@ extension RoutingTables {
                 let rule = ruleRows[base + Int(position)]
                 guard rule.callProtocol.admits(callProtocol) else { return nil }
                 switch rule.mode {
-                case .anyAlias: return SearchRuleID(Int(position))
+                case .anyAlias: return PexipAlias.isIPAddress(bytes) ? nil : SearchRuleID(Int(position))
                 case .anyIPAddress: return PexipAlias.isIPAddress(bytes) ? SearchRuleID(Int(position)) : nil
                 case .aliasPatternMatch:
                     switch matchers[Int(ruleMatcher[base + Int(position)])].evaluate(bytes, scratch: scratch, into: &output) {

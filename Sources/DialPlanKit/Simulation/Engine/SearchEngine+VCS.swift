@@ -106,6 +106,11 @@ extension SearchEngine {
                 let target: Int32
                 switch rule.mode {
                 case .anyAlias:
+                    // "Any alias providing it is not an IP address". [VCS "Search rules": Mode]
+                    guard !aliases.withBytes(alias, PexipAlias.isIPAddress) else {
+                        recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .mode(.anyAlias)))
+                        continue
+                    }
                     target = alias
                 case .anyIPAddress:
                     guard aliases.withBytes(alias, PexipAlias.isIPAddress) else {
