@@ -915,12 +915,12 @@ import Testing
         #expect(try TestPlans.load(yaml).gatewayRules.map(\.name) == ["D", "A", "C", "B", "E"])
     }
 
-    /// Transforms are compared in priority order; equal priorities keep file order. [VCS "Pre-search transforms"]
-    @Test func transformsAreSortedByPriorityWithTiesInFileOrder() throws {
+    /// Transforms are compared in priority order (a priority is unique: VCSModelTests). [VCS "Pre-search transforms"]
+    @Test func transformsAreSortedByPriority() throws {
         let yaml = Self.plan(Self.cluster(transforms: [
             "{name: T1, priority: 20, pattern_string: '1', pattern_behavior: strip}",
             "{name: T2, priority: 10, pattern_string: '2', pattern_behavior: strip}",
-            "{name: T3, priority: 20, pattern_string: '3', pattern_behavior: strip}",
+            "{name: T3, priority: 30, pattern_string: '3', pattern_behavior: strip}",
             "{name: T4, priority: 65534, pattern_string: '4', pattern_behavior: strip}",
             "{name: T5, priority: 1, pattern_string: '5', pattern_behavior: strip}",
         ]))

@@ -104,6 +104,9 @@ extension PlanBuilder {
         let list = items(tree, section: "transforms")
         // VCS/Expressway holds up to 100 transforms. [VCS "Pre-search transforms"]
         if list.count > 100 { sink.error("\(cluster) has \(list.count) transforms; VCS allows at most 100", at: tree.location) }
+        // "The priority must be unique for each transform": the VCS refuses a second one at a priority.
+        // [VCS X14.0.1 "Dial Plan and Call Processing", pre-search transform fields]
+        var takenPriorities: [Int: (name: String, location: SourceLocation)] = [:]
         for item in list {
             guard var fields = FieldReader(item, what: "\(cluster) transform", sink: sink) else { continue }
             // The name first, so that every message about the transform names it.
@@ -113,6 +116,13 @@ extension PlanBuilder {
             if fields.entry("priority") == nil { sink.error("\(fields.what) has no 'priority' (1–65534)", at: fields.location) }
             let name = writtenName ?? "transform \(priority.map(String.init) ?? "?")"
             fields.what = "\(cluster) transform '\(name)'"
+            if let priority {
+                if let taken = takenPriorities[priority] {
+                    sink.error("\(fields.what): priority \(priority) is taken by transform '\(taken.name)' (\(taken.location)); a transform's priority must be unique", at: fields.location(of: "priority"))
+                } else {
+                    takenPriorities[priority] = (name, fields.location)
+                }
+            }
             let type = fields.enumValue("pattern_type", as: PatternType.self, default: .prefix) ?? .prefix
             let pattern = fields.requiredString("pattern_string")
             var behavior = fields.enumValue("pattern_behavior", as: PatternBehavior.self, default: nil)
@@ -134,7 +144,7 @@ extension PlanBuilder {
             guard let priority, let matcher else { continue }
             transforms.append(Transform(name: name, priority: priority, enabled: enabled, matcher: matcher, source: fields.location))
         }
-        // Transforms are compared in priority order; equal priorities keep file order. [VCS "Pre-search transforms"]
+        // Transforms are compared in priority order. [VCS "Pre-search transforms"]
         return transforms.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
     }
 
