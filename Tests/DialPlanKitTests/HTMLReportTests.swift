@@ -126,6 +126,12 @@ import Testing
             for note in diagnostic.notes.prefix(8) { #expect(findings.contains(HTML.escape(note)), "missing note: \(note)") }
         }
         #expect(Self.occurrences("<article class=\"finding group", in: findings) == report.groups.count)
+        // An index of the groups first, each linking to its article.
+        let index = try #require(findings.range(of: "<table class=\"group-index\">"))
+        #expect(index.lowerBound < findings.range(of: "<article class=\"finding group")!.lowerBound)
+        for (number, group) in report.groups.enumerated() {
+            #expect(findings.contains("<a href=\"#group-\(number + 1)\">\(HTML.escape(group.diagnostic.message))</a>"))
+        }
         #expect(Self.occurrences("<tr class=\"finding lint\"", in: findings) == report.findings.count)
         // Worst first, as check orders them.
         let firstGroup = try #require(findings.range(of: "id=\"group-1\""))

@@ -127,7 +127,7 @@ private struct Page {
             <table class="heat" id="heat">
             <caption>Calls by site and landing location</caption>
             <thead>
-            <tr><th scope="col" rowspan="2">Site (local locations)</th><th scope="col" rowspan="2" class="num">Calls</th><th scope="colgroup" colspan="\(locationColumns)">Lands in</th><th scope="colgroup" colspan="\(nowhereColumns)" class="nowhere">Lands nowhere</th></tr>
+            <tr><th scope="col" rowspan="2">Site (local locations)</th><th scope="col" rowspan="2" class="num">Calls</th><th scope="colgroup" colspan="\(locationColumns)">Lands in</th><th scope="colgroup" colspan="\(nowhereColumns)">Lands nowhere</th></tr>
             <tr>
             """)
         for (index, column) in matrix.columns.enumerated() {
