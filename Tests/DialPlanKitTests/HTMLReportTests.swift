@@ -71,7 +71,14 @@ import Testing
         let (report, model, html) = Self.misroutedPage
         let matrix = model.matrix
         let plan = report.plan
-        #expect(matrix.rows.map(\.site) == plan.sites.map(\.name))
+        // Every site once, the worst verdicts first, plan order among equals.
+        #expect(Set(matrix.rows.map(\.site)) == Set(plan.sites.map(\.name)) && matrix.rows.count == plan.sites.count)
+        let worst = matrix.rows.map { $0.cells.map(\.worst).min()! }
+        #expect(worst == worst.sorted())
+        for index in matrix.rows.indices.dropFirst() where worst[index] == worst[index - 1] {
+            #expect(plan.siteIndex(named: matrix.rows[index - 1].site)! < plan.siteIndex(named: matrix.rows[index].site)!)
+        }
+        #expect(matrix.rows.map(\.site) == ["Oslo HQ", "Oslo Home Office", "London Office", "New York Office", "Boston Office", "Singapore Office", "Sydney Office"])
         #expect(matrix.rows.reduce(0) { $0 + $1.calls } == report.callCount)
         // Calls that land nowhere have a column each, totalling check's counts.
         for verdict in [Verdict.rejected, .loop, .unrouted] {

@@ -96,6 +96,7 @@ public struct HTMLReport: Sendable {
 
         public var columns: [Column]
         public var columnNames: [String]
+        /// The sites with the worst verdict first, in plan order among equals.
         public var rows: [Row]
         /// Calls per column over every site.
         public var columnTotals: [Int]
@@ -296,7 +297,10 @@ public struct HTMLReport: Sendable {
                 site: site.name, localLocations: site.localLocations.map { plan.locations[$0].name }, localColumns: localColumns,
                 calls: siteCalls[siteIndex], cells: cells))
         }
-        return Matrix(columns: columns, columnNames: names, rows: rows, columnTotals: columnTotals)
+        // The sites with the worst verdicts first (a sort that keeps plan order among equals).
+        let worst = rows.map { row in row.cells.map(\.worst).min() ?? .local }
+        let order = rows.indices.sorted { (worst[$0], $0) < (worst[$1], $1) }
+        return Matrix(columns: columns, columnNames: names, rows: order.map { rows[$0] }, columnTotals: columnTotals)
     }
 
     // MARK: Mesh

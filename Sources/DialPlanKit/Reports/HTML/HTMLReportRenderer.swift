@@ -121,7 +121,7 @@ private struct Page {
         add("""
             <section id="matrix" aria-labelledby="matrix-h">
             <h2 id="matrix-h">Where each site's calls land</h2>
-            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Each cell shows its worst verdict's symbol and colour and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
+            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Sites with the worst verdicts come first. Each cell shows its worst verdict's symbol and colour and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
             <div class="matrix-layout">
             <div class="heat-wrap">
             <table class="heat" id="heat">
@@ -431,7 +431,7 @@ private struct Page {
         table.heat td.cell button[aria-pressed="true"] { outline: 3px solid #1d232b; outline-offset: -3px; }
         table.heat td.home { box-shadow: inset 0 0 0 2px #0b4f9c; }
         table.heat td.empty { text-align: center; }
-        table.heat .home-mark { float: left; margin-right: .25rem; }
+        table.heat .home-mark { margin-right: .3rem; }
         table.heat tfoot td, table.heat tfoot th { font-weight: 600; }
         .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         #cell-details { border: 1px solid var(--line); background: var(--panel); padding: .4rem .8rem; border-radius: 4px; position: sticky; top: .5rem; max-height: 80vh; overflow: auto; }
