@@ -182,6 +182,16 @@ import Testing
         }
         #expect(section.contains("<line class=\"broken\"") && section.contains("<line class=\"nat\""))
         #expect(section.contains("<line class=\"ok\""))
+        // No two numbered badges overlap (radius 10).
+        let badges = section.components(separatedBy: "<circle cx=\"").dropFirst().map { part -> (Double, Double) in
+            let x = Double(part.prefix { $0 != "\"" })!
+            let y = Double(part.components(separatedBy: "cy=\"")[1].prefix { $0 != "\"" })!
+            return (x, y)
+        }
+        #expect(badges.count >= mesh.causes.count)
+        for (i, a) in badges.enumerated() {
+            for b in badges[(i + 1)...] { #expect((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1) >= 20 * 20, "badges at \(a) and \(b) overlap") }
+        }
         #expect(section.contains(HTML.escape(MeshFormatter.summary(analysis, style: .plain))))
         // Node labels fit their boxes: every text line of a box is estimated no wider than the box.
         let healthy = HTMLReport(report: try Self.check("DialPlans/acme"))
@@ -249,7 +259,10 @@ import Testing
             #expect(html.components(separatedBy: "url(").dropFirst().allSatisfy { $0.hasPrefix("#mesh-arrow") })
             #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none';"))
             #expect(Self.occurrences("<script>", in: html) == 1 && Self.occurrences("<script", in: html) == 1)
-            #expect(html.contains("@media print"))
+            // Printable: the print stylesheet drops the interactive parts and shows every trace in full.
+            let print = try #require(html.components(separatedBy: "@media print {").dropFirst().first)
+            #expect(print.contains("nav, button.toggle, #cell-details, .hint { display: none !important; }"))
+            #expect(print.contains("ol.steps[hidden] { display: block !important; }"))
         }
     }
 

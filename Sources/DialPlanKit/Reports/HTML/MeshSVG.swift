@@ -86,6 +86,7 @@ enum MeshSVG {
 
         var edges = ""
         var badges = ""
+        var placed: [(Double, Double)] = []
         let causeNumber = Dictionary(uniqueKeysWithValues: mesh.causes.enumerated().map { ($0.element.failure, $0.offset + 1) })
         var inside = [Int: [Int: Int]]()  // box → cause number → broken pairs within the box
         // Pairs between two boxes (the lower-numbered first), both directions, by cause; in one pass.
@@ -125,7 +126,7 @@ enum MeshSVG {
                 let nx = -dy / length
                 let ny = dx / length
                 for (slot, number) in numbers.enumerated() {
-                    let offset = (Double(slot) - Double(numbers.count - 1) / 2) * 9
+                    let offset = (Double(slot) - Double(numbers.count - 1) / 2) * 12
                     let there = forward[number] ?? []
                     let back = backward[number] ?? []
                     let cause = mesh.causes[number - 1]
@@ -136,10 +137,14 @@ enum MeshSVG {
                     let markers = (there.isEmpty ? "" : " marker-end=\"url(#mesh-arrow)\"") + (back.isEmpty ? "" : " marker-start=\"url(#mesh-arrow-back)\"")
                     let (sx, sy, ex, ey) = (x1 + nx * offset, y1 + ny * offset, x2 + nx * offset, y2 + ny * offset)
                     edges += "<line class=\"\(kind)\" x1=\"\(format(sx))\" y1=\"\(format(sy))\" x2=\"\(format(ex))\" y2=\"\(format(ey))\"\(markers)><title>\(HTML.escape(title))</title></line>\n"
-                    // The badge a third of the way along (so that badges of lines crossing at the middle do not meet).
-                    let t = 0.34
-                    let bx = sx + (ex - sx) * t
-                    let by = sy + (ey - sy) * t
+                    // The badge at the middle, or along the line where it meets no other badge (lines that cross
+                    // at the middle, parallel lines between the same boxes).
+                    var (bx, by) = (sx + (ex - sx) * 0.5, sy + (ey - sy) * 0.5)
+                    for t in [0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8] {
+                        let (px, py) = (sx + (ex - sx) * t, sy + (ey - sy) * t)
+                        if placed.allSatisfy({ ($0.0 - px) * ($0.0 - px) + ($0.1 - py) * ($0.1 - py) >= 26 * 26 }) { (bx, by) = (px, py); break }
+                    }
+                    placed.append((bx, by))
                     badges += "<g class=\"badge \(kind)\"><title>\(HTML.escape(title))</title><circle cx=\"\(format(bx))\" cy=\"\(format(by))\" r=\"10\"/><text x=\"\(format(bx))\" y=\"\(format(by + 4))\" text-anchor=\"middle\">\(number)</text></g>\n"
                 }
             }
