@@ -283,6 +283,8 @@ import Testing
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;&#x2028;x"))
         #expect(html.contains("&lt;img src=x onerror=alert(2)&gt;@vc.example"))
         #expect(Self.occurrences("<script", in: html) == 1)
+        // A plan without a network section says so where the mesh would be.
+        #expect(try #require(Self.section("mesh", in: html)).contains("The plan has no <code>network:</code> section"))
     }
 
     @Test func theEscapeHelperCoversMarkupQuotesSeparatorsAndControls() {
