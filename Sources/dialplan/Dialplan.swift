@@ -17,7 +17,7 @@ struct Dialplan: ParsableCommand {
             Exit codes: 0 every call lands locally and no errors; 1 findings; 2 usage error or a plan that cannot \
             be loaded.
             """,
-        subcommands: [Check.self, Trace.self, Matrix.self, Mesh.self, TestCommand.self, Diff.self, RegexCommand.self, Generate.self, Import.self, Fetch.self],
+        subcommands: [Check.self, Trace.self, Matrix.self, Mesh.self, TestCommand.self, Diff.self, Report.self, RegexCommand.self, Generate.self, Import.self, Fetch.self],
         defaultSubcommand: Check.self)
 
     static func main() {

@@ -176,3 +176,14 @@ public struct CallFacts: Sendable {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+extension Simulation {
+    /// The alias a call dialled and, when something rewrote it, what Pexip received or where the search failed:
+    /// "1001 → 1001@vc.acme.example". How reports name an example call.
+    public func aliasText(_ call: CallRef) -> String {
+        let outcome = outcome(of: call)
+        let dialled = aliases[call.alias.index].alias
+        guard let final = outcome.finalAlias ?? outcome.failures.first?.alias, final != dialled else { return dialled }
+        return "\(dialled) → \(final)"
+    }
+}

@@ -235,11 +235,7 @@ extension CauseFinder {
                 protocols[call.alias, default: []].append(call.callProtocol)
             }
             let listed = aliasOrder.prefix(examples).map { alias -> String in
-                let outcome = simulation.outcome(of: siteCalls.first { $0.alias == alias }!)
-                let dialled = simulation.aliases[alias.index].alias
-                var text = dialled
-                if let final = outcome.finalAlias ?? outcome.failures.first?.alias, final != dialled { text += " → \(final)" }
-                return text + " (\(protocols[alias]!.map(\.rawValue).joined(separator: ", ")))"
+                simulation.aliasText(siteCalls.first { $0.alias == alias }!) + " (\(protocols[alias]!.map(\.rawValue).joined(separator: ", ")))"
             }
             let more = aliasOrder.count > examples ? ", and \(aliasOrder.count - examples) more alias\(aliasOrder.count - examples == 1 ? "" : "es")" : ""
             return "\(site.name) (local: \(plan.locationNames(site.localLocations))): \(siteCalls.count) call\(siteCalls.count == 1 ? "" : "s"), e.g. \(listed.joined(separator: "; "))\(more)"

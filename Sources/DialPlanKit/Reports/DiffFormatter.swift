@@ -4,25 +4,14 @@ public enum DiffFormatter {
     public static func text<Out: TextOutputStream>(_ diff: PlanDiff, examples: Int, style: TextStyle, to out: inout Out) {
         out.write(style.bold("dialplan diff \(diff.oldPlan) → \(diff.newPlan)") + ": \(diff.compared) calls compared\n\n")
         for group in diff.groups {
-            let sites = unique(group.changes.map(\.site))
-            out.write(style.yellow("\(group.changes.count) call\(group.changes.count == 1 ? "" : "s")") + " from \(sites.count == 1 ? sites[0] : "\(sites.count) sites"): " + style.bold(group.title) + "\n")
+            let sites = group.sites(examples: examples)
+            out.write(style.yellow("\(group.changes.count) call\(group.changes.count == 1 ? "" : "s")") + " from \(sites.count == 1 ? sites[0].site : "\(sites.count) sites"): " + style.bold(group.title) + "\n")
             if let route = group.routeBefore, !route.isEmpty { out.write("    " + style.dim("before: \(route)") + "\n") }
             if let route = group.routeAfter, !route.isEmpty { out.write("    " + style.dim("after:  \(route)") + "\n") }
-            // One pass over the group: calls and distinct aliases per site (a group can hold millions of calls).
-            // (Mutated in place through the dictionaries' subscripts, so nothing is copied per call.)
-            var calls: [String: Int] = [:]
-            var seen: [String: Set<String>] = [:]
-            var aliases: [String: [String]] = [:]
-            for change in group.changes {
-                calls[change.site, default: 0] += 1
-                if seen[change.site, default: []].insert(change.alias).inserted { aliases[change.site, default: []].append(change.alias) }
-            }
             for site in sites.prefix(20) {
-                let siteAliases = aliases[site] ?? []
-                let count = calls[site] ?? 0
-                let listed = siteAliases.prefix(examples).joined(separator: ", ")
-                let more = siteAliases.count > examples ? ", and \(siteAliases.count - examples) more" : ""
-                out.write("    \(site): \(count) call\(count == 1 ? "" : "s"), e.g. \(listed)\(more)\n")
+                let listed = site.aliases.joined(separator: ", ")
+                let more = site.aliasCount > examples ? ", and \(site.aliasCount - examples) more" : ""
+                out.write("    \(site.site): \(site.calls) call\(site.calls == 1 ? "" : "s"), e.g. \(listed)\(more)\n")
             }
             if sites.count > 20 { out.write("    … and \(sites.count - 20) more sites\n") }
             out.write("\n")
@@ -69,8 +58,24 @@ public enum DiffFormatter {
         out.write(json.flush() + "\n")
     }
 
-    private static func unique(_ values: [String]) -> [String] {
-        var seen = Set<String>()
-        return values.filter { seen.insert($0).inserted }
+}
+
+extension PlanDiff.Group {
+    /// The group's calls per site, in first-seen order: how many, the first `examples` distinct aliases dialled,
+    /// and how many distinct aliases in all. One pass (a group can hold millions of calls).
+    public func sites(examples: Int) -> [(site: String, calls: Int, aliases: [String], aliasCount: Int)] {
+        var order: [String] = []
+        var calls: [String: Int] = [:]
+        var seen: [String: Set<String>] = [:]
+        var aliases: [String: [String]] = [:]
+        // (Mutated in place through the dictionaries' subscripts, so nothing is copied per call.)
+        for change in changes {
+            if calls[change.site] == nil { order.append(change.site) }
+            calls[change.site, default: 0] += 1
+            if seen[change.site, default: []].insert(change.alias).inserted, aliases[change.site, default: []].count < examples {
+                aliases[change.site, default: []].append(change.alias)
+            }
+        }
+        return order.map { ($0, calls[$0]!, aliases[$0] ?? [], seen[$0]?.count ?? 0) }
     }
 }

@@ -469,19 +469,46 @@ public final class Simulation: Sendable {
         Int(coreShapes[storeOffsets[Int(core >> OutcomeStore.workerShift)] + Int(core & OutcomeStore.indexMask)])
     }
 
+    /// Every call, in batches of calls alike (as `batches(where:)` forms them), counted per site with the first
+    /// `examples` calls of each site kept: what a report needs of every call without holding them all (40 million
+    /// calls make a few thousand tallies). The tallies' counts add up to `verdictCounts`.
+    public func tallies(examples: Int) -> [CallTally] {
+        let siteCount = plan.sites.count
+        let kept = max(examples, 1)
+        return collectBatches({ group, facts in
+            VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
+        }, start: { decision, call in
+            var tally = CallTally(decision: decision, first: call, count: 0, siteCounts: [Int32](repeating: 0, count: siteCount), examples: [:])
+            tally.add(call, keep: kept)
+            return tally
+        }, add: { tally, call in tally.add(call, keep: kept) })
+    }
+
     /// Batches of the calls `select` picks; `select` sees one core of each shape per group (cores of a shape are
     /// alike for it: the same nodes, failures and flags).
     private func collectBatches(_ select: (VerdictGroup, CoreFacts) -> VerdictDecision?) -> [CallBatch] {
-        struct Key: Hashable {
-            var shape: Int
-            var routes: UInt32
-            var renaming: Int32
-            var row: Int
-            var group: Int
-            var site: Int32
-        }
-        var index: [Key: Int] = [:]
-        var batches: [CallBatch] = []
+        var batches = collectBatches(select, start: { CallBatch(decision: $0, calls: [$1]) }, add: { $0.calls.append($1) })
+        for index in batches.indices { batches[index].calls.sort() }
+        return batches
+    }
+
+    /// What makes calls one batch.
+    private struct BatchKey: Hashable {
+        var shape: Int
+        var routes: UInt32
+        var renaming: Int32
+        var row: Int
+        var group: Int
+        var site: Int32
+    }
+
+    /// Calls of the same shape, routes and verdict group gathered into one `Batch` each: `start` makes one from its
+    /// decision and first call, `add` adds each further call.
+    private func collectBatches<Batch>(
+        _ select: (VerdictGroup, CoreFacts) -> VerdictDecision?, start: (VerdictDecision, CallRef) -> Batch, add: (inout Batch, CallRef) -> Void
+    ) -> [Batch] {
+        var index: [BatchKey: Int] = [:]
+        var batches: [Batch] = []
         for (rowNumber, row) in rows.enumerated() {
             for (groupNumber, group) in groups[rowNumber].enumerated() {
                 // Per shape: not yet decided, not selected, or the decision.
@@ -500,21 +527,52 @@ public final class Simulation: Sendable {
                         // Reachability depends on the site's own subnets: blocked calls are explained per site.
                         let perSite = decision.verdict == .blocked
                         for site in subgroup.sites {
-                            let key = Key(shape: shape, routes: routeSet(of: cells.routes[cell]), renaming: subgroup.renaming, row: rowNumber, group: groupNumber, site: perSite ? site : -1)
+                            let key = BatchKey(shape: shape, routes: routeSet(of: cells.routes[cell]), renaming: subgroup.renaming, row: rowNumber, group: groupNumber, site: perSite ? site : -1)
                             let call = CallRef(site: Int(site), alias: alias, protocolIndex: Int(row.callProtocol.index))
                             if let known = index[key] {
-                                batches[known].calls.append(call)
+                                add(&batches[known], call)
                             } else {
                                 index[key] = batches.count
-                                batches.append(CallBatch(decision: decision, calls: [call]))
+                                batches.append(start(decision, call))
                             }
                         }
                     }
                 }
             }
         }
-        for index in batches.indices { batches[index].calls.sort() }
         return batches
+    }
+}
+
+/// Calls alike (the same verdict decision, nodes, failures and routes; see `Simulation.tallies(examples:)`),
+/// counted per site, with the first few calls of each site.
+public struct CallTally: Sendable {
+    public let decision: VerdictDecision
+    /// The first call: its outcome and routes stand for every call of the tally.
+    public let first: CallRef
+    /// How many calls.
+    public internal(set) var count: Int
+    /// Calls per site (indexed by site).
+    var siteCounts: [Int32]
+    /// The first calls of each site, in the order the simulation visits them.
+    var examples: [Int32: [CallRef]]
+
+    public var verdict: Verdict { decision.verdict }
+
+    /// The sites with calls in the tally, in plan order.
+    public var sites: [SiteID] { siteCounts.indices.filter { siteCounts[$0] > 0 }.map { SiteID($0) } }
+
+    /// How many of the calls `site` placed.
+    public func count(site: SiteID) -> Int { Int(siteCounts[site.index]) }
+
+    /// The first calls `site` placed (as many as the tally keeps).
+    public func examples(site: SiteID) -> [CallRef] { examples[Int32(site.index)] ?? [] }
+
+    mutating func add(_ call: CallRef, keep: Int) {
+        count += 1
+        let site = call.site.index
+        if Int(siteCounts[site]) < keep { examples[Int32(site), default: []].append(call) }
+        siteCounts[site] += 1
     }
 }
 

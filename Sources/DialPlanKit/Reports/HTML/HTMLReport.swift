@@ -1,0 +1,345 @@
+import Foundation
+
+/// What `dialplan report` shows, asked of the simulation through its API: `check`'s report (counts, groups,
+/// findings, pass or fail), the calls of every site tallied by where they land, one traced example per group, the
+/// IPsec mesh and site reachability, coverage, and with a baseline plan the `diff` of the change. Everything is
+/// aggregated and bounded (a few routes and examples per matrix cell), so a 40-million-call plan makes a page of
+/// the same order of size as a small one. `HTMLReportRenderer` writes it.
+public struct HTMLReport: Sendable {
+    /// Bounds on what each part lists, so that the page stays small whatever the plan's size.
+    public struct Limits: Sendable {
+        /// Routes listed per matrix cell (the worst first).
+        public var routesPerCell = 5
+        /// Example calls listed per route of a cell.
+        public var examplesPerRoute = 3
+        /// Groups whose example call is traced step by step.
+        public var tracedGroups = 40
+        /// Change groups listed (the largest first), and sites listed per change group.
+        public var changeGroups = 100
+        public var sitesPerChange = 20
+        /// Aliases listed per site of a change group.
+        public var changeExamples = 4
+        /// Broken pairs listed per mesh cause.
+        public var pairsPerCause = 12
+
+        public init() {}
+    }
+
+    /// The plan's sizes and the verdict counts, as `check` reports them.
+    public struct Summary: Sendable {
+        public var plan: String
+        public var generated: Date
+        public var sites: Int
+        public var services: Int
+        public var aliases: Int
+        public var probes: Int
+        public var nodes: Int
+        public var locations: Int
+        public var clusters: Int
+        public var calls: Int
+        /// Calls per verdict, every verdict present.
+        public var counts: [Verdict: Int]
+        public var errors: Int
+        public var warnings: Int
+        /// As `check` decides (with `strict`, warnings fail too).
+        public var passes: Bool
+        public var strict: Bool
+        /// `check`'s summary line, word for word.
+        public var checkSummary: String
+    }
+
+    /// Where each site's calls land: sites (rows) by landing location or, for calls that land nowhere, by verdict
+    /// (columns). A call that may land in several locations counts in each of them.
+    public struct Matrix: Sendable {
+        public enum Column: Sendable, Hashable {
+            case location(LocationID)
+            /// Calls that land nowhere (rejected, loop, unrouted) or could not be decided (error).
+            case nowhere(Verdict)
+        }
+
+        /// Calls of one cell that took the same route.
+        public struct Route: Sendable {
+            /// The route in words (`CallFacts.route`).
+            public var text: String
+            /// Calls per verdict, worst first.
+            public var counts: [(verdict: Verdict, calls: Int)]
+            public var calls: Int
+            /// A few calls: "1001 → 1001@vc.acme.example (sip)".
+            public var examples: [String]
+        }
+
+        public struct Cell: Sendable {
+            public var column: Int
+            /// Calls per verdict, worst first.
+            public var counts: [(verdict: Verdict, calls: Int)]
+            public var calls: Int
+            /// Whether the column is one of the row's site's local locations.
+            public var isLocal: Bool
+            /// The routes with the most calls, the worst first (at most `Limits.routesPerCell`).
+            public var routes: [Route]
+            /// How many distinct routes in all.
+            public var routeCount: Int
+
+            /// The worst verdict in the cell.
+            public var worst: Verdict { counts[0].verdict }
+        }
+
+        public struct Row: Sendable {
+            public var site: String
+            public var localLocations: [String]
+            /// The columns that are the site's local locations.
+            public var localColumns: [Int]
+            public var calls: Int
+            /// Non-empty cells, by column.
+            public var cells: [Cell]
+        }
+
+        public var columns: [Column]
+        public var columnNames: [String]
+        /// The sites with the worst verdict first, in plan order among equals.
+        public var rows: [Row]
+        /// Calls per column over every site.
+        public var columnTotals: [Int]
+    }
+
+    /// One call explained step by step (`TraceFormatter`'s steps).
+    public struct TracedCall: Sendable {
+        public var site: String
+        public var alias: String
+        public var callProtocol: CallProtocol
+        public var verdict: Verdict
+        public var steps: [TraceStep]
+    }
+
+    /// A group of calls (a `check` group) or a plan finding.
+    public struct Finding: Sendable {
+        public var diagnostic: Diagnostic
+        /// For a group of calls: its verdict, how many calls, the sites with their calls.
+        public var verdict: Verdict?
+        public var calls: Int
+        public var sites: [(name: String, calls: Int)]
+        /// The group's first call, traced (for the first `Limits.tracedGroups` groups).
+        public var trace: TracedCall?
+    }
+
+    /// The IPsec mesh and site reachability.
+    public struct Mesh: Sendable {
+        /// Broken pairs grouped by what breaks them, in first-met order; the SVG numbers them the same way.
+        public struct Cause: Sendable {
+            public var failure: PathFailure
+            public var pairs: [MeshPair]
+        }
+
+        /// A site's endpoints that cannot reach a node their calls land on.
+        public struct Unreachable: Sendable {
+            public var site: String
+            public var callProtocol: CallProtocol
+            public var node: String
+            public var location: String
+            public var failure: PathFailure
+        }
+
+        public var analysis: NetworkAnalysis
+        public var causes: [Cause]
+        public var unreachable: [Unreachable]
+        /// The network's own findings (mesh causes as `check` words them, node lints).
+        public var findings: [Diagnostic]
+    }
+
+    public struct Coverage: Sendable {
+        public var counts: [(kind: String, used: Int, total: Int)]
+        /// What no call used, as `check --coverage` notes it.
+        public var unused: [Diagnostic]
+    }
+
+    public var summary: Summary
+    public var matrix: Matrix
+    /// `check`'s groups (worst first), then its findings (in file order).
+    public var groups: [Finding]
+    public var findings: [Finding]
+    /// Nil when the plan has no network section.
+    public var mesh: Mesh?
+    public var coverage: Coverage
+    /// With a baseline: what the change moves.
+    public var change: PlanDiff?
+    public var limits: Limits
+
+    /// Builds the report from `check`'s report of the plan; `change` is the diff from a baseline plan.
+    public init(report: CheckReport, change: PlanDiff? = nil, strict: Bool = false, generated: Date = Date(), limits: Limits = Limits()) {
+        let simulation = report.simulation
+        let plan = report.plan
+        self.limits = limits
+        self.change = change
+        summary = Summary(
+            plan: plan.name, generated: generated, sites: plan.sites.count, services: plan.services.count,
+            aliases: simulation.aliases.count - plan.probes.count, probes: plan.probes.count, nodes: plan.nodes.count,
+            locations: plan.locations.count, clusters: plan.clusters.count, calls: report.callCount, counts: report.counts,
+            errors: report.findings.filter { $0.severity == .error }.count, warnings: report.findings.filter { $0.severity == .warning }.count,
+            passes: report.passes(strict: strict), strict: strict, checkSummary: CheckFormatter.summary(report, style: .plain, strict: strict))
+
+        let tallies = simulation.tallies(examples: limits.examplesPerRoute)
+        matrix = HTMLReport.matrix(simulation, tallies: tallies, limits: limits)
+
+        var groups: [Finding] = []
+        for (index, group) in report.groups.enumerated() {
+            var order: [SiteID] = []
+            var perSite: [SiteID: Int] = [:]
+            for call in group.calls {
+                if perSite[call.site] == nil { order.append(call.site) }
+                perSite[call.site, default: 0] += 1
+            }
+            var traced: TracedCall?
+            if index < limits.tracedGroups, let call = group.calls.first {
+                let alias = simulation.aliases[call.alias.index].alias
+                if let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: alias, protocol: call.callProtocol, network: simulation.network) {
+                    traced = TracedCall(site: plan.sites[call.site].name, alias: alias, callProtocol: call.callProtocol, verdict: trace.verdict, steps: trace.steps)
+                }
+            }
+            groups.append(Finding(
+                diagnostic: group.diagnostic, verdict: group.verdict, calls: group.calls.count,
+                sites: order.map { (plan.sites[$0].name, perSite[$0]!) }, trace: traced))
+        }
+        self.groups = groups
+        findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, sites: [], trace: nil) }
+
+        mesh = simulation.network.map { HTMLReport.mesh($0, simulation: simulation, tallies: tallies) }
+        coverage = Coverage(counts: simulation.coverage.counts, unused: simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount))
+    }
+
+    // MARK: Matrix
+
+    static func matrix(_ simulation: Simulation, tallies: [CallTally], limits: Limits) -> Matrix {
+        let plan = simulation.plan
+        let nowhere: [Verdict] = [.rejected, .loop, .unrouted, .error]
+        func isNowhere(_ verdict: Verdict) -> Bool { nowhere.contains(verdict) }
+        // Per tally: its columns and route words, from its first call (every call of a tally lands alike).
+        struct Landed {
+            var columns: [Matrix.Column]
+            var route: String
+        }
+        var landed: [Landed] = []
+        var routeWords: [RouteKey: String] = [:]
+        for tally in tallies {
+            let outcome = simulation.outcome(of: tally.first)
+            let columns: [Matrix.Column] = isNowhere(tally.verdict) ? [.nowhere(tally.verdict)] : plan.locations(of: outcome).map { .location($0) }
+            let key = simulation.routeKey(of: tally.first)
+            let route = routeWords[key] ?? CallFacts.routeText(outcome, plan: plan)
+            routeWords[key] = route
+            landed.append(Landed(columns: columns, route: route))
+        }
+        // Every location in plan order; then rejected, loop and unrouted always, error when a call is.
+        var columns: [Matrix.Column] = plan.locations.ids.map { .location($0) }
+        columns += [Verdict.rejected, .loop, .unrouted].map { .nowhere($0) }
+        if (simulation.verdictCounts[.error] ?? 0) > 0 { columns.append(.nowhere(.error)) }
+        let columnIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, $0.offset) })
+        let names = columns.map { column -> String in
+            switch column {
+            case .location(let location): plan.locations[location].name
+            case .nowhere(let verdict): verdict.rawValue
+            }
+        }
+
+        // Per (site, column): the tallies that land there.
+        struct CellKey: Hashable {
+            var site: Int
+            var column: Int
+        }
+        var cellTallies: [CellKey: [Int]] = [:]
+        var siteCalls = [Int](repeating: 0, count: plan.sites.count)
+        var columnTotals = [Int](repeating: 0, count: columns.count)
+        for (index, tally) in tallies.enumerated() {
+            let columnsHere = landed[index].columns.compactMap { columnIndex[$0] }
+            for site in tally.sites {
+                let count = tally.count(site: site)
+                siteCalls[site.index] += count
+                for column in columnsHere {
+                    cellTallies[CellKey(site: site.index, column: column), default: []].append(index)
+                    columnTotals[column] += count
+                }
+            }
+        }
+        func ordered(_ counts: [Verdict: Int]) -> [(verdict: Verdict, calls: Int)] {
+            counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        var rows: [Matrix.Row] = []
+        for (siteIndex, site) in plan.sites.enumerated() {
+            let localColumns = site.localLocations.compactMap { columnIndex[.location($0)] }.sorted()
+            var cells: [Matrix.Cell] = []
+            for column in columns.indices {
+                guard let indices = cellTallies[CellKey(site: siteIndex, column: column)] else { continue }
+                var counts: [Verdict: Int] = [:]
+                var routeOrder: [String] = []
+                var routeCounts: [String: [Verdict: Int]] = [:]
+                var routeExamples: [String: [CallRef]] = [:]
+                for index in indices {
+                    let tally = tallies[index]
+                    let count = tally.count(site: SiteID(siteIndex))
+                    counts[tally.verdict, default: 0] += count
+                    let route = landed[index].route
+                    if routeCounts[route] == nil { routeOrder.append(route) }
+                    routeCounts[route, default: [:]][tally.verdict, default: 0] += count
+                    let kept = routeExamples[route, default: []].count
+                    if kept < limits.examplesPerRoute {
+                        routeExamples[route, default: []].append(contentsOf: tally.examples(site: SiteID(siteIndex)).prefix(limits.examplesPerRoute - kept))
+                    }
+                }
+                let routes = routeOrder.map { text -> Matrix.Route in
+                    let verdicts = ordered(routeCounts[text]!)
+                    let examples = (routeExamples[text] ?? []).map { "\(simulation.aliasText($0)) (\($0.callProtocol.rawValue))" }
+                    return Matrix.Route(text: text, counts: verdicts, calls: verdicts.reduce(0) { $0 + $1.calls }, examples: examples)
+                }.sorted { ($0.counts[0].verdict, -$0.calls, $0.text) < ($1.counts[0].verdict, -$1.calls, $1.text) }
+                let verdicts = ordered(counts)
+                cells.append(Matrix.Cell(
+                    column: column, counts: verdicts, calls: verdicts.reduce(0) { $0 + $1.calls }, isLocal: localColumns.contains(column),
+                    routes: Array(routes.prefix(limits.routesPerCell)), routeCount: routes.count))
+            }
+            rows.append(Matrix.Row(
+                site: site.name, localLocations: site.localLocations.map { plan.locations[$0].name }, localColumns: localColumns,
+                calls: siteCalls[siteIndex], cells: cells))
+        }
+        // The sites with the worst verdicts first (a sort that keeps plan order among equals).
+        let worst = rows.map { row in row.cells.map(\.worst).min() ?? .local }
+        let order = rows.indices.sorted { (worst[$0], $0) < (worst[$1], $1) }
+        return Matrix(columns: columns, columnNames: names, rows: order.map { rows[$0] }, columnTotals: columnTotals)
+    }
+
+    // MARK: Mesh
+
+    static func mesh(_ analysis: NetworkAnalysis, simulation: Simulation, tallies: [CallTally]) -> Mesh {
+        let plan = simulation.plan
+        var order: [PathFailure] = []
+        var byFailure: [PathFailure: [MeshPair]] = [:]
+        for pair in analysis.pairs {
+            guard let failure = pair.check.failure else { continue }
+            if byFailure[failure] == nil { order.append(failure) }
+            byFailure[failure, default: []].append(pair)
+        }
+        // The nodes each site's calls land on, per protocol: the legs `VerdictRule` asks the network about.
+        struct Leg: Hashable, Comparable {
+            var site: Int
+            var protocolIndex: Int
+            var node: Int
+            static func < (a: Leg, b: Leg) -> Bool { (a.site, a.protocolIndex, a.node) < (b.site, b.protocolIndex, b.node) }
+        }
+        var legs = Set<Leg>()
+        var nodesOf: [OutcomeKey: [NodeID]] = [:]
+        for tally in tallies {
+            let key = simulation.outcomeKey(of: tally.first)
+            let nodes = nodesOf[key] ?? simulation.outcome(of: tally.first).nodes
+            nodesOf[key] = nodes
+            for site in tally.sites {
+                for node in nodes { legs.insert(Leg(site: site.index, protocolIndex: Int(tally.first.callProtocol.index), node: node.index)) }
+            }
+        }
+        var unreachable: [Mesh.Unreachable] = []
+        for leg in legs.sorted() {
+            let callProtocol = CallProtocol.allCases[leg.protocolIndex]
+            let node = NodeID(leg.node)
+            guard let check = analysis.reachability(site: SiteID(leg.site), node: node, protocol: callProtocol), let failure = check.failure else { continue }
+            unreachable.append(Mesh.Unreachable(
+                site: plan.sites[leg.site].name, callProtocol: callProtocol, node: plan.nodes[node].name,
+                location: plan.locations[plan.nodes[node].location].name, failure: failure))
+        }
+        return Mesh(analysis: analysis, causes: order.map { Mesh.Cause(failure: $0, pairs: byFailure[$0]!) }, unreachable: unreachable, findings: analysis.findings)
+    }
+}
