@@ -36,6 +36,20 @@ public struct RegexTree: Sendable {
     }
 
     public internal(set) var nodes: [Node]
+
+    /// The one character a node stands for: a literal, or a case-sensitive set of one character (how a literal under
+    /// `(?-i)` is kept); nil for anything else.
+    public func literalScalar(at node: Int) -> Unicode.Scalar? {
+        switch nodes[node] {
+        case .literal(let scalar):
+            return scalar
+        case .characterSet(let set) where set.caseSensitive && !set.negated && set.items.count == 1:
+            guard case .range(let low, let high) = set.items[0], low == high else { return nil }
+            return Unicode.Scalar(low)
+        default:
+            return nil
+        }
+    }
     public internal(set) var root: Int
 
     /// Groups nest at most this deep; dial plans use a handful, and the parser and its users recurse once per level.

@@ -116,6 +116,20 @@ import Testing
         #expect(found.first?.message == "Call Routing Rule 'Acme' (priority 10): pattern '(.+)@vc.acme.com' has 2 unescaped '.' between letters, which matches any character: it also matches 'x@vcxacme.com'")
     }
 
+    // A pattern made case-sensitive by (?-i) means the same to these checks: its literals are still literals.
+    @Test func caseSensitivePatternsGetTheSamePatternFindings() throws {
+        let rules = [
+            #"{name: Dotted, priority: 10, match_string: '(?-i)(.+)@vc.acme\.example'}"#,
+            #"{name: Domain on one branch, priority: 20, match_string: '(?-i)alice|bob@acme\.com'}"#,
+        ]
+        let plan = try InlinePlan.load(gatewayRules: rules, clusters: [Cluster(name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones, rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"])])
+        let dot = try #require(Self.findings(plan, .patternUnescapedDot).first)
+        #expect(dot.message.contains("'Dotted'"))
+        let witness = try #require(dot.witness)
+        #expect(try AliasMatcher(type: .regex, string: #"(?-i)(.+)@vc.acme\.example"#).evaluate(witness, scratch: RegexScratch()) != .noMatch)
+        #expect(Self.findings(plan, .patternAlternationScope).map(\.witness) == ["alice"])
+    }
+
     @Test func misleadingPatternShapes() throws {
         let rules = [
             #"{name: Anchored branches, priority: 10, match_string: '^meet|room$'}"#,

@@ -45,6 +45,19 @@ import Testing
         #expect(found.first?.message.hasPrefix("vcs search rule 'Video domain' (priority 40) is never tried") == true)
     }
 
+    // Rules that match only IP-address forms the address probes do not spell are not shadowed by Any alias either:
+    // the automata find an address alias they share with the superset of IP addresses.
+    @Test func ruleForBracketedOrSchemedAddressesIsNotShadowedByAnyAlias() throws {
+        for pattern in [#"\[[0-9a-f:]+\]"#, "h323:.*", #"alice@(\d+\.){3}\d+"#, #"[0-9.]+"#] {
+            let plan = try InlinePlan.single(rules: [
+                "{name: Everything, priority: 10, mode: any_alias, progress: stop, target: Pexip-Oslo}",
+                "{name: Addresses, priority: 20, pattern_type: regex, pattern_string: '\(pattern)', target: Pexip-Singapore}",
+            ])
+            let found = PlanChecks.run(RoutingTables(plan: plan)).filter { $0.check == .shadowedSearchRule }
+            #expect(found.isEmpty, "\(pattern): \(found.map(\.message))")
+        }
+    }
+
     // [VCS X14.0.1 "Dial Plan and Call Processing", pre-search transform fields: Priority] "The priority must be
     // unique for each transform." The VCS refuses a second transform at a priority; so does the loader, naming both.
     @Test func aTransformPriorityMustBeUnique() throws {

@@ -27,7 +27,7 @@ enum PatternAlternationScope: PlanCheck {
     }
 
     private static func hasAt(_ node: Int, _ tree: RegexTree) -> Bool {
-        if case .literal("@") = tree.nodes[node] { return true }
+        if tree.literalScalar(at: node) == "@" { return true }
         return tree.children(of: node).contains { hasAt($0, tree) }
     }
 }

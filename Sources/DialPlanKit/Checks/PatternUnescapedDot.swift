@@ -15,7 +15,7 @@ enum PatternUnescapedDot: PlanCheck {
                 guard case .sequence(let items) = tree.nodes[node] else { continue }
                 for (position, item) in items.enumerated() where position > 0 && position + 1 < items.count {
                     guard case .characterSet(let set) = tree.nodes[item], set.isDot,
-                        isWordLiteral(tree.nodes[items[position - 1]]), isWordLiteral(tree.nodes[items[position + 1]])
+                        isWordLiteral(items[position - 1], tree), isWordLiteral(items[position + 1], tree)
                     else { continue }
                     dots.append(item)
                 }
@@ -39,8 +39,8 @@ enum PatternUnescapedDot: PlanCheck {
         }
     }
 
-    private static func isWordLiteral(_ node: RegexTree.Node) -> Bool {
-        guard case .literal(let scalar) = node else { return false }
+    private static func isWordLiteral(_ node: Int, _ tree: RegexTree) -> Bool {
+        guard let scalar = tree.literalScalar(at: node) else { return false }
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "-"
     }
 }

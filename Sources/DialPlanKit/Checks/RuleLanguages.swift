@@ -51,7 +51,13 @@ enum RuleAliases {
     }
 
     /// IP-address aliases of each form, tried on every rule.
-    static let addressProbes = ["192.0.2.10", "alice@192.0.2.10", "sip:192.0.2.10:5060", "2001:db8::10", "[2001:db8::10]:5061"]
+    static let addressProbes = [
+        "192.0.2.10", "alice@192.0.2.10", "sip:192.0.2.10:5060", "h323:192.0.2.10", "2001:db8::10", "[2001:db8::10]",
+        "[2001:db8::10]:5061", "alice@[2001:db8::10]", "sip:[2001:db8::10]", "tel:192.0.2.10",
+    ]
+
+    /// Every IP-address alias, and more: what `PexipAlias.isIPAddress` can accept, as a regular language.
+    static let addressSuperset = (try? PatternLanguage.regex(#"([a-z0-9]{1,6}:)?(.*@)?[0-9a-f.:\[\]]*[.:][0-9a-f.:\[\]]*([;?].*)?"#, dialect: .pcre2)) ?? .anything
 
     /// Aliases generated per regex: enough for a pattern outside the regular subset to be judged by its samples.
     static let sampleCount = 24
@@ -72,6 +78,9 @@ struct ShadowAnalysis {
         let witness: String
         /// nil: proven by automata; otherwise the number of generated aliases that the earlier rule all took.
         let sampled: Int?
+        /// Only whether the later rule matches an IP address (which an earlier Any alias rule does not take) was
+        /// judged on the samples; the rest is proven.
+        var addressesJudged = false
     }
 
     static func run(_ rules: [RuleAliases], membership: PCRE2Membership, mayShadow: (_ earlier: Int, _ later: Int) -> Bool) -> [Finding] {
@@ -81,7 +90,10 @@ struct ShadowAnalysis {
         let present = languages.indices.filter { languages[$0] != nil }
         var slot = [Int?](repeating: nil, count: rules.count)
         for (position, index) in present.enumerated() { slot[index] = position }
-        var comparison = LanguageComparison(present.map { languages[$0]! }, membership: membership)
+        // The last language: a regular superset of IP-address aliases (an optional scheme and user part, a host of
+        // address characters with a dot or a colon, optional parameters), which Any alias rules do not take.
+        let addressSlot = present.count
+        var comparison = LanguageComparison(present.map { languages[$0]! } + [RuleAliases.addressSuperset], membership: membership)
         var samples: [[String]?] = Array(repeating: nil, count: rules.count)
         var findings: [Finding] = []
         for later in rules.indices.dropFirst() {
@@ -96,6 +108,21 @@ struct ShadowAnalysis {
                 if let inner = slot[later], let outer = slot[earlier] {
                     inclusion = comparison.inclusion(of: inner, in: outer)
                 }
+                // Any alias takes every alias but an IP address: the later rule is inside it only if it matches no IP
+                // address. Proven where it shares nothing with the superset; a shared alias that is an address
+                // disproves it; otherwise the samples (with their address probes) decide.
+                var onlyAddressesUndecided = false
+                if case .every = rules[earlier], case .included = inclusion, let inner = slot[later] {
+                    let shared = comparison.intersection(inner, addressSlot)
+                    if shared.decided, let witness = shared.witness {
+                        if PexipAlias.isIPAddress(witness) { continue }
+                        inclusion = .undecided
+                        onlyAddressesUndecided = true
+                    } else if !shared.decided {
+                        inclusion = .undecided
+                        onlyAddressesUndecided = true
+                    }
+                }
                 // The automata judge characters beyond ASCII by representatives; before a rule is called dead, aliases
                 // with the characters PCRE2's Unicode tables treat specially are tried on both rules.
                 if case .notIncluded = inclusion { continue }
@@ -106,8 +133,9 @@ struct ShadowAnalysis {
                 case .notIncluded:
                     continue
                 case .undecided:
-                    guard aliases.count >= RuleAliases.sampleCount / 3 else { continue }
-                    findings.append(Finding(later: later, earlier: earlier, witness: aliases[0], sampled: aliases.count))
+                    // Where only IP addresses are in doubt, the address probes among the samples decide.
+                    guard aliases.count >= RuleAliases.sampleCount / 3 || onlyAddressesUndecided else { continue }
+                    findings.append(Finding(later: later, earlier: earlier, witness: aliases[0], sampled: aliases.count, addressesJudged: onlyAddressesUndecided))
                 }
                 break
             }
@@ -144,6 +172,9 @@ struct ShadowAnalysis {
     /// How a finding was decided, for its message.
     static func proof(_ finding: Finding) -> String {
         guard let sampled = finding.sampled else { return "" }
+        if finding.addressesJudged {
+            return " (that it matches no IP address, which Any alias does not take, is judged on \(sampled) aliases, IP-address forms among them)"
+        }
         return " (judged on \(sampled) aliases generated from its pattern: it is outside what the analyzer can prove)"
     }
 }
