@@ -166,6 +166,7 @@ import Testing
                 #"{name: Alice, aliases: [meet.alice@vc.example]}"#,
                 #"{name: Lounge, aliases: [lounge@partners.example, lobby@partners.example]}"#,
                 #"{name: Lab, aliases: ["2001"]}"#,
+                #"{name: Guests, aliases: [guest@partners.example]}"#,
             ],
             clusters: [cluster],
             sites: [InlinePlan.site, "{name: Lab site, registers_to: vcs, subzone: Lab, local_locations: [Oslo]}"])
@@ -176,11 +177,34 @@ import Testing
         let finding = try #require(found.first)
         #expect(finding.severity == .warning)
         #expect(finding.location?.line == Self.line(of: "lounge@partners.example", in: yaml))
-        #expect(finding.message.hasPrefix("2 service aliases 'lounge@partners.example', 'lobby@partners.example' of conference 'Lounge' are reached by no site's call: every search ends at vcs (plan.yaml:"), "\(finding.message)")
+        // One finding for one place where the searches end, whatever the services.
+        #expect(finding.message.hasPrefix("3 service aliases 'lounge@partners.example', 'lobby@partners.example', 'guest@partners.example' of 2 services (conference 'Lounge', conference 'Guests') are reached by no site's call: every search ends at vcs (plan.yaml:"), "\(finding.message)")
         #expect(finding.message.hasSuffix("before Pexip"), "\(finding.message)")
         #expect(finding.witness == "lounge@partners.example")
         // '2001' is reached from the Lab site only: not reported; Alice from both.
         #expect(!found.contains { $0.message.contains("'2001'") || $0.message.contains("meet.alice") })
+    }
+
+    @Test func anUnreachableAliasWhoseSearchesEndInSeveralPlacesNamesEach() throws {
+        let cluster = Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ", "Lab"],
+            zones: InlinePlan.pexipZones + ["{name: Dead end, peers: [10.9.9.9]}"],
+            rules: [
+                "{name: Video domain, priority: 100, pattern_type: suffix, pattern_string: '@vc.example', target: Pexip-Oslo}",
+                "{name: Lab partners, priority: 110, source_mode: named, source_name: Lab, pattern_type: suffix, pattern_string: '@partners.example', target: Dead end}",
+            ])
+        let yaml = InlinePlan.yaml(
+            conferences: [#"{name: Alice, aliases: [meet.alice@vc.example]}"#, #"{name: Lounge, aliases: [lounge@partners.example]}"#],
+            clusters: [cluster],
+            sites: [InlinePlan.site, "{name: Lab site, registers_to: vcs, subzone: Lab, local_locations: [Oslo]}", "{name: Lab two, registers_to: vcs, subzone: Lab, local_locations: [Oslo]}"])
+        let simulation = Simulation(plan: try TestPlans.load(yaml), workers: 1)
+        let found = PlanChecks.run(simulation).filter { $0.check == .serviceAliasUnreachable }
+        #expect(found.count == 1, "\(found)")
+        let finding = try #require(found.first)
+        // The Lab sites' calls (4: two sites, SIP and H.323) end at the zone; the other site's (2) at the cluster.
+        #expect(finding.message.contains("the searches end at vcs zone 'Dead end'"), "\(finding.message)")
+        #expect(finding.message.contains("(4 of 6 calls), and in 1 other place"), "\(finding.message)")
+        #expect(finding.notes.first?.hasPrefix("2 calls end at vcs (plan.yaml:") == true, "\(finding.notes)")
     }
 
     @Test func aServiceAliasThatEverySiteRewritesIntoARejectedOneIsUnreachable() throws {

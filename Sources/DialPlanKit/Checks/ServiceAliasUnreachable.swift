@@ -16,52 +16,68 @@ enum ServiceAliasUnreachable: PlanCheck {
         guard let simulation = context.simulation, !context.plan.sites.isEmpty else { return [] }
         let plan = context.plan
         let finder = CauseFinder(simulation: simulation)
-        // Per alias that some call fails to reach: its failing calls by cause, in the order causes are met.
-        var failing: [Int: (count: Int, causes: [Cause: Int])] = [:]
+        // Pass 1: failing calls per alias, and each batch's cause (once per batch, in the order met).
+        var failing = [Int32](repeating: 0, count: simulation.aliases.count)
         var causeOrder: [Cause] = []
-        for batch in simulation.batches(where: { nowhere.contains($0.verdict) }) {
+        var causeIndex: [Cause: Int] = [:]
+        let batches = simulation.batches(where: { nowhere.contains($0.verdict) })
+        var batchCause: [Int] = []
+        batchCause.reserveCapacity(batches.count)
+        for batch in batches {
             let cause = finder.cause(of: batch)
-            if !causeOrder.contains(cause) { causeOrder.append(cause) }
-            for call in batch.calls {
-                guard case .service = simulation.aliases[call.alias.index].origin else { continue }
-                failing[call.alias.index, default: (0, [:])].count += 1
-                failing[call.alias.index]!.causes[cause, default: 0] += 1
+            if causeIndex[cause] == nil {
+                causeIndex[cause] = causeOrder.count
+                causeOrder.append(cause)
             }
+            batchCause.append(causeIndex[cause]!)
+            for call in batch.calls { failing[call.alias.index] += 1 }
         }
         // An alias is unreachable when every call placed to it failed.
-        struct Key: Hashable {
-            var service: Int
-            var cause: Int
+        var unreachable = [Bool](repeating: false, count: simulation.aliases.count)
+        for alias in failing.indices where failing[alias] > 0 {
+            guard case .service = simulation.aliases[alias].origin else { continue }
+            unreachable[alias] = Int(failing[alias]) == placedCalls(to: alias, simulation)
         }
-        var order: [Key] = []
-        var grouped: [Key: (aliases: [Int], calls: [Int: Int])] = [:]
-        for alias in failing.keys.sorted() {
-            let (count, causes) = failing[alias]!
-            guard count == placedCalls(to: alias, simulation), case .service(let service) = simulation.aliases[alias].origin else { continue }
-            // The main cause: the one with most calls, then the first met.
-            let ranked = causes.keys.map { causeOrder.firstIndex(of: $0)! }.sorted { (causes[causeOrder[$0]]!, -$0) > (causes[causeOrder[$1]]!, -$1) }
-            let key = Key(service: service.index, cause: ranked[0])
-            if grouped[key] == nil {
-                order.append(key)
-                grouped[key] = ([], [:])
+        // Pass 2, over the unreachable aliases' calls only: where their searches end.
+        var ends: [Int: [Int: Int]] = [:]
+        for (index, batch) in batches.enumerated() {
+            for call in batch.calls where unreachable[call.alias.index] { ends[call.alias.index, default: [:]][batchCause[index], default: 0] += 1 }
+        }
+        // One finding per main place where the searches end (the one with most calls, then the first met), listing
+        // every alias (of every service) that ends there.
+        var order: [Int] = []
+        var grouped: [Int: (aliases: [Int], calls: [Int: Int])] = [:]
+        for alias in unreachable.indices where unreachable[alias] {
+            let causes = ends[alias]!
+            let main = causes.keys.min { (-causes[$0]!, $0) < (-causes[$1]!, $1) }!
+            if grouped[main] == nil {
+                order.append(main)
+                grouped[main] = ([], [:])
             }
-            grouped[key]!.aliases.append(alias)
-            for (cause, calls) in causes { grouped[key]!.calls[causeOrder.firstIndex(of: cause)!, default: 0] += calls }
+            grouped[main]!.aliases.append(alias)
+            for (cause, calls) in causes { grouped[main]!.calls[cause, default: 0] += calls }
         }
-        return order.map { key in
-            let (aliases, calls) = grouped[key]!
-            let service = plan.services[key.service]
+        return order.map { main in
+            let (aliases, calls) = grouped[main]!
             let names = aliases.map { simulation.aliases[$0].alias }
             let listed = names.prefix(shown).map { "'\($0)'" }.joined(separator: ", ") + (names.count > shown ? " and \(names.count - shown) more" : "")
-            let source = service.aliases.first { $0.alias == names[0] }?.source ?? service.source
+            var services: [ServiceID] = []
+            for alias in aliases {
+                if case .service(let service) = simulation.aliases[alias].origin, !services.contains(service) { services.append(service) }
+            }
+            let first = plan.services[services[0].index]
+            let source = first.aliases.first { $0.alias == names[0] }?.source ?? first.source
+            let owners = services.count == 1
+                ? "of \(plan.describe(ServiceRef.service(services[0])))"
+                : "of \(services.count) services (\(services.prefix(shown).map { plan.describe(ServiceRef.service($0)) }.joined(separator: ", "))\(services.count > shown ? ", …" : ""))"
             let total = calls.values.reduce(0, +)
             // Where the searches end, the main place first, then by calls and plan order.
-            let ends = calls.keys.sorted { ($0 == key.cause ? 1 : 0, calls[$0]!, -$0) > ($1 == key.cause ? 1 : 0, calls[$1]!, -$1) }
+            let ends = calls.keys.sorted { ($0 == main ? 1 : 0, calls[$0]!, -$0) > ($1 == main ? 1 : 0, calls[$1]!, -$1) }
             func end(_ index: Int) -> String {
                 let cause = causeOrder[index]
                 return "at \(finder.describe(cause.blame))\(where_(finder.location(of: cause.blame))), \(endWords(cause.verdict))"
             }
-            var message = "\(names.count == 1 ? "service alias" : "\(names.count) service aliases") \(listed) of \(plan.describe(ServiceRef.service(ServiceID(key.service)))) \(names.count == 1 ? "is" : "are") reached by no site's call: "
+            var message = "\(names.count == 1 ? "service alias" : "\(names.count) service aliases") \(listed) \(owners) \(names.count == 1 ? "is" : "are") reached by no site's call: "
             var notes: [String] = []
             if ends.count == 1 {
                 message += "every search ends \(end(ends[0]))"
