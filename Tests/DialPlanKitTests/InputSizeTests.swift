@@ -23,7 +23,7 @@ import Testing
             Issue.record("a 128 MB plan file loaded")
         } catch {
             #expect(error.diagnostics.count == 1)
-            #expect(error.diagnostics.first?.description == "\(path):1:1: error: the file is 128 MB; the analyzer reads files of up to 128 MB (a plan of 100,000 aliases is a few MB)")
+            #expect(error.diagnostics.first?.description == "\(path):1:1: error: the file is 128 MB (134217729 bytes); the analyzer reads files of up to 128 MB (134217728 bytes; a plan of 100,000 aliases is a few MB)")
         }
     }
 
@@ -37,10 +37,41 @@ import Testing
             _ = try TestSuiteLoader.load(path: large)
             Issue.record("a 128 MB cases file loaded")
         } catch {
-            #expect(error.diagnostics.first?.message.hasPrefix("the file is 128 MB; the analyzer reads files of up to 128 MB") == true)
+            #expect(error.diagnostics.first?.message.hasPrefix("the file is 128 MB (134217738 bytes); the analyzer reads files of up to 128 MB") == true)
         }
         let export = try Self.sparseFile(named: "pexip.json", bytes: UInt64(InputFile.maximumBytes) + 10)
         defer { try? FileManager.default.removeItem(atPath: (export as NSString).deletingLastPathComponent) }
         #expect(throws: PlanLoadError.self) { _ = try ExportFile.read(export) }
+    }
+
+    // A symbolic link is measured as the file it points to; a pipe, which reports no size, is read only up to the
+    // limit and then refused.
+    @Test func linksAndPipesAreBoundedToo() throws {
+        let target = try Self.sparseFile(named: "big.yaml", bytes: UInt64(InputFile.maximumBytes) + 1)
+        let directory = (target as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let link = (directory as NSString).appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        do {
+            _ = try InputFile.read(link, unreadable: "x", at: SourceLocation(file: link, line: 1, column: 1))
+            Issue.record("a link to a 128 MB file was read")
+        } catch {
+            #expect(error.diagnostics.first?.message.hasPrefix("the file is 128 MB (134217729 bytes)") == true, "\(error.diagnostics)")
+        }
+        let fifo = (directory as NSString).appendingPathComponent("pipe.yaml")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
+            try? handle.write(contentsOf: Data(repeating: 0x61, count: 4096))
+            try? handle.close()
+        }
+        writer.start()
+        do {
+            _ = try InputFile.read(fifo, unreadable: "x", at: SourceLocation(file: fifo, line: 1, column: 1), maximumBytes: 1024)
+            Issue.record("4 KB from a pipe were read past a 1 KB limit")
+        } catch {
+            #expect(error.diagnostics.first?.message.hasPrefix("the file is more than 1.0 MB") == false)
+            #expect(error.diagnostics.first?.message.contains("more than") == true, "\(error.diagnostics)")
+        }
     }
 }

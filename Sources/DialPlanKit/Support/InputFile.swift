@@ -11,17 +11,24 @@ enum InputFile {
     /// The bytes of the file at `path`; a file that cannot be read is an error `unreadable` at `location`, one
     /// beyond `maximumBytes` an error saying so, at the file itself.
     static func read(_ path: String, unreadable: String, at location: SourceLocation, maximumBytes: Int = maximumBytes) throws(PlanLoadError) -> Data {
-        func tooLarge(_ bytes: Int) -> PlanLoadError {
-            PlanLoadError([Diagnostic(
-                .error, "the file is \(megabytes(bytes)); the analyzer reads files of up to \(megabytes(maximumBytes)) (a plan of 100,000 aliases is a few MB)",
+        func tooLarge(_ bytes: Int?) -> PlanLoadError {
+            let size = bytes.map { "\(megabytes($0)) (\($0) bytes)" } ?? "more than \(megabytes(maximumBytes))"
+            return PlanLoadError([Diagnostic(
+                .error, "the file is \(size); the analyzer reads files of up to \(megabytes(maximumBytes)) (\(maximumBytes) bytes; a plan of 100,000 aliases is a few MB)",
                 at: SourceLocation(file: path, line: 1, column: 1))])
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > maximumBytes {
-            throw tooLarge(size.intValue)
+        // One descriptor, so that a symbolic link is measured as what it points to, and a pipe or a device (which
+        // report no size) is read up to one byte past the limit, never further.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw PlanLoadError([Diagnostic(.error, unreadable, at: location)]) }
+        defer { try? handle.close() }
+        var status = stat()
+        if fstat(handle.fileDescriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) > maximumBytes {
+            throw tooLarge(Int(status.st_size))
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw PlanLoadError([Diagnostic(.error, unreadable, at: location)]) }
-        // A file that grew meanwhile (or a device that reports no size) is measured again once read.
-        guard data.count <= maximumBytes else { throw tooLarge(data.count) }
+        let data: Data
+        do { data = try handle.read(upToCount: maximumBytes + 1) ?? Data() } catch { throw PlanLoadError([Diagnostic(.error, unreadable, at: location)]) }
+        // A file that grew meanwhile, or a pipe.
+        guard data.count <= maximumBytes else { throw tooLarge(nil) }
         return data
     }
 
