@@ -202,8 +202,20 @@ import Testing
         #expect(page.contains("Every pair of nodes that must talk does"))
     }
 
-    @Test func siteReachabilityProblemsAreListed() throws {
-        // Oslo HQ's endpoints may not reach the Oslo nodes over SIP TLS: a firewall between them denies it.
+    @Test func blockedSitesAreTheCallsCheckCountsAsBlocked() throws {
+        // acme-misrouted: remote and ambiguous calls land on nodes some sites cannot reach (New York Office →
+        // lon-px01, Singapore Office → osl-px01), but check counts none of them blocked; nor does the page.
+        let (report, model, html) = Self.misroutedPage
+        #expect(report.counts[.blocked] == 0)
+        let mesh = try #require(model.mesh)
+        #expect(mesh.blocked.isEmpty)
+        let section = try #require(Self.section("mesh", in: html))
+        #expect(!section.contains("⊗") && !section.contains("<tr class=\"blocked\">"))
+        #expect(section.contains("No call is blocked"))
+    }
+
+    @Test func aBlockedCallListsExactlyItsSiteAndNode() throws {
+        // Oslo Office's endpoints may not reach the Oslo nodes over SIP: a firewall between them lets H.323 only.
         let yaml = TestPlans.minimal + """
 
             network:
@@ -218,18 +230,33 @@ import Testing
                 - {between: [dc, office], firewall: office-fw}
             """
         let plan = try TestPlans.load(yaml)
-        let model = HTMLReport(report: CheckReport(simulation: Simulation(plan: plan)))
+        let report = CheckReport(simulation: Simulation(plan: plan))
+        let blockedGroups = report.groups.enumerated().filter { $0.element.verdict == .blocked }
+        #expect(!blockedGroups.isEmpty && (report.counts[.blocked] ?? 0) > 0)
+        let model = HTMLReport(report: report)
         let mesh = try #require(model.mesh)
-        #expect(!mesh.unreachable.isEmpty)
-        #expect(mesh.unreachable.allSatisfy { $0.site == "Oslo Office" && $0.location == "Oslo" })
-        let html = HTMLReportRenderer.render(model)
-        let section = try #require(Self.section("mesh", in: html))
-        // One row per site and cause, naming its protocols and nodes.
-        for problem in mesh.unreachable {
-            let row = try #require(section.components(separatedBy: "<tr>").first { $0.contains("⊗</span> \(HTML.escape(problem.failure.description))</td>") })
-            #expect(row.hasPrefix("<td>Oslo Office</td><td>") && row.contains(problem.callProtocol.rawValue) && row.contains("\(problem.node) (Oslo)"))
+        // Exactly the blocked calls: their sites, nodes (as the verdicts blame them), protocols and counts.
+        let calls = blockedGroups.flatMap(\.element.calls)
+        let nodes = Set(calls.map { call -> String in
+            guard case .unreachable(let node) = report.simulation.decision(of: call).blame else { return "?" }
+            return "\(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name))"
+        })
+        #expect(Set(mesh.blocked.map(\.site)) == Set(calls.map { plan.sites[$0.site].name }))
+        #expect(mesh.blocked.allSatisfy { $0.site == "Oslo Office" })
+        #expect(Set(mesh.blocked.flatMap(\.nodes)) == nodes && !nodes.contains("?"))
+        #expect(Set(mesh.blocked.flatMap(\.protocols)) == Set(calls.map(\.callProtocol)))
+        #expect(!mesh.blocked.flatMap(\.protocols).contains(.h323))
+        #expect(mesh.blocked.reduce(0) { $0 + $1.calls } == report.counts[.blocked])
+        #expect(Set(mesh.blocked.map(\.group)) == Set(blockedGroups.map(\.offset)))
+        // One row per site and group, linking to check's group and worded by it.
+        let section = try #require(Self.section("mesh", in: HTMLReportRenderer.render(model)))
+        #expect(Self.occurrences("<tr class=\"blocked\">", in: section) == mesh.blocked.count)
+        for row in mesh.blocked {
+            let diagnostic = report.groups[row.group].diagnostic
+            let html = try #require(section.components(separatedBy: "<tr class=\"blocked\">").first { $0.hasPrefix("<td>\(HTML.escape(row.site))</td>") })
+            #expect(html.contains("<td>\(HTML.escape(row.nodes.joined(separator: ", ")))</td><td class=\"num\">\(row.calls)</td>"))
+            #expect(html.contains("⊗</span> <a href=\"#group-\(row.group + 1)\">\(HTML.escape(diagnostic.message))</a>"))
         }
-        #expect(section.components(separatedBy: "<tr><td>Oslo Office</td>").count - 1 == Set(mesh.unreachable.map(\.failure.description)).count)
     }
 
     @Test func coverageListsWhatNoCallUsed() throws {

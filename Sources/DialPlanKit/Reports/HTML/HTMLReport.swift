@@ -130,18 +130,23 @@ public struct HTMLReport: Sendable {
             public var pairs: [MeshPair]
         }
 
-        /// A site's endpoints that cannot reach a node their calls land on.
-        public struct Unreachable: Sendable {
+        /// A site's calls that `check` counts as blocked (`VerdictBlame.unreachable`): they land locally, on a node
+        /// the site's endpoints cannot reach. One per site and `check` group.
+        public struct Blocked: Sendable {
             public var site: String
-            public var callProtocol: CallProtocol
-            public var node: String
-            public var location: String
-            public var failure: PathFailure
+            /// The protocols of the calls, in protocol order.
+            public var protocols: [CallProtocol]
+            /// The nodes the verdicts blame, "name (location)", in first-met order.
+            public var nodes: [String]
+            public var calls: Int
+            /// The index in `HTMLReport.groups` of `check`'s group of these calls, whose diagnostic words the cause.
+            public var group: Int
         }
 
         public var analysis: NetworkAnalysis
         public var causes: [Cause]
-        public var unreachable: [Unreachable]
+        /// The blocked calls, by site and group; empty when `check` counts none.
+        public var blocked: [Blocked]
         /// The network's own findings (mesh causes as `check` words them, node lints).
         public var findings: [Diagnostic]
     }
@@ -202,7 +207,7 @@ public struct HTMLReport: Sendable {
         self.groups = groups
         findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, sites: [], trace: nil) }
 
-        mesh = simulation.network.map { HTMLReport.mesh($0, simulation: simulation, tallies: tallies) }
+        mesh = simulation.network.map { HTMLReport.mesh($0, report: report, tallies: tallies) }
         coverage = Coverage(counts: simulation.coverage.counts, unused: simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount))
     }
 
@@ -305,8 +310,7 @@ public struct HTMLReport: Sendable {
 
     // MARK: Mesh
 
-    static func mesh(_ analysis: NetworkAnalysis, simulation: Simulation, tallies: [CallTally]) -> Mesh {
-        let plan = simulation.plan
+    static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
         var order: [PathFailure] = []
         var byFailure: [PathFailure: [MeshPair]] = [:]
         for pair in analysis.pairs {
@@ -314,32 +318,51 @@ public struct HTMLReport: Sendable {
             if byFailure[failure] == nil { order.append(failure) }
             byFailure[failure, default: []].append(pair)
         }
-        // The nodes each site's calls land on, per protocol: the legs `VerdictRule` asks the network about.
-        struct Leg: Hashable, Comparable {
-            var site: Int
-            var protocolIndex: Int
-            var node: Int
-            static func < (a: Leg, b: Leg) -> Bool { (a.site, a.protocolIndex, a.node) < (b.site, b.protocolIndex, b.node) }
-        }
-        var legs = Set<Leg>()
-        var nodesOf: [OutcomeKey: [NodeID]] = [:]
-        for tally in tallies {
-            let key = simulation.outcomeKey(of: tally.first)
-            let nodes = nodesOf[key] ?? simulation.outcome(of: tally.first).nodes
-            nodesOf[key] = nodes
-            for site in tally.sites {
-                for node in nodes { legs.insert(Leg(site: site.index, protocolIndex: Int(tally.first.callProtocol.index), node: node.index)) }
+        return Mesh(
+            analysis: analysis, causes: order.map { Mesh.Cause(failure: $0, pairs: byFailure[$0]!) },
+            blocked: blocked(report, tallies: tallies), findings: analysis.findings)
+    }
+
+    /// The blocked calls as the verdicts decide them: the tallies whose blame is `.unreachable(node)`, one row per
+    /// site and `check` group (blocked calls are batched per site, so a tally is one site's).
+    static func blocked(_ report: CheckReport, tallies: [CallTally]) -> [Mesh.Blocked] {
+        let plan = report.plan
+        let groups = report.groups.indices.filter { report.groups[$0].verdict == .blocked }
+        func group(of call: CallRef) -> Int? {
+            groups.first { index in
+                let calls = report.groups[index].calls
+                var low = 0
+                var high = calls.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if calls[middle] < call { low = middle + 1 } else { high = middle }
+                }
+                return low < calls.count && calls[low] == call
             }
         }
-        var unreachable: [Mesh.Unreachable] = []
-        for leg in legs.sorted() {
-            let callProtocol = CallProtocol.allCases[leg.protocolIndex]
-            let node = NodeID(leg.node)
-            guard let check = analysis.reachability(site: SiteID(leg.site), node: node, protocol: callProtocol), let failure = check.failure else { continue }
-            unreachable.append(Mesh.Unreachable(
-                site: plan.sites[leg.site].name, callProtocol: callProtocol, node: plan.nodes[node].name,
-                location: plan.locations[plan.nodes[node].location].name, failure: failure))
+        struct Key: Hashable {
+            var site: Int
+            var group: Int
         }
-        return Mesh(analysis: analysis, causes: order.map { Mesh.Cause(failure: $0, pairs: byFailure[$0]!) }, unreachable: unreachable, findings: analysis.findings)
+        var order: [Key] = []
+        var rows: [Key: Mesh.Blocked] = [:]
+        for tally in tallies {
+            guard case .unreachable(let node) = tally.decision.blame, let group = group(of: tally.first) else { continue }
+            let site = tally.first.site
+            let key = Key(site: site.index, group: group)
+            if rows[key] == nil {
+                order.append(key)
+                rows[key] = Mesh.Blocked(site: plan.sites[site].name, protocols: [], nodes: [], calls: 0, group: group)
+            }
+            let name = "\(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name))"
+            if !rows[key]!.nodes.contains(name) { rows[key]!.nodes.append(name) }
+            if !rows[key]!.protocols.contains(tally.first.callProtocol) { rows[key]!.protocols.append(tally.first.callProtocol) }
+            rows[key]!.calls += tally.count
+        }
+        return order.sorted { ($0.site, $0.group) < ($1.site, $1.group) }.map { key in
+            var row = rows[key]!
+            row.protocols.sort { $0.index < $1.index }
+            return row
+        }
     }
 }

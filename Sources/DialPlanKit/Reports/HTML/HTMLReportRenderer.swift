@@ -12,7 +12,7 @@ public enum HTMLReportRenderer {
         page.matrix(report)
         if let change = report.change { page.change(change, limits: report.limits) }
         page.findings(report)
-        page.mesh(report.mesh)
+        page.mesh(report.mesh, groups: report.groups)
         page.coverage(report.coverage)
         page.foot(report)
         return page.text
@@ -301,7 +301,7 @@ private struct Page {
 
     // MARK: Mesh
 
-    mutating func mesh(_ mesh: HTMLReport.Mesh?) {
+    mutating func mesh(_ mesh: HTMLReport.Mesh?, groups: [HTMLReport.Finding]) {
         add("<section id=\"mesh\" aria-labelledby=\"mesh-h\">\n<h2 id=\"mesh-h\">IPsec mesh</h2>\n")
         guard let mesh else {
             add("<p>The plan has no <code>network:</code> section, so the mesh and the sites' reachability are not checked.</p>\n</section>\n\n")
@@ -321,24 +321,14 @@ private struct Page {
             }
             add("</ol>\n")
         }
-        add("</div>\n</div>\n<h3>Sites to the nodes their calls land on</h3>\n")
-        if mesh.unreachable.isEmpty {
-            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every site with endpoints in the network reaches the nodes its calls land on (signalling and media).</p>\n")
+        add("</div>\n</div>\n<h3 id=\"blocked\">Blocked calls: sites that cannot reach their landing node</h3>\n")
+        if mesh.blocked.isEmpty {
+            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> No call is blocked: where a site's calls land locally, its endpoints reach the nodes (signalling and media).</p>\n")
         } else {
-            add("<table class=\"reach\"><caption>Sites whose endpoints cannot reach a node their calls land on (one row per site and cause)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">What blocks it</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
-            // One row per site and cause, with the protocols and nodes it stops.
-            var order: [[String]] = []
-            var rows: [[String]: (protocols: [String], nodes: [String], failure: PathFailure)] = [:]
-            for problem in mesh.unreachable {
-                let key = [problem.site, problem.failure.description]
-                if rows[key] == nil { order.append(key); rows[key] = ([], [], problem.failure) }
-                if !rows[key]!.protocols.contains(problem.callProtocol.rawValue) { rows[key]!.protocols.append(problem.callProtocol.rawValue) }
-                let node = "\(problem.node) (\(problem.location))"
-                if !rows[key]!.nodes.contains(node) { rows[key]!.nodes.append(node) }
-            }
-            for key in order {
-                let row = rows[key]!
-                add("<tr><td>\(e(key[0]))</td><td>\(row.protocols.joined(separator: ", "))</td><td>\(e(row.nodes.joined(separator: ", ")))</td><td><span aria-hidden=\"true\">⊗</span> \(e(row.failure.description))</td><td>\(location(row.failure.source))</td></tr>\n")
+            add("<table class=\"reach\"><caption>Calls that <code>dialplan check</code> counts as blocked: they land locally, on a node the site's endpoints cannot reach (one row per site and group)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">Calls</th><th scope=\"col\">What blocks them</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
+            for row in mesh.blocked {
+                let diagnostic = groups[row.group].diagnostic
+                add("<tr class=\"blocked\"><td>\(e(row.site))</td><td>\(row.protocols.map(\.rawValue).joined(separator: ", "))</td><td>\(e(row.nodes.joined(separator: ", ")))</td><td class=\"num\">\(row.calls)</td><td><span aria-hidden=\"true\">⊗</span> <a href=\"#group-\(row.group + 1)\">\(e(diagnostic.message))</a></td><td>\(location(diagnostic.location))</td></tr>\n")
             }
             add("</tbody>\n</table>\n")
         }
