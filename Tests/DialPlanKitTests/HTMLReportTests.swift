@@ -59,6 +59,15 @@ import Testing
         #expect(!report.passes() && !model.summary.passes)
         #expect(html.contains("data-verdict=\"fail\"><span aria-hidden=\"true\">✗</span> FAIL</p>"))
         #expect(summary.contains("7 sites, 25 services (73 aliases + 3 probes), 10 nodes in 5 locations, 3 call-control clusters"))
+        // The sizes, the verdicts counted and the findings' counts in check's own words, from one place.
+        var text = ""
+        CheckFormatter.text(report, style: .plain, to: &text)
+        #expect(text.hasPrefix("dialplan check \(report.plan.name): \(CheckFormatter.sizes(report))\n"))
+        #expect(summary.contains("<p class=\"sizes\">\(HTML.escape(CheckFormatter.sizes(report)))</p>"))
+        #expect(model.summary.verdicts == CheckFormatter.summaryVerdicts(report) && model.summary.verdicts.contains(.blocked))
+        #expect(Self.occurrences("<th scope=\"col\"><span class=\"chip v-", in: summary) == model.summary.verdicts.count)
+        #expect(summary.contains("calls by verdict; \(CheckFormatter.findingCounts(report)) in the plan's findings</caption>"))
+        #expect(CheckFormatter.summary(report, style: .plain).contains("; \(CheckFormatter.findingCounts(report))"))
         #expect(html.contains("<title>dialplan report: \(HTML.escape(report.plan.name))</title>"))
         #expect(html.range(of: #"made \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"#, options: .regularExpression) != nil)
 

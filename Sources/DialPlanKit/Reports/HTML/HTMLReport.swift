@@ -29,18 +29,17 @@ public struct HTMLReport: Sendable {
     public struct Summary: Sendable {
         public var plan: String
         public var generated: Date
-        public var sites: Int
-        public var services: Int
-        public var aliases: Int
-        public var probes: Int
-        public var nodes: Int
-        public var locations: Int
-        public var clusters: Int
+        /// The plan's sizes in `check`'s words (`CheckFormatter.sizes`).
+        public var sizes: String
         public var calls: Int
+        /// The verdicts `check`'s summary line counts, in its order (`CheckFormatter.summaryVerdicts`).
+        public var verdicts: [Verdict]
         /// Calls per verdict, every verdict present.
         public var counts: [Verdict: Int]
         public var errors: Int
         public var warnings: Int
+        /// "1 error, 2 warnings", as `check` words them (`CheckFormatter.findingCounts`).
+        public var findingCounts: String
         /// As `check` decides (with `strict`, warnings fail too).
         public var passes: Bool
         public var strict: Bool
@@ -176,11 +175,10 @@ public struct HTMLReport: Sendable {
         self.limits = limits
         self.change = change
         summary = Summary(
-            plan: plan.name, generated: generated, sites: plan.sites.count, services: plan.services.count,
-            aliases: simulation.aliases.count - plan.probes.count, probes: plan.probes.count, nodes: plan.nodes.count,
-            locations: plan.locations.count, clusters: plan.clusters.count, calls: report.callCount, counts: report.counts,
-            errors: report.findings.filter { $0.severity == .error }.count, warnings: report.findings.filter { $0.severity == .warning }.count,
-            passes: report.passes(strict: strict), strict: strict, checkSummary: CheckFormatter.summary(report, style: .plain, strict: strict))
+            plan: plan.name, generated: generated, sizes: CheckFormatter.sizes(report), calls: report.callCount,
+            verdicts: CheckFormatter.summaryVerdicts(report), counts: report.counts, errors: report.errorCount, warnings: report.warningCount,
+            findingCounts: CheckFormatter.findingCounts(report), passes: report.passes(strict: strict), strict: strict,
+            checkSummary: CheckFormatter.summary(report, style: .plain, strict: strict))
 
         let tallies = simulation.tallies(examples: limits.examplesPerRoute)
         matrix = HTMLReport.matrix(simulation, tallies: tallies, limits: limits)

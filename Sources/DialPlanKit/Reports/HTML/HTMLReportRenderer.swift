@@ -97,11 +97,10 @@ private struct Page {
 
     mutating func summary(_ report: HTMLReport) {
         let summary = report.summary
-        let shown: [Verdict] = [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
-            + [Verdict.meshBroken, .blocked].filter { (summary.counts[$0] ?? 0) > 0 || report.mesh != nil }
+        let shown = summary.verdicts
         add("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n")
-        add("<p class=\"sizes\">\(e("\(summary.sites) sites, \(summary.services) services (\(summary.aliases) aliases\(summary.probes > 0 ? " + \(summary.probes) probes" : "")), \(summary.nodes) nodes in \(summary.locations) locations, \(summary.clusters) call-control clusters"))</p>\n")
-        add("<table class=\"counts\" id=\"verdict-counts\"><caption>\(e("\(summary.calls) simulated calls by verdict; \(HTMLReportRenderer.plural(summary.errors, "error")) and \(HTMLReportRenderer.plural(summary.warnings, "warning")) in the plan's findings"))</caption>\n<tr>")
+        add("<p class=\"sizes\">\(e(summary.sizes))</p>\n")
+        add("<table class=\"counts\" id=\"verdict-counts\"><caption>\(e("\(summary.calls) simulated calls by verdict; \(summary.findingCounts) in the plan's findings"))</caption>\n<tr>")
         for verdict in shown { add("<th scope=\"col\">\(verdictChip(verdict))</th>") }
         add("<th scope=\"col\">errors</th><th scope=\"col\">warnings</th></tr>\n<tr>")
         for verdict in shown {
