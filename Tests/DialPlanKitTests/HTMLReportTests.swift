@@ -185,9 +185,23 @@ import Testing
         #expect(Self.occurrences("<svg class=\"mesh\"", in: section) == 1)
         // A box per location with nodes and one for the Management Node.
         #expect(Self.occurrences("<g class=\"location\">", in: section) == 6)
+        // The causes are the network's own findings, in its order, each with its pairs; the other findings too.
+        let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
+        #expect(mesh.causes.map(\.diagnostic.message) == analysis.findings.filter { meshChecks.contains($0.check!) }.map(\.message))
+        #expect(mesh.findings.map(\.message) == analysis.findings.filter { !meshChecks.contains($0.check!) }.map(\.message))
         for cause in mesh.causes {
-            #expect(section.contains("<strong>\(HTML.escape(cause.failure.description))</strong>"))
+            #expect(cause.diagnostic.message.hasPrefix("\(cause.pairs.count) ordered pair"))
+            #expect(cause.pairs.allSatisfy { $0.check.failure == cause.failure })
+            #expect(section.contains("<strong>\(HTML.escape(cause.diagnostic.message))</strong>"))
+            for note in cause.diagnostic.notes.prefix(model.limits.pairsPerCause) { #expect(section.contains("<li>\(HTML.escape(note))</li>")) }
             #expect(section.contains("<title>") && section.contains(HTML.escape(cause.failure.description) + " — "))
+        }
+        for finding in mesh.findings { #expect(section.contains(HTML.escape(finding.message))) }
+        // A node (or the Management Node) is marked ✗ exactly when some pair of it is broken.
+        let brokenEnds = Set(analysis.pairs.filter { $0.status != .ok }.flatMap { [$0.from, $0.to] })
+        #expect(Self.occurrences("<text class=\"node broken\"", in: section) == brokenEnds.count && !brokenEnds.isEmpty)
+        for end in analysis.ends {
+            #expect(section.contains(">\(brokenEnds.contains(end) ? "✗" : "✓") \(HTML.escape(analysis.name(of: end)))  "), "\(analysis.name(of: end))")
         }
         #expect(section.contains("<line class=\"broken\"") && section.contains("<line class=\"nat\""))
         #expect(section.contains("<line class=\"ok\""))

@@ -123,9 +123,15 @@ public struct HTMLReport: Sendable {
 
     /// The IPsec mesh and site reachability.
     public struct Mesh: Sendable {
-        /// Broken pairs grouped by what breaks them, in first-met order; the SVG numbers them the same way.
+        /// What breaks pairs of the mesh: one of the network's own findings (`mesh-blocked`, `mesh-nat`,
+        /// `mesh-no-route`: it groups the broken pairs by the rule, link or node responsible), in its order; the
+        /// SVG numbers them the same way.
         public struct Cause: Sendable {
+            /// The finding, as `check` and `mesh` word it; its notes list the pairs.
+            public var diagnostic: Diagnostic
+            /// What breaks its pairs (the failure of the first pair the finding lists).
             public var failure: PathFailure
+            /// The broken pairs with that failure.
             public var pairs: [MeshPair]
         }
 
@@ -146,7 +152,7 @@ public struct HTMLReport: Sendable {
         public var causes: [Cause]
         /// The blocked calls, by site and group; empty when `check` counts none.
         public var blocked: [Blocked]
-        /// The network's own findings (mesh causes as `check` words them, node lints).
+        /// The network's other findings (node lints, the network section's warnings), in its order.
         public var findings: [Diagnostic]
     }
 
@@ -309,16 +315,23 @@ public struct HTMLReport: Sendable {
     // MARK: Mesh
 
     static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
-        var order: [PathFailure] = []
-        var byFailure: [PathFailure: [MeshPair]] = [:]
-        for pair in analysis.pairs {
-            guard let failure = pair.check.failure else { continue }
-            if byFailure[failure] == nil { order.append(failure) }
-            byFailure[failure, default: []].append(pair)
+        // The network's findings group broken pairs by cause and list the pairs as notes, "from → to" in the
+        // pairs' own labels: the first one names the pair, whose failure is the cause.
+        var broken: [String: MeshPair] = [:]
+        for pair in analysis.pairs where pair.status != .ok { broken["\(pair.check.from) → \(pair.check.to)"] = broken["\(pair.check.from) → \(pair.check.to)"] ?? pair }
+        let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
+        var causes: [Mesh.Cause] = []
+        var others: [Diagnostic] = []
+        for finding in analysis.findings {
+            guard let check = finding.check, meshChecks.contains(check), let first = finding.notes.first,
+                let failure = broken[first]?.check.failure
+            else {
+                others.append(finding)
+                continue
+            }
+            causes.append(Mesh.Cause(diagnostic: finding, failure: failure, pairs: analysis.pairs.filter { $0.check.failure == failure }))
         }
-        return Mesh(
-            analysis: analysis, causes: order.map { Mesh.Cause(failure: $0, pairs: byFailure[$0]!) },
-            blocked: blocked(report, tallies: tallies), findings: analysis.findings)
+        return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
     }
 
     /// The blocked calls as the verdicts decide them: the tallies whose blame is `.unreachable(node)`, one row per

@@ -12,7 +12,7 @@ public enum HTMLReportRenderer {
         page.matrix(report)
         if let change = report.change { page.change(change, limits: report.limits) }
         page.findings(report)
-        page.mesh(report.mesh, groups: report.groups)
+        page.mesh(report.mesh, groups: report.groups, limits: report.limits)
         page.coverage(report.coverage)
         page.foot(report)
         return page.text
@@ -300,7 +300,7 @@ private struct Page {
 
     // MARK: Mesh
 
-    mutating func mesh(_ mesh: HTMLReport.Mesh?, groups: [HTMLReport.Finding]) {
+    mutating func mesh(_ mesh: HTMLReport.Mesh?, groups: [HTMLReport.Finding], limits: HTMLReport.Limits) {
         add("<section id=\"mesh\" aria-labelledby=\"mesh-h\">\n<h2 id=\"mesh-h\">IPsec mesh</h2>\n")
         guard let mesh else {
             add("<p>The plan has no <code>network:</code> section, so the mesh and the sites' reachability are not checked.</p>\n</section>\n\n")
@@ -308,17 +308,27 @@ private struct Page {
         }
         let analysis = mesh.analysis
         add("<p class=\"check-line\"><code>dialplan mesh</code>: \(e(MeshFormatter.summary(analysis, style: .plain)))</p>\n")
-        add("<div class=\"mesh-layout\">\n<figure>\n\(MeshSVG.svg(mesh))\n<figcaption>Nodes grouped by location (✓ every pair of the node works, ✗ some does not). Red dashed lines: pairs whose IPsec is blocked, orange: NAT on the path; arrows point from the node that cannot open the connection; the number is the cause in the list. Green: every pair between the two groups works. Hover a line for its cause and pairs.</figcaption>\n</figure>\n")
+        add("<div class=\"mesh-layout\">\n<figure>\n\(MeshSVG.svg(mesh, pairsShown: limits.pairsPerCause))\n<figcaption>Nodes grouped by location (✓ every pair of the node works, ✗ some does not). Red dashed lines: pairs whose IPsec is blocked, orange: NAT on the path; arrows point from the node that cannot open the connection; the number is the cause in the list. Green: every pair between the two groups works. Hover a line for its cause and pairs.</figcaption>\n</figure>\n")
         add("<div class=\"causes\">\n<h3>What breaks the mesh</h3>\n")
         if mesh.causes.isEmpty {
             add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every pair of nodes that must talk does (UDP 500 and ESP, no NAT).</p>\n")
         } else {
             add("<ol class=\"causes\">\n")
             for cause in mesh.causes {
-                let shown = cause.pairs.prefix(12).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }
-                add("<li class=\"cause \(cause.failure.kind.rawValue)\"><p><strong>\(e(cause.failure.description))</strong> \(location(cause.failure.source))</p><p>\(HTMLReportRenderer.plural(cause.pairs.count, "ordered pair")): \(shown.map { e($0) }.joined(separator: ", "))\(cause.pairs.count > shown.count ? ", …" : "")</p></li>\n")
+                let diagnostic = cause.diagnostic
+                // The finding's notes are its pairs (and, past the network's own bound, a line saying how many more).
+                let shown = diagnostic.notes.prefix(limits.pairsPerCause)
+                let more = shown.last?.hasPrefix("…") != true && cause.pairs.count > shown.count ? "<li class=\"more\">… and \(cause.pairs.count - shown.count) more</li>" : ""
+                add("<li class=\"cause \(cause.failure.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
             }
             add("</ol>\n")
+        }
+        if !mesh.findings.isEmpty {
+            add("<h4>Other network findings</h4>\n<ul class=\"notes network-findings\">\n")
+            for finding in mesh.findings {
+                add("<li data-check=\"\(e(finding.check?.rawValue ?? ""))\"><span class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</span> \(e(finding.message)) \(location(finding.location))</li>\n")
+            }
+            add("</ul>\n")
         }
         add("</div>\n</div>\n<h3 id=\"blocked\">Blocked calls: sites that cannot reach their landing node</h3>\n")
         if mesh.blocked.isEmpty {
