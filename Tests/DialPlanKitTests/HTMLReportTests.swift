@@ -139,7 +139,7 @@ import Testing
         for diagnostic in report.allDiagnostics {
             #expect(findings.contains(HTML.escape(diagnostic.message)), "missing: \(diagnostic.message)")
             if let location = diagnostic.location { #expect(findings.contains("<code class=\"where\">\(HTML.escape(location.description))</code>")) }
-            for note in diagnostic.notes.prefix(8) { #expect(findings.contains(HTML.escape(note)), "missing note: \(note)") }
+            for note in diagnostic.notes.prefix(model.limits.notesPerFinding) { #expect(findings.contains(HTML.escape(note)), "missing note: \(note)") }
         }
         #expect(Self.occurrences("<article class=\"finding group", in: findings) == report.groups.count)
         // An index of the groups first, each linking to its article.
@@ -154,6 +154,52 @@ import Testing
         #expect(findings[firstGroup.lowerBound...].contains("data-check=\"\(report.groups[0].diagnostic.check!.rawValue)\"") )
     }
 
+    @Test func aGroupsSitesAreListedOnceByItsNotes() throws {
+        // CauseFinder's notes give each site's calls; the page does not count them again above the notes.
+        let (report, _, html) = Self.misroutedPage
+        let findings = try #require(Self.section("findings", in: html))
+        for (number, group) in report.groups.enumerated() {
+            let article = try #require(findings.components(separatedBy: "<article class=\"finding group").dropFirst().first { $0.contains("id=\"group-\(number + 1)\"") })
+            let meta = try #require(article.components(separatedBy: "<p class=\"meta\">").dropFirst().first?.components(separatedBy: "</p>").first)
+            for site in Set(group.calls.map { report.plan.sites[$0.site].name }) {
+                #expect(!meta.contains(HTML.escape(site)), "\(site) in the group's meta line")
+                #expect(group.diagnostic.notes.contains { $0.hasPrefix("\(site) (local: ") })
+            }
+        }
+    }
+
+    @Test func theLimitsBoundWhatIsListed() throws {
+        var limits = HTMLReport.Limits()
+        limits.pairsPerCause = 1
+        limits.notesPerFinding = 1
+        let report = Self.misroutedPage.report
+        let model = HTMLReport(report: report, limits: limits)
+        let html = HTMLReportRenderer.render(model)
+        let mesh = try #require(Self.section("mesh", in: html))
+        let causes = try #require(model.mesh?.causes)
+        for cause in causes where cause.pairs.count > 1 {
+            #expect(mesh.contains("<li>\(HTML.escape(cause.diagnostic.notes[0]))</li><li class=\"more\">… and \(cause.pairs.count - 1) more</li>"))
+            #expect(!mesh.contains("<li>\(HTML.escape(cause.diagnostic.notes[1]))</li>"))
+        }
+        // A line's hover text names one pair, then "…" when there are more.
+        let titles = mesh.components(separatedBy: "<title>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        var lines = 0
+        for (number, cause) in causes.enumerated() {
+            let prefix = "\(number + 1). \(HTML.escape(cause.failure.description)) — "
+            for title in titles where title.hasPrefix(prefix) {
+                lines += 1
+                let named = Self.occurrences(" → ", in: String(title.dropFirst(prefix.count)).components(separatedBy: "): ").last!.components(separatedBy: ": ").last!)
+                #expect(named == 1, "\(title)")
+                #expect(title.hasSuffix(", …") == !title.contains(" — 1 broken pair "), "\(title)")
+            }
+        }
+        #expect(lines >= causes.count)
+        let findings = try #require(Self.section("findings", in: html))
+        for finding in report.findings where finding.notes.count > 1 {
+            #expect(findings.contains("<li>\(HTML.escape(finding.notes[0]))</li><li>… and \(finding.notes.count - 1) more</li>"))
+        }
+    }
+
     @Test func eachGroupTracesOneOfItsCallsWithTheAliasBeforeAndAfterEachRewrite() throws {
         let (report, model, html) = Self.misroutedPage
         for (group, finding) in zip(report.groups, model.groups) {
@@ -161,6 +207,8 @@ import Testing
             // The trace is the first call's, and agrees with check's verdict.
             let call = group.calls[0]
             #expect(trace.site == report.plan.sites[call.site].name && trace.alias == report.simulation.aliases[call.alias.index].alias)
+            #expect(trace.callProtocol == call.callProtocol)
+            #expect(html.contains("dials <code>\(HTML.escape(trace.alias))</code> over \(call.callProtocol.rawValue) "))
             #expect(trace.verdict == group.verdict)
             #expect(trace.steps.last?.kind == .verdict)
         }

@@ -19,8 +19,10 @@ public struct HTMLReport: Sendable {
         public var sitesPerChange = 20
         /// Aliases listed per site of a change group.
         public var changeExamples = 4
-        /// Broken pairs listed per mesh cause.
+        /// Broken pairs listed per mesh cause, and named in the hover text of a line of the mesh picture.
         public var pairsPerCause = 12
+        /// Notes listed per plan finding.
+        public var notesPerFinding = 8
 
         public init() {}
     }
@@ -112,11 +114,11 @@ public struct HTMLReport: Sendable {
 
     /// A group of calls (a `check` group) or a plan finding.
     public struct Finding: Sendable {
+        /// For a group, its notes give the sites with their calls (as `check` words them).
         public var diagnostic: Diagnostic
-        /// For a group of calls: its verdict, how many calls, the sites with their calls.
+        /// For a group of calls: its verdict and how many calls.
         public var verdict: Verdict?
         public var calls: Int
-        public var sites: [(name: String, calls: Int)]
         /// The group's first call, traced (for the first `Limits.tracedGroups` groups).
         public var trace: TracedCall?
     }
@@ -191,12 +193,6 @@ public struct HTMLReport: Sendable {
 
         var groups: [Finding] = []
         for (index, group) in report.groups.enumerated() {
-            var order: [SiteID] = []
-            var perSite: [SiteID: Int] = [:]
-            for call in group.calls {
-                if perSite[call.site] == nil { order.append(call.site) }
-                perSite[call.site, default: 0] += 1
-            }
             var traced: TracedCall?
             if index < limits.tracedGroups, let call = group.calls.first {
                 let alias = simulation.aliases[call.alias.index].alias
@@ -204,12 +200,10 @@ public struct HTMLReport: Sendable {
                     traced = TracedCall(site: plan.sites[call.site].name, alias: alias, callProtocol: call.callProtocol, verdict: trace.verdict, steps: trace.steps)
                 }
             }
-            groups.append(Finding(
-                diagnostic: group.diagnostic, verdict: group.verdict, calls: group.calls.count,
-                sites: order.map { (plan.sites[$0].name, perSite[$0]!) }, trace: traced))
+            groups.append(Finding(diagnostic: group.diagnostic, verdict: group.verdict, calls: group.calls.count, trace: traced))
         }
         self.groups = groups
-        findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, sites: [], trace: nil) }
+        findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, trace: nil) }
 
         mesh = simulation.network.map { HTMLReport.mesh($0, report: report, tallies: tallies) }
         coverage = Coverage(counts: simulation.coverage.counts, unused: simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount))

@@ -231,10 +231,10 @@ private struct Page {
         add("<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings</h2>\n")
         add("<p>\(HTMLReportRenderer.plural(report.groups.count, "group")) of calls that are not local (the worst first) and \(HTMLReportRenderer.plural(report.findings.count, "plan finding")), as <code>dialplan check</code> reports them. Each group names the rule, zone or transform responsible at its line, and traces one of its calls.</p>\n")
         if !report.groups.isEmpty {
-            add("<table class=\"group-index\"><caption>Groups of calls, the worst first</caption>\n<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Calls</th><th scope=\"col\">Sites</th><th scope=\"col\">Where</th><th scope=\"col\">Cause</th></tr></thead>\n<tbody>\n")
+            add("<table class=\"group-index\"><caption>Groups of calls, the worst first</caption>\n<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Calls</th><th scope=\"col\">Where</th><th scope=\"col\">Cause</th></tr></thead>\n<tbody>\n")
             for (index, group) in report.groups.enumerated() {
                 let verdict = group.verdict ?? .error
-                add("<tr><td>\(verdictChip(verdict))</td><td class=\"num\">\(group.calls)</td><td class=\"num\">\(group.sites.count)</td><td>\(location(group.diagnostic.location))</td><td><a href=\"#group-\(index + 1)\">\(e(group.diagnostic.message))</a></td></tr>\n")
+                add("<tr><td>\(verdictChip(verdict))</td><td class=\"num\">\(group.calls)</td><td>\(location(group.diagnostic.location))</td><td><a href=\"#group-\(index + 1)\">\(e(group.diagnostic.message))</a></td></tr>\n")
             }
             add("</tbody>\n</table>\n")
         }
@@ -243,7 +243,7 @@ private struct Page {
             let verdict = group.verdict ?? .error
             add("<article class=\"finding group v-\(verdict.rawValue)\" id=\"group-\(index + 1)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\">\n")
             add("<h3>\(verdictChip(verdict, group.calls)) \(e(diagnostic.message))</h3>\n")
-            add("<p class=\"meta\"><span class=\"sev \(diagnostic.severity.rawValue)\">\(diagnostic.severity.rawValue)</span> <span class=\"check\">[\(e(diagnostic.check?.rawValue ?? ""))]</span> \(location(diagnostic.location)) · \(HTMLReportRenderer.plural(group.sites.count, "site")): \(group.sites.prefix(12).map { e("\($0.name) (\($0.calls))") }.joined(separator: ", "))\(group.sites.count > 12 ? ", …" : "")</p>\n")
+            add("<p class=\"meta\"><span class=\"sev \(diagnostic.severity.rawValue)\">\(diagnostic.severity.rawValue)</span> <span class=\"check\">[\(e(diagnostic.check?.rawValue ?? ""))]</span> \(location(diagnostic.location))</p>\n")
             if !diagnostic.notes.isEmpty { add("<ul class=\"notes\">\(diagnostic.notes.map { "<li>\(e($0))</li>" }.joined())</ul>\n") }
             if let trace = group.trace { self.trace(trace, id: "trace-\(index + 1)") }
             add("</article>\n")
@@ -260,7 +260,8 @@ private struct Page {
                 let diagnostic = finding.diagnostic
                 add("<tr class=\"finding lint\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><td><span class=\"sev \(diagnostic.severity.rawValue)\"><span aria-hidden=\"true\">\(diagnostic.severity == .error ? "✗" : diagnostic.severity == .warning ? "⚠" : "ℹ")</span> \(diagnostic.severity.rawValue)</span></td><td class=\"check\">\(e(diagnostic.check?.rawValue ?? ""))</td><td>\(location(diagnostic.location))</td><td>\(e(diagnostic.message))")
                 if !diagnostic.notes.isEmpty {
-                    let notes = diagnostic.notes.prefix(8).map { "<li>\(e($0))</li>" }.joined() + (diagnostic.notes.count > 8 ? "<li>… and \(diagnostic.notes.count - 8) more</li>" : "")
+                    let limit = report.limits.notesPerFinding
+                    let notes = diagnostic.notes.prefix(limit).map { "<li>\(e($0))</li>" }.joined() + (diagnostic.notes.count > limit ? "<li>… and \(diagnostic.notes.count - limit) more</li>" : "")
                     add("<ul class=\"notes\">\(notes)</ul>")
                 }
                 add("</td></tr>\n")
