@@ -127,6 +127,10 @@ import Testing
         #expect(section.contains("aria-label=\"Singapore Office → Oslo: \(osloCell.calls) calls ("))
         #expect(section.contains("<span class=\"sym\" aria-hidden=\"true\">✗</span>"))
         #expect(section.contains(HTML.escape(osloCell.routes[0].text)))
+        // A cell shows the symbol of every verdict among its calls, worst first, as the legend says.
+        let mixed = try #require(matrix.rows.flatMap(\.cells).first { $0.counts.count > 1 })
+        #expect(section.contains("<span class=\"sym\" aria-hidden=\"true\">\(mixed.counts.map { HTMLReportRenderer.symbol($0.verdict) }.joined())</span> \(mixed.calls)</button>"))
+        #expect(section.contains("shows the symbol of every verdict among its calls, worst first"))
         // Exactly one panel is shown at first: a cell that is not local.
         #expect(Self.occurrences("<div class=\"cell-panel\" id=\"cell-", in: section) - Self.occurrences("\" hidden>", in: section) == 1)
         #expect(Self.occurrences("aria-pressed=\"true\"", in: section) == 1)

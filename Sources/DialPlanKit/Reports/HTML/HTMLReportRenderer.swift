@@ -120,7 +120,7 @@ private struct Page {
         add("""
             <section id="matrix" aria-labelledby="matrix-h">
             <h2 id="matrix-h">Where each site's calls land</h2>
-            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Sites with the worst verdicts come first. Each cell shows its worst verdict's symbol and colour and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
+            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Sites with the worst verdicts come first. Each cell is coloured by its worst verdict and shows the symbol of every verdict among its calls, worst first, and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
             <div class="matrix-layout">
             <div class="heat-wrap">
             <table class="heat" id="heat">
