@@ -42,7 +42,7 @@ import Testing
         let yaml = try String(contentsOfFile: file, encoding: .utf8)
         let rule = "{name: LocalZoneMatch, priority: 50, mode: any_alias, target: LocalZone}"
         #expect(yaml.contains(rule))
-        try yaml.replacingOccurrences(of: rule, with: "{name: LocalZoneMatch, priority: 50, mode: any_alias, pattern_string: ignored, target: LocalZone}")
+        try yaml.replacingCharacters(in: yaml.range(of: rule)!, with: "{name: LocalZoneMatch, priority: 50, mode: any_alias, pattern_string: ignored, target: LocalZone}")
             .write(toFile: file, atomically: true, encoding: .utf8)
         let check = try E2E.run(["check", plan])
         #expect(check.status == 0, "\(check.stdout)")
@@ -125,12 +125,16 @@ import Testing
         // The script stops Chromium after 120 seconds (`timeout`), so the pipes close and the test fails instead of
         // hanging. Both pipes are read at once: Chromium writes much to standard error while the DOM comes on
         // standard output, and reading one to its end first could fill the other and block both sides.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let messages = Box()
+        final class Reader: @unchecked Sendable {
+            let handle: FileHandle
+            var data = Data()
+            init(_ handle: FileHandle) { self.handle = handle }
+        }
+        let messages = Reader(err.fileHandleForReading)
         let reader = DispatchGroup()
         reader.enter()
         DispatchQueue.global().async {
-            messages.data = err.fileHandleForReading.readDataToEndOfFile()
+            messages.data = messages.handle.readDataToEndOfFile()
             reader.leave()
         }
         let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
