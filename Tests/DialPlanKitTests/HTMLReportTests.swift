@@ -59,6 +59,15 @@ import Testing
         #expect(!report.passes() && !model.summary.passes)
         #expect(html.contains("data-verdict=\"fail\"><span aria-hidden=\"true\">✗</span> FAIL</p>"))
         #expect(summary.contains("7 sites, 25 services (73 aliases + 3 probes), 10 nodes in 5 locations, 3 call-control clusters"))
+        // The sizes, the verdicts counted and the findings' counts in check's own words, from one place.
+        var text = ""
+        CheckFormatter.text(report, style: .plain, to: &text)
+        #expect(text.hasPrefix("dialplan check \(report.plan.name): \(CheckFormatter.sizes(report))\n"))
+        #expect(summary.contains("<p class=\"sizes\">\(HTML.escape(CheckFormatter.sizes(report)))</p>"))
+        #expect(model.summary.verdicts == CheckFormatter.summaryVerdicts(report) && model.summary.verdicts.contains(.blocked))
+        #expect(Self.occurrences("<th scope=\"col\"><span class=\"chip v-", in: summary) == model.summary.verdicts.count)
+        #expect(summary.contains("calls by verdict; \(CheckFormatter.findingCounts(report)) in the plan&#39;s findings</caption>"))
+        #expect(CheckFormatter.summary(report, style: .plain).contains("; \(CheckFormatter.findingCounts(report))"))
         #expect(html.contains("<title>dialplan report: \(HTML.escape(report.plan.name))</title>"))
         #expect(html.range(of: #"made \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"#, options: .regularExpression) != nil)
 
@@ -118,6 +127,12 @@ import Testing
         #expect(section.contains("aria-label=\"Singapore Office → Oslo: \(osloCell.calls) calls ("))
         #expect(section.contains("<span class=\"sym\" aria-hidden=\"true\">✗</span>"))
         #expect(section.contains(HTML.escape(osloCell.routes[0].text)))
+        // A cell shows the symbol of every verdict among its calls, worst first, as the legend says.
+        for cell in matrix.rows.flatMap(\.cells) {
+            #expect(section.contains("<span class=\"sym\" aria-hidden=\"true\">\(cell.counts.map { HTMLReportRenderer.symbol($0.verdict) }.joined())</span> \(cell.calls)</button>"))
+        }
+        #expect(HTMLReportRenderer.render(HTMLReport(report: try Self.check("DialPlans/acme"))).contains("shows the symbol of every verdict among its calls, worst first"))
+        #expect(section.contains("shows the symbol of every verdict among its calls, worst first"))
         // Exactly one panel is shown at first: a cell that is not local.
         #expect(Self.occurrences("<div class=\"cell-panel\" id=\"cell-", in: section) - Self.occurrences("\" hidden>", in: section) == 1)
         #expect(Self.occurrences("aria-pressed=\"true\"", in: section) == 1)
@@ -130,7 +145,7 @@ import Testing
         for diagnostic in report.allDiagnostics {
             #expect(findings.contains(HTML.escape(diagnostic.message)), "missing: \(diagnostic.message)")
             if let location = diagnostic.location { #expect(findings.contains("<code class=\"where\">\(HTML.escape(location.description))</code>")) }
-            for note in diagnostic.notes.prefix(8) { #expect(findings.contains(HTML.escape(note)), "missing note: \(note)") }
+            for note in diagnostic.notes.prefix(model.limits.notesPerFinding) { #expect(findings.contains(HTML.escape(note)), "missing note: \(note)") }
         }
         #expect(Self.occurrences("<article class=\"finding group", in: findings) == report.groups.count)
         // An index of the groups first, each linking to its article.
@@ -145,6 +160,52 @@ import Testing
         #expect(findings[firstGroup.lowerBound...].contains("data-check=\"\(report.groups[0].diagnostic.check!.rawValue)\"") )
     }
 
+    @Test func aGroupsSitesAreListedOnceByItsNotes() throws {
+        // CauseFinder's notes give each site's calls; the page does not count them again above the notes.
+        let (report, _, html) = Self.misroutedPage
+        let findings = try #require(Self.section("findings", in: html))
+        for (number, group) in report.groups.enumerated() {
+            let article = try #require(findings.components(separatedBy: "<article class=\"finding group").dropFirst().first { $0.contains("id=\"group-\(number + 1)\"") })
+            let meta = try #require(article.components(separatedBy: "<p class=\"meta\">").dropFirst().first?.components(separatedBy: "</p>").first)
+            for site in Set(group.calls.map { report.plan.sites[$0.site].name }) {
+                #expect(!meta.contains(HTML.escape(site)), "\(site) in the group's meta line")
+                #expect(group.diagnostic.notes.contains { $0.hasPrefix("\(site) (local: ") })
+            }
+        }
+    }
+
+    @Test func theLimitsBoundWhatIsListed() throws {
+        var limits = HTMLReport.Limits()
+        limits.pairsPerCause = 1
+        limits.notesPerFinding = 1
+        let report = Self.misroutedPage.report
+        let model = HTMLReport(report: report, limits: limits)
+        let html = HTMLReportRenderer.render(model)
+        let mesh = try #require(Self.section("mesh", in: html))
+        let causes = try #require(model.mesh?.causes)
+        for cause in causes where cause.pairs.count > 1 {
+            #expect(mesh.contains("<li>\(HTML.escape(cause.diagnostic.notes[0]))</li><li class=\"more\">… and \(cause.pairs.count - 1) more</li>"))
+            #expect(!mesh.contains("<li>\(HTML.escape(cause.diagnostic.notes[1]))</li>"))
+        }
+        // A line's hover text names one pair, then "…" when there are more.
+        let titles = mesh.components(separatedBy: "<title>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        var lines = 0
+        for (number, cause) in causes.enumerated() {
+            let prefix = "\(number + 1). \(HTML.escape(cause.failure.description)) — "
+            for title in titles where title.hasPrefix(prefix) {
+                lines += 1
+                let named = Self.occurrences(" → ", in: String(title.dropFirst(prefix.count)).components(separatedBy: "): ").last!.components(separatedBy: ": ").last!)
+                #expect(named == 1, "\(title)")
+                #expect(title.hasSuffix(", …") == !title.contains(" — 1 broken pair "), "\(title)")
+            }
+        }
+        #expect(lines >= causes.count)
+        let findings = try #require(Self.section("findings", in: html))
+        for finding in report.findings where finding.notes.count > 1 {
+            #expect(findings.contains("<li>\(HTML.escape(finding.notes[0]))</li><li>… and \(finding.notes.count - 1) more</li>"))
+        }
+    }
+
     @Test func eachGroupTracesOneOfItsCallsWithTheAliasBeforeAndAfterEachRewrite() throws {
         let (report, model, html) = Self.misroutedPage
         for (group, finding) in zip(report.groups, model.groups) {
@@ -152,6 +213,8 @@ import Testing
             // The trace is the first call's, and agrees with check's verdict.
             let call = group.calls[0]
             #expect(trace.site == report.plan.sites[call.site].name && trace.alias == report.simulation.aliases[call.alias.index].alias)
+            #expect(trace.callProtocol == call.callProtocol)
+            #expect(html.contains("dials <code>\(HTML.escape(trace.alias))</code> over \(call.callProtocol.rawValue) "))
             #expect(trace.verdict == group.verdict)
             #expect(trace.steps.last?.kind == .verdict)
         }
@@ -176,9 +239,24 @@ import Testing
         #expect(Self.occurrences("<svg class=\"mesh\"", in: section) == 1)
         // A box per location with nodes and one for the Management Node.
         #expect(Self.occurrences("<g class=\"location\">", in: section) == 6)
+        // The causes are the network's own findings, in its order, each with its pairs; the other findings too.
+        let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
+        func isCause(_ finding: Diagnostic) -> Bool { finding.check.map(meshChecks.contains) ?? false }
+        #expect(mesh.causes.map(\.diagnostic.message) == analysis.findings.filter(isCause).map(\.message))
+        #expect(mesh.findings.map(\.message) == analysis.findings.filter { !isCause($0) }.map(\.message))
         for cause in mesh.causes {
-            #expect(section.contains("<strong>\(HTML.escape(cause.failure.description))</strong>"))
+            #expect(cause.diagnostic.message.hasPrefix("\(cause.pairs.count) ordered pair"))
+            #expect(cause.pairs.allSatisfy { $0.check.failure == cause.failure })
+            #expect(section.contains("<strong>\(HTML.escape(cause.diagnostic.message))</strong>"))
+            for note in cause.diagnostic.notes.prefix(model.limits.pairsPerCause) { #expect(section.contains("<li>\(HTML.escape(note))</li>")) }
             #expect(section.contains("<title>") && section.contains(HTML.escape(cause.failure.description) + " — "))
+        }
+        for finding in mesh.findings { #expect(section.contains(HTML.escape(finding.message))) }
+        // A node (or the Management Node) is marked ✗ exactly when some pair of it is broken.
+        let brokenEnds = Set(analysis.pairs.filter { $0.status != .ok }.flatMap { [$0.from, $0.to] })
+        #expect(Self.occurrences("<text class=\"node broken\"", in: section) == brokenEnds.count && !brokenEnds.isEmpty)
+        for end in analysis.ends {
+            #expect(section.contains(">\(brokenEnds.contains(end) ? "✗" : "✓") \(HTML.escape(analysis.name(of: end)))  "), "\(analysis.name(of: end))")
         }
         #expect(section.contains("<line class=\"broken\"") && section.contains("<line class=\"nat\""))
         #expect(section.contains("<line class=\"ok\""))
@@ -202,8 +280,20 @@ import Testing
         #expect(page.contains("Every pair of nodes that must talk does"))
     }
 
-    @Test func siteReachabilityProblemsAreListed() throws {
-        // Oslo HQ's endpoints may not reach the Oslo nodes over SIP TLS: a firewall between them denies it.
+    @Test func blockedSitesAreTheCallsCheckCountsAsBlocked() throws {
+        // acme-misrouted: remote and ambiguous calls land on nodes some sites cannot reach (New York Office →
+        // lon-px01, Singapore Office → osl-px01), but check counts none of them blocked; nor does the page.
+        let (report, model, html) = Self.misroutedPage
+        #expect(report.counts[.blocked] == 0)
+        let mesh = try #require(model.mesh)
+        #expect(mesh.blocked.isEmpty)
+        let section = try #require(Self.section("mesh", in: html))
+        #expect(!section.contains("⊗") && !section.contains("<tr class=\"blocked\">"))
+        #expect(section.contains("No call is blocked"))
+    }
+
+    @Test func aBlockedCallListsExactlyItsSiteAndNode() throws {
+        // Oslo Office's endpoints may not reach the Oslo nodes over SIP: a firewall between them lets H.323 only.
         let yaml = TestPlans.minimal + """
 
             network:
@@ -218,18 +308,32 @@ import Testing
                 - {between: [dc, office], firewall: office-fw}
             """
         let plan = try TestPlans.load(yaml)
-        let model = HTMLReport(report: CheckReport(simulation: Simulation(plan: plan)))
+        let report = CheckReport(simulation: Simulation(plan: plan))
+        let blockedGroups = report.groups.enumerated().filter { $0.element.verdict == .blocked }
+        #expect(!blockedGroups.isEmpty && (report.counts[.blocked] ?? 0) > 0)
+        let model = HTMLReport(report: report)
         let mesh = try #require(model.mesh)
-        #expect(!mesh.unreachable.isEmpty)
-        #expect(mesh.unreachable.allSatisfy { $0.site == "Oslo Office" && $0.location == "Oslo" })
-        let html = HTMLReportRenderer.render(model)
-        let section = try #require(Self.section("mesh", in: html))
-        // One row per site and cause, naming its protocols and nodes.
-        for problem in mesh.unreachable {
-            let row = try #require(section.components(separatedBy: "<tr>").first { $0.contains("⊗</span> \(HTML.escape(problem.failure.description))</td>") })
-            #expect(row.hasPrefix("<td>Oslo Office</td><td>") && row.contains(problem.callProtocol.rawValue) && row.contains("\(problem.node) (Oslo)"))
+        // Exactly the blocked calls: their sites, nodes (as the verdicts blame them), protocols and counts.
+        let calls = blockedGroups.flatMap(\.element.calls)
+        let nodes = Set(calls.map { call -> String in
+            guard case .unreachable(let node) = report.simulation.decision(of: call).blame else { return "?" }
+            return "\(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name))"
+        })
+        #expect(Set(mesh.blocked.map(\.site)) == Set(calls.map { plan.sites[$0.site].name }))
+        #expect(mesh.blocked.allSatisfy { $0.site == "Oslo Office" })
+        #expect(Set(mesh.blocked.flatMap(\.nodes)) == nodes && !nodes.contains("?"))
+        #expect(Set(mesh.blocked.flatMap(\.protocols)) == Set(calls.map(\.callProtocol)))
+        #expect(mesh.blocked.reduce(0) { $0 + $1.calls } == report.counts[.blocked])
+        #expect(Set(mesh.blocked.map(\.group)) == Set(blockedGroups.map(\.offset)))
+        // One row per site and group, linking to check's group and worded by it.
+        let section = try #require(Self.section("mesh", in: HTMLReportRenderer.render(model)))
+        #expect(Self.occurrences("<tr class=\"blocked\">", in: section) == mesh.blocked.count)
+        for row in mesh.blocked {
+            let diagnostic = report.groups[row.group].diagnostic
+            let html = try #require(section.components(separatedBy: "<tr class=\"blocked\">").first { $0.hasPrefix("<td>\(HTML.escape(row.site))</td><td>\(row.protocols.map(\.rawValue).joined(separator: ", "))</td>") && $0.contains("\"#group-\(row.group + 1)\"") })
+            #expect(html.contains("<td>\(HTML.escape(row.nodes.joined(separator: ", ")))</td><td class=\"num\">\(row.calls)</td>"))
+            #expect(html.contains("⊗</span> <a href=\"#group-\(row.group + 1)\">\(HTML.escape(diagnostic.message))</a>"))
         }
-        #expect(section.components(separatedBy: "<tr><td>Oslo Office</td>").count - 1 == Set(mesh.unreachable.map(\.failure.description)).count)
     }
 
     @Test func coverageListsWhatNoCallUsed() throws {

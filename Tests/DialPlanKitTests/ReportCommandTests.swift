@@ -29,10 +29,33 @@ import Testing
         #expect(healthy.status == 0, "\(healthy.stderr)")
         #expect(healthy.stdout.hasPrefix("<!DOCTYPE html>") && healthy.stdout.contains("PASS</p>"))
         #expect(healthy.stderr.isEmpty)
-        // --strict fails on warnings, as check --strict does.
-        let strict = try E2E.run(["check", E2E.path("DialPlans/acme"), "--strict"])
-        let strictReport = try E2E.run(["report", E2E.path("DialPlans/acme"), "--strict", "--out", "-"])
-        #expect(strictReport.status == strict.status)
+    }
+
+    @Test func strictFailsOnWarningsAsCheckStrictDoes() throws {
+        // DialPlans/acme with one warning and nothing else: a pattern_string that mode any_alias ignores. Every
+        // call stays local and no finding is an error, so the plan passes, and fails only with --strict.
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = directory.appendingPathComponent("acme").path
+        try FileManager.default.copyItem(atPath: E2E.path("DialPlans/acme"), toPath: plan)
+        let file = plan + "/call-control.yaml"
+        let yaml = try String(contentsOfFile: file, encoding: .utf8)
+        let rule = "{name: LocalZoneMatch, priority: 50, mode: any_alias, target: LocalZone}"
+        #expect(yaml.contains(rule))
+        try yaml.replacingCharacters(in: yaml.range(of: rule)!, with: "{name: LocalZoneMatch, priority: 50, mode: any_alias, pattern_string: ignored, target: LocalZone}")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try E2E.run(["check", plan])
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains(" 0 ambiguous, ") && check.stdout.contains("; 0 errors, 1 warning — PASS"), "\(check.stdout.suffix(300))")
+        let page = directory.appendingPathComponent("r.html").path
+        let report = try E2E.run(["report", plan, "--out", page])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("data-verdict=\"pass\""))
+        let strict = try E2E.run(["report", plan, "--strict", "--out", page])
+        #expect(strict.status == 1, "\(strict.stderr)")
+        #expect(try E2E.run(["check", plan, "--strict"]).status == 1)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("data-verdict=\"fail\"") && html.contains("data-count=\"warnings\">1</td>") && html.contains("data-count=\"errors\">0</td>"))
     }
 
     @Test func reportWithABaselineShowsTheChange() throws {
@@ -99,13 +122,49 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Chromium should take seconds; a hung browser fails the test instead of hanging it.
-        let deadline = DispatchTime.now() + 120
-        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
+        // The script stops Chromium after 120 seconds (`timeout`), so the pipes close and the test fails instead of
+        // hanging. Both pipes are read at once: Chromium writes much to standard error while the DOM comes on
+        // standard output, and reading one to its end first could fill the other and block both sides.
+        final class Reader: @unchecked Sendable {
+            let handle: FileHandle
+            var data = Data()
+            init(_ handle: FileHandle) { self.handle = handle }
+        }
+        let messages = Reader(err.fileHandleForReading)
+        let reader = DispatchGroup()
+        reader.enter()
+        DispatchQueue.global().async {
+            messages.data = messages.handle.readDataToEndOfFile()
+            reader.leave()
+        }
         let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let messages = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        reader.wait()
         process.waitUntilExit()
-        return (dom, messages, process.terminationStatus)
+        return (dom, String(decoding: messages.data, as: UTF8.self), process.terminationStatus)
+    }
+
+    @Test(.enabled(if: chromium != nil || browserRequired, "no Chromium found: the browser test is skipped"))
+    func theScreenshotScriptEncodesTheFileURLAndFailsWithoutAPNG() throws {
+        try #require(Self.chromium != nil, "DIALPLAN_REQUIRE_BROWSER=1 but no Chromium was found")
+        // A directory whose name needs percent-encoding in a file URL.
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("sp dir#1%?")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let page = directory.appendingPathComponent("r.html").path
+        let run = try E2E.run(["report", E2E.path("DialPlans/acme"), "--out", page])
+        #expect(run.status == 0)
+        let png = directory.appendingPathComponent("r.png").path
+        let browser = try Self.loadInBrowser(page, screenshot: png)
+        #expect(browser.status == 0, "\(browser.messages)")
+        #expect(browser.dom.contains("data-ready=\"true\"") && browser.dom.contains("PASS</p>"), "\(browser.dom.prefix(300))")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: png)).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        // A screenshot that cannot be written (its directory does not exist): a non-zero exit that says so.
+        let nowhere = root.appendingPathComponent("missing/r.png").path
+        let failed = try Self.loadInBrowser(page, screenshot: nowhere)
+        #expect(failed.status != 0)
+        #expect(failed.messages.contains("scripts/report-screenshot: Chromium wrote no screenshot"), "\(failed.messages)")
+        #expect(failed.dom.isEmpty)
     }
 
     @Test(.enabled(

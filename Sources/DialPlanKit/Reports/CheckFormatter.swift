@@ -3,10 +3,7 @@ public enum CheckFormatter {
     /// The text report: a header, one diagnostic per group of calls (worst first), the findings, a summary line.
     /// `strict`: warnings fail too (as `check --strict` exits).
     public static func text<Out: TextOutputStream>(_ report: CheckReport, style: TextStyle, strict: Bool = false, to out: inout Out) {
-        let plan = report.plan
-        let simulation = report.simulation
-        let probes = plan.probes.count
-        out.write(style.bold("dialplan check \(plan.name)") + ": \(plan.sites.count) sites, \(plan.services.count) services (\(simulation.aliases.count - probes) aliases\(probes > 0 ? " + \(probes) probes" : "")), \(plan.nodes.count) nodes in \(plan.locations.count) locations, \(plan.clusters.count) call-control clusters\n\n")
+        out.write(style.bold("dialplan check \(report.plan.name)") + ": \(sizes(report))\n\n")
         for group in report.groups {
             out.write(style.diagnostic(group.diagnostic))
             out.write("\n")
@@ -18,18 +15,36 @@ public enum CheckFormatter {
         out.write(summary(report, style: style, strict: strict) + "\n")
     }
 
+    /// The plan's sizes as the header words them: "7 sites, 25 services (73 aliases + 3 probes), 10 nodes in 5
+    /// locations, 3 call-control clusters".
+    public static func sizes(_ report: CheckReport) -> String {
+        let plan = report.plan
+        let probes = plan.probes.count
+        return "\(plan.sites.count) sites, \(plan.services.count) services (\(report.aliasCount) aliases\(probes > 0 ? " + \(probes) probes" : "")), \(plan.nodes.count) nodes in \(plan.locations.count) locations, \(plan.clusters.count) call-control clusters"
+    }
+
+    /// The verdicts the summary line counts, in its order: the network's two only when the plan has a network or a
+    /// call has them.
+    public static func summaryVerdicts(_ report: CheckReport) -> [Verdict] {
+        [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
+            + [Verdict.meshBroken, .blocked].filter { (report.counts[$0] ?? 0) > 0 || report.simulation.network != nil }
+    }
+
+    /// The findings' counts as the summary line words them: "1 error, 2 warnings".
+    public static func findingCounts(_ report: CheckReport) -> String {
+        let errors = report.errorCount
+        let warnings = report.warningCount
+        return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    }
+
     /// "988 calls: 300 local, 304 remote, …; 2 warnings".
     public static func summary(_ report: CheckReport, style: TextStyle, strict: Bool = false) -> String {
-        let shown: [Verdict] = [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
-            + [Verdict.meshBroken, .blocked].filter { (report.counts[$0] ?? 0) > 0 || report.simulation.network != nil }
-        let ordered = shown.map { verdict -> String in
+        let ordered = summaryVerdicts(report).map { verdict -> String in
             let count = report.counts[verdict] ?? 0
             return count == 0 ? "0 \(verdict.rawValue)" : "\(count) \(style.verdict(verdict))"
         }
-        let warnings = report.findings.filter { $0.severity == .warning }.count
-        let errors = report.findings.filter { $0.severity == .error }.count
         var line = style.bold("\(report.callCount) calls") + ": " + ordered.joined(separator: ", ")
-        line += "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        line += "; " + findingCounts(report)
         if report.baseline != nil {
             let accepted = report.acceptedCount
             line += "; \(accepted) accepted by the baseline, \(report.allDiagnostics.count - accepted) new"

@@ -22,6 +22,11 @@ public struct CheckReport: Sendable {
 
     public var plan: DialPlan { simulation.plan }
     public var callCount: Int { simulation.callCount }
+    /// The aliases dialled, probes not counted.
+    public var aliasCount: Int { simulation.aliases.count - plan.probes.count }
+    /// The findings that are errors, and those that are warnings.
+    public var errorCount: Int { findings.filter { $0.severity == .error }.count }
+    public var warningCount: Int { findings.filter { $0.severity == .warning }.count }
 
     /// Every group's diagnostic, then the findings: what SARIF, JUnit and baselines list.
     public var allDiagnostics: [Diagnostic] { groups.map(\.diagnostic) + findings }

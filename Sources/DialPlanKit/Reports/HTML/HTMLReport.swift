@@ -19,8 +19,10 @@ public struct HTMLReport: Sendable {
         public var sitesPerChange = 20
         /// Aliases listed per site of a change group.
         public var changeExamples = 4
-        /// Broken pairs listed per mesh cause.
+        /// Broken pairs listed per mesh cause, and named in the hover text of a line of the mesh picture.
         public var pairsPerCause = 12
+        /// Notes listed per plan finding.
+        public var notesPerFinding = 8
 
         public init() {}
     }
@@ -29,18 +31,17 @@ public struct HTMLReport: Sendable {
     public struct Summary: Sendable {
         public var plan: String
         public var generated: Date
-        public var sites: Int
-        public var services: Int
-        public var aliases: Int
-        public var probes: Int
-        public var nodes: Int
-        public var locations: Int
-        public var clusters: Int
+        /// The plan's sizes in `check`'s words (`CheckFormatter.sizes`).
+        public var sizes: String
         public var calls: Int
+        /// The verdicts `check`'s summary line counts, in its order (`CheckFormatter.summaryVerdicts`).
+        public var verdicts: [Verdict]
         /// Calls per verdict, every verdict present.
         public var counts: [Verdict: Int]
         public var errors: Int
         public var warnings: Int
+        /// "1 error, 2 warnings", as `check` words them (`CheckFormatter.findingCounts`).
+        public var findingCounts: String
         /// As `check` decides (with `strict`, warnings fail too).
         public var passes: Bool
         public var strict: Bool
@@ -113,36 +114,47 @@ public struct HTMLReport: Sendable {
 
     /// A group of calls (a `check` group) or a plan finding.
     public struct Finding: Sendable {
+        /// For a group, its notes give the sites with their calls (as `check` words them).
         public var diagnostic: Diagnostic
-        /// For a group of calls: its verdict, how many calls, the sites with their calls.
+        /// For a group of calls: its verdict and how many calls.
         public var verdict: Verdict?
         public var calls: Int
-        public var sites: [(name: String, calls: Int)]
         /// The group's first call, traced (for the first `Limits.tracedGroups` groups).
         public var trace: TracedCall?
     }
 
     /// The IPsec mesh and site reachability.
     public struct Mesh: Sendable {
-        /// Broken pairs grouped by what breaks them, in first-met order; the SVG numbers them the same way.
+        /// What breaks pairs of the mesh: one of the network's own findings (`mesh-blocked`, `mesh-nat`,
+        /// `mesh-no-route`: it groups the broken pairs by the rule, link or node responsible), in its order; the
+        /// SVG numbers them the same way.
         public struct Cause: Sendable {
+            /// The finding, as `check` and `mesh` word it; its notes list the pairs.
+            public var diagnostic: Diagnostic
+            /// What breaks its pairs (the failure of the first pair the finding lists).
             public var failure: PathFailure
+            /// The broken pairs with that failure.
             public var pairs: [MeshPair]
         }
 
-        /// A site's endpoints that cannot reach a node their calls land on.
-        public struct Unreachable: Sendable {
+        /// A site's calls that `check` counts as blocked (`VerdictBlame.unreachable`): they land locally, on a node
+        /// the site's endpoints cannot reach. One per site and `check` group.
+        public struct Blocked: Sendable {
             public var site: String
-            public var callProtocol: CallProtocol
-            public var node: String
-            public var location: String
-            public var failure: PathFailure
+            /// The protocols of the calls, in protocol order.
+            public var protocols: [CallProtocol]
+            /// The nodes the verdicts blame, "name (location)", in first-met order.
+            public var nodes: [String]
+            public var calls: Int
+            /// The index in `HTMLReport.groups` of `check`'s group of these calls, whose diagnostic words the cause.
+            public var group: Int
         }
 
         public var analysis: NetworkAnalysis
         public var causes: [Cause]
-        public var unreachable: [Unreachable]
-        /// The network's own findings (mesh causes as `check` words them, node lints).
+        /// The blocked calls, by site and group; empty when `check` counts none.
+        public var blocked: [Blocked]
+        /// The network's other findings (node lints, the network section's warnings), in its order.
         public var findings: [Diagnostic]
     }
 
@@ -171,23 +183,16 @@ public struct HTMLReport: Sendable {
         self.limits = limits
         self.change = change
         summary = Summary(
-            plan: plan.name, generated: generated, sites: plan.sites.count, services: plan.services.count,
-            aliases: simulation.aliases.count - plan.probes.count, probes: plan.probes.count, nodes: plan.nodes.count,
-            locations: plan.locations.count, clusters: plan.clusters.count, calls: report.callCount, counts: report.counts,
-            errors: report.findings.filter { $0.severity == .error }.count, warnings: report.findings.filter { $0.severity == .warning }.count,
-            passes: report.passes(strict: strict), strict: strict, checkSummary: CheckFormatter.summary(report, style: .plain, strict: strict))
+            plan: plan.name, generated: generated, sizes: CheckFormatter.sizes(report), calls: report.callCount,
+            verdicts: CheckFormatter.summaryVerdicts(report), counts: report.counts, errors: report.errorCount, warnings: report.warningCount,
+            findingCounts: CheckFormatter.findingCounts(report), passes: report.passes(strict: strict), strict: strict,
+            checkSummary: CheckFormatter.summary(report, style: .plain, strict: strict))
 
         let tallies = simulation.tallies(examples: limits.examplesPerRoute)
         matrix = HTMLReport.matrix(simulation, tallies: tallies, limits: limits)
 
         var groups: [Finding] = []
         for (index, group) in report.groups.enumerated() {
-            var order: [SiteID] = []
-            var perSite: [SiteID: Int] = [:]
-            for call in group.calls {
-                if perSite[call.site] == nil { order.append(call.site) }
-                perSite[call.site, default: 0] += 1
-            }
             var traced: TracedCall?
             if index < limits.tracedGroups, let call = group.calls.first {
                 let alias = simulation.aliases[call.alias.index].alias
@@ -195,14 +200,12 @@ public struct HTMLReport: Sendable {
                     traced = TracedCall(site: plan.sites[call.site].name, alias: alias, callProtocol: call.callProtocol, verdict: trace.verdict, steps: trace.steps)
                 }
             }
-            groups.append(Finding(
-                diagnostic: group.diagnostic, verdict: group.verdict, calls: group.calls.count,
-                sites: order.map { (plan.sites[$0].name, perSite[$0]!) }, trace: traced))
+            groups.append(Finding(diagnostic: group.diagnostic, verdict: group.verdict, calls: group.calls.count, trace: traced))
         }
         self.groups = groups
-        findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, sites: [], trace: nil) }
+        findings = report.findings.map { Finding(diagnostic: $0, verdict: nil, calls: 0, trace: nil) }
 
-        mesh = simulation.network.map { HTMLReport.mesh($0, simulation: simulation, tallies: tallies) }
+        mesh = simulation.network.map { HTMLReport.mesh($0, report: report, tallies: tallies) }
         coverage = Coverage(counts: simulation.coverage.counts, unused: simulation.coverage.unused(in: simulation.tables, calls: simulation.callCount))
     }
 
@@ -305,41 +308,66 @@ public struct HTMLReport: Sendable {
 
     // MARK: Mesh
 
-    static func mesh(_ analysis: NetworkAnalysis, simulation: Simulation, tallies: [CallTally]) -> Mesh {
-        let plan = simulation.plan
-        var order: [PathFailure] = []
-        var byFailure: [PathFailure: [MeshPair]] = [:]
-        for pair in analysis.pairs {
-            guard let failure = pair.check.failure else { continue }
-            if byFailure[failure] == nil { order.append(failure) }
-            byFailure[failure, default: []].append(pair)
+    static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
+        // The network's findings group broken pairs by cause and list the pairs as notes, "from → to" in the
+        // pairs' own labels: the first one names the pair, whose failure is the cause.
+        var broken: [String: MeshPair] = [:]
+        for pair in analysis.pairs where pair.status != .ok { broken["\(pair.check.from) → \(pair.check.to)"] = broken["\(pair.check.from) → \(pair.check.to)"] ?? pair }
+        let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
+        var causes: [Mesh.Cause] = []
+        var others: [Diagnostic] = []
+        for finding in analysis.findings {
+            guard let check = finding.check, meshChecks.contains(check), let first = finding.notes.first,
+                let failure = broken[first]?.check.failure
+            else {
+                others.append(finding)
+                continue
+            }
+            causes.append(Mesh.Cause(diagnostic: finding, failure: failure, pairs: analysis.pairs.filter { $0.check.failure == failure }))
         }
-        // The nodes each site's calls land on, per protocol: the legs `VerdictRule` asks the network about.
-        struct Leg: Hashable, Comparable {
-            var site: Int
-            var protocolIndex: Int
-            var node: Int
-            static func < (a: Leg, b: Leg) -> Bool { (a.site, a.protocolIndex, a.node) < (b.site, b.protocolIndex, b.node) }
-        }
-        var legs = Set<Leg>()
-        var nodesOf: [OutcomeKey: [NodeID]] = [:]
-        for tally in tallies {
-            let key = simulation.outcomeKey(of: tally.first)
-            let nodes = nodesOf[key] ?? simulation.outcome(of: tally.first).nodes
-            nodesOf[key] = nodes
-            for site in tally.sites {
-                for node in nodes { legs.insert(Leg(site: site.index, protocolIndex: Int(tally.first.callProtocol.index), node: node.index)) }
+        return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
+    }
+
+    /// The blocked calls as the verdicts decide them: the tallies whose blame is `.unreachable(node)`, one row per
+    /// site and `check` group (blocked calls are batched per site, so a tally is one site's).
+    static func blocked(_ report: CheckReport, tallies: [CallTally]) -> [Mesh.Blocked] {
+        let plan = report.plan
+        let groups = report.groups.indices.filter { report.groups[$0].verdict == .blocked }
+        func group(of call: CallRef) -> Int? {
+            groups.first { index in
+                let calls = report.groups[index].calls
+                var low = 0
+                var high = calls.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if calls[middle] < call { low = middle + 1 } else { high = middle }
+                }
+                return low < calls.count && calls[low] == call
             }
         }
-        var unreachable: [Mesh.Unreachable] = []
-        for leg in legs.sorted() {
-            let callProtocol = CallProtocol.allCases[leg.protocolIndex]
-            let node = NodeID(leg.node)
-            guard let check = analysis.reachability(site: SiteID(leg.site), node: node, protocol: callProtocol), let failure = check.failure else { continue }
-            unreachable.append(Mesh.Unreachable(
-                site: plan.sites[leg.site].name, callProtocol: callProtocol, node: plan.nodes[node].name,
-                location: plan.locations[plan.nodes[node].location].name, failure: failure))
+        struct Key: Hashable {
+            var site: Int
+            var group: Int
         }
-        return Mesh(analysis: analysis, causes: order.map { Mesh.Cause(failure: $0, pairs: byFailure[$0]!) }, unreachable: unreachable, findings: analysis.findings)
+        var order: [Key] = []
+        var rows: [Key: Mesh.Blocked] = [:]
+        for tally in tallies {
+            guard case .unreachable(let node) = tally.decision.blame, let group = group(of: tally.first) else { continue }
+            let site = tally.first.site
+            let key = Key(site: site.index, group: group)
+            if rows[key] == nil {
+                order.append(key)
+                rows[key] = Mesh.Blocked(site: plan.sites[site].name, protocols: [], nodes: [], calls: 0, group: group)
+            }
+            let name = "\(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name))"
+            if !rows[key]!.nodes.contains(name) { rows[key]!.nodes.append(name) }
+            if !rows[key]!.protocols.contains(tally.first.callProtocol) { rows[key]!.protocols.append(tally.first.callProtocol) }
+            rows[key]!.calls += tally.count
+        }
+        return order.sorted { ($0.site, $0.group) < ($1.site, $1.group) }.map { key in
+            var row = rows[key]!
+            row.protocols.sort { $0.index < $1.index }
+            return row
+        }
     }
 }

@@ -12,7 +12,7 @@ public enum HTMLReportRenderer {
         page.matrix(report)
         if let change = report.change { page.change(change, limits: report.limits) }
         page.findings(report)
-        page.mesh(report.mesh)
+        page.mesh(report.mesh, groups: report.groups, limits: report.limits)
         page.coverage(report.coverage)
         page.foot(report)
         return page.text
@@ -97,11 +97,10 @@ private struct Page {
 
     mutating func summary(_ report: HTMLReport) {
         let summary = report.summary
-        let shown: [Verdict] = [.local, .remote, .ambiguous, .rejected, .loop, .unrouted, .error]
-            + [Verdict.meshBroken, .blocked].filter { (summary.counts[$0] ?? 0) > 0 || report.mesh != nil }
+        let shown = summary.verdicts
         add("<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n")
-        add("<p class=\"sizes\">\(e("\(summary.sites) sites, \(summary.services) services (\(summary.aliases) aliases\(summary.probes > 0 ? " + \(summary.probes) probes" : "")), \(summary.nodes) nodes in \(summary.locations) locations, \(summary.clusters) call-control clusters"))</p>\n")
-        add("<table class=\"counts\" id=\"verdict-counts\"><caption>\(e("\(summary.calls) simulated calls by verdict; \(HTMLReportRenderer.plural(summary.errors, "error")) and \(HTMLReportRenderer.plural(summary.warnings, "warning")) in the plan's findings"))</caption>\n<tr>")
+        add("<p class=\"sizes\">\(e(summary.sizes))</p>\n")
+        add("<table class=\"counts\" id=\"verdict-counts\"><caption>\(e("\(summary.calls) simulated calls by verdict; \(summary.findingCounts) in the plan's findings"))</caption>\n<tr>")
         for verdict in shown { add("<th scope=\"col\">\(verdictChip(verdict))</th>") }
         add("<th scope=\"col\">errors</th><th scope=\"col\">warnings</th></tr>\n<tr>")
         for verdict in shown {
@@ -121,7 +120,7 @@ private struct Page {
         add("""
             <section id="matrix" aria-labelledby="matrix-h">
             <h2 id="matrix-h">Where each site's calls land</h2>
-            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Sites with the worst verdicts come first. Each cell shows its worst verdict's symbol and colour and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
+            <p class="legend">Rows are sites, columns the locations where their calls land (signalling or media; a call that may land in several locations counts in each), then the calls that land nowhere. Sites with the worst verdicts come first. Each cell is coloured by its worst verdict and shows the symbol of every verdict among its calls, worst first, and the number of calls: \(Verdict.allCases.sorted().map { verdictChip($0) }.joined(separator: " ")). <span class="home-key">⌂</span> marks the site's local locations. Select a cell to list its calls grouped by route.</p>
             <div class="matrix-layout">
             <div class="heat-wrap">
             <table class="heat" id="heat">
@@ -232,10 +231,10 @@ private struct Page {
         add("<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings</h2>\n")
         add("<p>\(HTMLReportRenderer.plural(report.groups.count, "group")) of calls that are not local (the worst first) and \(HTMLReportRenderer.plural(report.findings.count, "plan finding")), as <code>dialplan check</code> reports them. Each group names the rule, zone or transform responsible at its line, and traces one of its calls.</p>\n")
         if !report.groups.isEmpty {
-            add("<table class=\"group-index\"><caption>Groups of calls, the worst first</caption>\n<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Calls</th><th scope=\"col\">Sites</th><th scope=\"col\">Where</th><th scope=\"col\">Cause</th></tr></thead>\n<tbody>\n")
+            add("<table class=\"group-index\"><caption>Groups of calls, the worst first</caption>\n<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Calls</th><th scope=\"col\">Where</th><th scope=\"col\">Cause</th></tr></thead>\n<tbody>\n")
             for (index, group) in report.groups.enumerated() {
                 let verdict = group.verdict ?? .error
-                add("<tr><td>\(verdictChip(verdict))</td><td class=\"num\">\(group.calls)</td><td class=\"num\">\(group.sites.count)</td><td>\(location(group.diagnostic.location))</td><td><a href=\"#group-\(index + 1)\">\(e(group.diagnostic.message))</a></td></tr>\n")
+                add("<tr><td>\(verdictChip(verdict))</td><td class=\"num\">\(group.calls)</td><td>\(location(group.diagnostic.location))</td><td><a href=\"#group-\(index + 1)\">\(e(group.diagnostic.message))</a></td></tr>\n")
             }
             add("</tbody>\n</table>\n")
         }
@@ -244,7 +243,7 @@ private struct Page {
             let verdict = group.verdict ?? .error
             add("<article class=\"finding group v-\(verdict.rawValue)\" id=\"group-\(index + 1)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\">\n")
             add("<h3>\(verdictChip(verdict, group.calls)) \(e(diagnostic.message))</h3>\n")
-            add("<p class=\"meta\"><span class=\"sev \(diagnostic.severity.rawValue)\">\(diagnostic.severity.rawValue)</span> <span class=\"check\">[\(e(diagnostic.check?.rawValue ?? ""))]</span> \(location(diagnostic.location)) · \(HTMLReportRenderer.plural(group.sites.count, "site")): \(group.sites.prefix(12).map { e("\($0.name) (\($0.calls))") }.joined(separator: ", "))\(group.sites.count > 12 ? ", …" : "")</p>\n")
+            add("<p class=\"meta\"><span class=\"sev \(diagnostic.severity.rawValue)\">\(diagnostic.severity.rawValue)</span> <span class=\"check\">[\(e(diagnostic.check?.rawValue ?? ""))]</span> \(location(diagnostic.location))</p>\n")
             if !diagnostic.notes.isEmpty { add("<ul class=\"notes\">\(diagnostic.notes.map { "<li>\(e($0))</li>" }.joined())</ul>\n") }
             if let trace = group.trace { self.trace(trace, id: "trace-\(index + 1)") }
             add("</article>\n")
@@ -261,7 +260,8 @@ private struct Page {
                 let diagnostic = finding.diagnostic
                 add("<tr class=\"finding lint\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><td><span class=\"sev \(diagnostic.severity.rawValue)\"><span aria-hidden=\"true\">\(diagnostic.severity == .error ? "✗" : diagnostic.severity == .warning ? "⚠" : "ℹ")</span> \(diagnostic.severity.rawValue)</span></td><td class=\"check\">\(e(diagnostic.check?.rawValue ?? ""))</td><td>\(location(diagnostic.location))</td><td>\(e(diagnostic.message))")
                 if !diagnostic.notes.isEmpty {
-                    let notes = diagnostic.notes.prefix(8).map { "<li>\(e($0))</li>" }.joined() + (diagnostic.notes.count > 8 ? "<li>… and \(diagnostic.notes.count - 8) more</li>" : "")
+                    let limit = report.limits.notesPerFinding
+                    let notes = diagnostic.notes.prefix(limit).map { "<li>\(e($0))</li>" }.joined() + (diagnostic.notes.count > limit ? "<li>… and \(diagnostic.notes.count - limit) more</li>" : "")
                     add("<ul class=\"notes\">\(notes)</ul>")
                 }
                 add("</td></tr>\n")
@@ -301,7 +301,7 @@ private struct Page {
 
     // MARK: Mesh
 
-    mutating func mesh(_ mesh: HTMLReport.Mesh?) {
+    mutating func mesh(_ mesh: HTMLReport.Mesh?, groups: [HTMLReport.Finding], limits: HTMLReport.Limits) {
         add("<section id=\"mesh\" aria-labelledby=\"mesh-h\">\n<h2 id=\"mesh-h\">IPsec mesh</h2>\n")
         guard let mesh else {
             add("<p>The plan has no <code>network:</code> section, so the mesh and the sites' reachability are not checked.</p>\n</section>\n\n")
@@ -309,36 +309,36 @@ private struct Page {
         }
         let analysis = mesh.analysis
         add("<p class=\"check-line\"><code>dialplan mesh</code>: \(e(MeshFormatter.summary(analysis, style: .plain)))</p>\n")
-        add("<div class=\"mesh-layout\">\n<figure>\n\(MeshSVG.svg(mesh))\n<figcaption>Nodes grouped by location (✓ every pair of the node works, ✗ some does not). Red dashed lines: pairs whose IPsec is blocked, orange: NAT on the path; arrows point from the node that cannot open the connection; the number is the cause in the list. Green: every pair between the two groups works. Hover a line for its cause and pairs.</figcaption>\n</figure>\n")
+        add("<div class=\"mesh-layout\">\n<figure>\n\(MeshSVG.svg(mesh, pairsShown: limits.pairsPerCause))\n<figcaption>Nodes grouped by location (✓ every pair of the node works, ✗ some does not). Red dashed lines: pairs whose IPsec is blocked, orange: NAT on the path; arrows point from the node that cannot open the connection; the number is the cause in the list. Green: every pair between the two groups works. Hover a line for its cause and pairs.</figcaption>\n</figure>\n")
         add("<div class=\"causes\">\n<h3>What breaks the mesh</h3>\n")
         if mesh.causes.isEmpty {
             add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every pair of nodes that must talk does (UDP 500 and ESP, no NAT).</p>\n")
         } else {
             add("<ol class=\"causes\">\n")
             for cause in mesh.causes {
-                let shown = cause.pairs.prefix(12).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }
-                add("<li class=\"cause \(cause.failure.kind.rawValue)\"><p><strong>\(e(cause.failure.description))</strong> \(location(cause.failure.source))</p><p>\(HTMLReportRenderer.plural(cause.pairs.count, "ordered pair")): \(shown.map { e($0) }.joined(separator: ", "))\(cause.pairs.count > shown.count ? ", …" : "")</p></li>\n")
+                let diagnostic = cause.diagnostic
+                // The finding's notes are its pairs (and, past the network's own bound, a line saying how many more).
+                let shown = diagnostic.notes.prefix(limits.pairsPerCause)
+                let more = shown.last?.hasPrefix("…") != true && cause.pairs.count > shown.count ? "<li class=\"more\">… and \(cause.pairs.count - shown.count) more</li>" : ""
+                add("<li class=\"cause \(cause.failure.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
             }
             add("</ol>\n")
         }
-        add("</div>\n</div>\n<h3>Sites to the nodes their calls land on</h3>\n")
-        if mesh.unreachable.isEmpty {
-            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every site with endpoints in the network reaches the nodes its calls land on (signalling and media).</p>\n")
-        } else {
-            add("<table class=\"reach\"><caption>Sites whose endpoints cannot reach a node their calls land on (one row per site and cause)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">What blocks it</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
-            // One row per site and cause, with the protocols and nodes it stops.
-            var order: [[String]] = []
-            var rows: [[String]: (protocols: [String], nodes: [String], failure: PathFailure)] = [:]
-            for problem in mesh.unreachable {
-                let key = [problem.site, problem.failure.description]
-                if rows[key] == nil { order.append(key); rows[key] = ([], [], problem.failure) }
-                if !rows[key]!.protocols.contains(problem.callProtocol.rawValue) { rows[key]!.protocols.append(problem.callProtocol.rawValue) }
-                let node = "\(problem.node) (\(problem.location))"
-                if !rows[key]!.nodes.contains(node) { rows[key]!.nodes.append(node) }
+        if !mesh.findings.isEmpty {
+            add("<h4>Other network findings</h4>\n<ul class=\"notes network-findings\">\n")
+            for finding in mesh.findings {
+                add("<li data-check=\"\(e(finding.check?.rawValue ?? ""))\"><span class=\"sev \(finding.severity.rawValue)\">\(finding.severity.rawValue)</span> \(e(finding.message)) \(location(finding.location))</li>\n")
             }
-            for key in order {
-                let row = rows[key]!
-                add("<tr><td>\(e(key[0]))</td><td>\(row.protocols.joined(separator: ", "))</td><td>\(e(row.nodes.joined(separator: ", ")))</td><td><span aria-hidden=\"true\">⊗</span> \(e(row.failure.description))</td><td>\(location(row.failure.source))</td></tr>\n")
+            add("</ul>\n")
+        }
+        add("</div>\n</div>\n<h3 id=\"blocked\">Blocked calls: sites that cannot reach their landing node</h3>\n")
+        if mesh.blocked.isEmpty {
+            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> No call is blocked: where a site's calls land locally, its endpoints reach the nodes (signalling and media).</p>\n")
+        } else {
+            add("<table class=\"reach\"><caption>Calls that <code>dialplan check</code> counts as blocked: they land locally, on a node the site's endpoints cannot reach (one row per site and group)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">Calls</th><th scope=\"col\">What blocks them</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
+            for row in mesh.blocked {
+                let diagnostic = groups[row.group].diagnostic
+                add("<tr class=\"blocked\"><td>\(e(row.site))</td><td>\(row.protocols.map(\.rawValue).joined(separator: ", "))</td><td>\(e(row.nodes.joined(separator: ", ")))</td><td class=\"num\">\(row.calls)</td><td><span aria-hidden=\"true\">⊗</span> <a href=\"#group-\(row.group + 1)\">\(e(diagnostic.message))</a></td><td>\(location(diagnostic.location))</td></tr>\n")
             }
             add("</tbody>\n</table>\n")
         }

@@ -22,19 +22,21 @@ enum MeshSVG {
     static let lineHeight = 18.0
     static let padding = 10.0
 
-    static func svg(_ mesh: HTMLReport.Mesh) -> String {
+    /// `pairsShown`: the broken pairs a line's hover text names.
+    static func svg(_ mesh: HTMLReport.Mesh, pairsShown: Int) -> String {
         let analysis = mesh.analysis
         let plan = analysis.plan
         let ends = analysis.ends
+        // The ends of some broken pair, as `brokenPairs(involving:)` has them (every pair of the Management Node
+        // is a pair of a node too).
+        var brokenEnds = Set<MeshEnd>()
+        for node in plan.nodes.ids {
+            for pair in analysis.brokenPairs(involving: node) { brokenEnds.formUnion([pair.from, pair.to]) }
+        }
         // Groups: the Management Node, then each location with nodes (as `mesh --format dot` draws them).
         var boxes: [Box] = []
         func label(_ end: MeshEnd) -> String {
-            let broken: Bool
-            switch end {
-            case .management: broken = analysis.pairs.contains { ($0.from == end || $0.to == end) && $0.status != .ok }
-            case .node(let node): broken = !analysis.brokenPairs(involving: node).isEmpty
-            }
-            return (broken ? "✗ " : "✓ ") + analysis.name(of: end) + "  " + analysis.address(of: end)
+            (brokenEnds.contains(end) ? "✗ " : "✓ ") + analysis.name(of: end) + "  " + analysis.address(of: end)
         }
         func makeBox(_ title: String, _ members: [MeshEnd]) -> Box {
             let width = max(textWidth(title, size: 13), members.map { textWidth(label($0)) }.max() ?? 0) + 2 * padding
@@ -103,7 +105,9 @@ enum MeshSVG {
                 continue
             }
             let key = [min(from, to), max(from, to)]
-            guard let failure = pair.check.failure, let number = causeNumber[failure] else { between[key, default: Between()].healthy += 1; continue }
+            guard let failure = pair.check.failure else { between[key, default: Between()].healthy += 1; continue }
+            // A broken pair that no mesh finding words (a node no segment holds: its lint says so) is not drawn.
+            guard let number = causeNumber[failure] else { continue }
             if from < to { between[key, default: Between()].forward[number, default: []].append(pair) } else { between[key, default: Between()].backward[number, default: []].append(pair) }
         }
         for a in boxes.indices {
@@ -131,9 +135,9 @@ enum MeshSVG {
                     let back = backward[number] ?? []
                     let cause = mesh.causes[number - 1]
                     let kind = cause.failure.kind == .nat ? "nat" : "broken"
-                    let pairs = (there + back).prefix(8).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }
+                    let pairs = (there + back).prefix(pairsShown).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }
                     let total = there.count + back.count
-                    let title = "\(number). \(cause.failure.description) — \(total) broken pair\(total == 1 ? "" : "s") between \(boxes[a].title) and \(boxes[b].title): \(pairs.joined(separator: ", "))\(total > 8 ? ", …" : "")"
+                    let title = "\(number). \(cause.failure.description) — \(total) broken pair\(total == 1 ? "" : "s") between \(boxes[a].title) and \(boxes[b].title): \(pairs.joined(separator: ", "))\(total > pairs.count ? ", …" : "")"
                     let markers = (there.isEmpty ? "" : " marker-end=\"url(#mesh-arrow)\"") + (back.isEmpty ? "" : " marker-start=\"url(#mesh-arrow-back)\"")
                     let (sx, sy, ex, ey) = (x1 + nx * offset, y1 + ny * offset, x2 + nx * offset, y2 + ny * offset)
                     edges += "<line class=\"\(kind)\" x1=\"\(format(sx))\" y1=\"\(format(sy))\" x2=\"\(format(ex))\" y2=\"\(format(ey))\"\(markers)><title>\(HTML.escape(title))</title></line>\n"
@@ -159,7 +163,7 @@ enum MeshSVG {
             shapes += "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(box.width))\" height=\"\(format(box.height))\" rx=\"8\"\(within.isEmpty ? "" : " class=\"has-broken\"")/>"
             shapes += "<text class=\"title\" x=\"\(format(left + padding))\" y=\"\(format(top + padding + 12))\">\(HTML.escape(box.title))</text>"
             for (row, member) in box.members.enumerated() {
-                let broken = label(member).hasPrefix("✗")
+                let broken = brokenEnds.contains(member)
                 shapes += "<text class=\"\(broken ? "node broken" : "node")\" x=\"\(format(left + padding))\" y=\"\(format(top + padding + 12 + lineHeight * Double(row + 1)))\">\(HTML.escape(label(member)))</text>"
             }
             shapes += "</g>\n"
