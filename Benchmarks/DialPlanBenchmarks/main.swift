@@ -37,7 +37,12 @@ struct Arguments {
             case "--network": network = true
             case "--distinct-site-rules": distinctSiteRules = true
             case "--no-scaling": scaling = false
-            case "--rules": rules = iterator.next().flatMap(Int.init)
+            case "--rules":
+                guard let count = iterator.next().flatMap(Int.init), count > 0 else {
+                    FileHandle.standardError.write(Data("dialplan-bench: --rules takes a number of rules above 0\n".utf8))
+                    exit(2)
+                }
+                rules = count
             default:
                 FileHandle.standardError.write(Data("dialplan-bench: unknown argument '\(argument)'\n".utf8))
                 exit(2)

@@ -39,8 +39,11 @@ public struct RegexCharacterSet: Sendable, Hashable {
 
     /// Whether the set matches `scalar` caselessly, as dial-plan regexes are compiled.
     public func contains(_ scalar: Unicode.Scalar) -> Bool {
-        let hit = (caseSensitive ? [scalar] : RegexCharacterSet.caseVariants(of: scalar)).contains { variant in
-            items.contains { RegexCharacterSet.item($0, contains: variant) }
+        let variants = caseSensitive ? [scalar] : RegexCharacterSet.caseVariants(of: scalar)
+        let hit = items.contains { item in
+            // Under UCP, [:upper:] and [:lower:] are Unicode properties, which caseless matching does not fold.
+            if case .posix(let kind, _) = item, kind == .upper || kind == .lower { return RegexCharacterSet.item(item, contains: scalar) }
+            return variants.contains { RegexCharacterSet.item(item, contains: $0) }
         }
         return hit != negated
     }
@@ -119,7 +122,8 @@ public struct RegexCharacterSet: Sendable, Hashable {
     private static let caseSets: [UInt32: [Unicode.Scalar]] = {
         var sets: [UInt32: [Unicode.Scalar]] = [:]
         for value in UInt32(0)...0x10FFFF {
-            guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenCaseMapped else { continue }
+            // Dotless ı and dotted İ map to I and i, but PCRE2's caseless sets keep each on its own.
+            guard value != 0x130, value != 0x131, let scalar = Unicode.Scalar(value), scalar.properties.changesWhenCaseMapped else { continue }
             sets[caseKey(scalar), default: []].append(scalar)
         }
         for (key, members) in sets where !members.contains(where: { $0.value == key }) {

@@ -70,8 +70,37 @@ import Testing
         }
     }
 
+    // The default membership (Unicode properties) agrees with PCRE2 where the two used to differ: dotless ı and
+    // dotted İ are no caseless partners of i; [:upper:] and [:lower:] under UCP are not folded.
+    @Test func theDefaultMembershipAgreesWithPCRE2OnTurkishIAndPOSIXCase() throws {
+        let pcre2 = PCRE2Membership()
+        let properties = UnicodePropertyMembership()
+        let upper = try RegexTree.parse("[[:upper:]]", dialect: .pcre2)
+        let upperSet = try #require(upper.nodes.compactMap { node -> RegexCharacterSet? in
+            if case .characterSet(let set) = node { return set }
+            return nil
+        }.first)
+        let cases: [(CharacterPredicate, Unicode.Scalar)] = [
+            (.literal("i"), "\u{131}"), (.literal("i"), "\u{130}"), (.literal("I"), "\u{131}"), (.literal("i"), "I"),
+            (.literal("k"), "\u{212A}"), (.set(upperSet), "a"), (.set(upperSet), "A"), (.set(upperSet), "\u{C9}"),
+        ]
+        for (predicate, scalar) in cases {
+            #expect(properties.matches(predicate, scalar) == pcre2.matches(predicate, scalar), "\(predicate.pcre2Pattern) on U+\(String(scalar.value, radix: 16))")
+        }
+    }
+
+    @Test func theEmptySetsAreWrittenAsNothingAndAnything() throws {
+        let scratch = RegexScratch()
+        let nothing = try PCRERegex(CharacterPredicate.set(RegexCharacterSet(items: [], negated: false)).pcre2Pattern)
+        let anything = try PCRERegex(CharacterPredicate.set(.anything).pcre2Pattern)
+        for scalar in ["a", "\n", "@", "\u{10FFFD}"] {
+            #expect(nothing.match(scalar, scratch: scratch) == .noMatch)
+            #expect(anything.match(scalar, scratch: scratch) == .matched)
+        }
+    }
+
     @Test func everySetIsWrittenAsAOneCharacterPCRE2Pattern() throws {
-        for pattern in [#"[^@]"#, #"\d"#, #"[\w.-]"#, #"[[:^alpha:]x-z]"#, #"\S"#, "."] {
+        for pattern in [#"[^@]"#, #"\d"#, #"[\w.-]"#, #"[[:^alpha:]x-z]"#, #"\S"#, ".", "(?-i)[a-c]", "(?-i)."] {
             let tree = try RegexTree.parse(pattern, dialect: .pcre2)
             for node in tree.nodes {
                 guard case .characterSet(let set) = node else { continue }

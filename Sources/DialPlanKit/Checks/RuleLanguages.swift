@@ -20,7 +20,7 @@ enum RuleAliases {
     /// Whether the rule matches `alias`, as the simulation decides it (PCRE2 for regexes); a limit hit is no match.
     /// Any alias matches every alias but an IP address. [VCS "Search rules": Mode]
     func matches(_ alias: String, scratch: RegexScratch) -> Bool {
-        guard case .pattern(let matcher) = self else { return !PexipAlias.isIPAddress(alias) }
+        guard case .pattern(let matcher) = self else { return SearchMode.anyAlias.takes(isIPAddress: PexipAlias.isIPAddress(alias)) == true }
         if case .matched = matcher.evaluate(alias, scratch: scratch) { return true }
         return false
     }

@@ -82,6 +82,17 @@ public enum SearchMode: String, Sendable, CaseIterable, Codable {
     case aliasPatternMatch = "alias_pattern_match"
     case anyAlias = "any_alias"
     case anyIPAddress = "any_ip_address"
+
+    /// Whether a rule of this mode takes an alias that is (or is not) an IP address; nil for a pattern match, which
+    /// its pattern decides. Any alias: "any alias providing it is not an IP address"; Any IP address: only those.
+    /// [VCS "Search rules": Mode]
+    public func takes(isIPAddress: Bool) -> Bool? {
+        switch self {
+        case .anyAlias: !isIPAddress
+        case .anyIPAddress: isIPAddress
+        case .aliasPatternMatch: nil
+        }
+    }
 }
 
 /// The protocol filter of a search rule.

@@ -149,8 +149,7 @@ extension RoutingTables {
                 let rule = ruleRows[base + Int(position)]
                 guard rule.callProtocol.admits(callProtocol) else { return nil }
                 switch rule.mode {
-                case .anyAlias: return PexipAlias.isIPAddress(bytes) ? nil : SearchRuleID(Int(position))
-                case .anyIPAddress: return PexipAlias.isIPAddress(bytes) ? SearchRuleID(Int(position)) : nil
+                case .anyAlias, .anyIPAddress: return rule.mode.takes(isIPAddress: PexipAlias.isIPAddress(bytes)) == true ? SearchRuleID(Int(position)) : nil
                 case .aliasPatternMatch:
                     switch matchers[Int(ruleMatcher[base + Int(position)])].evaluate(bytes, scratch: scratch, into: &output) {
                     case .unchanged, .rewritten: return SearchRuleID(Int(position))

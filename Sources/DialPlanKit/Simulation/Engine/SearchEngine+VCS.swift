@@ -105,16 +105,9 @@ extension SearchEngine {
                 }
                 let target: Int32
                 switch rule.mode {
-                case .anyAlias:
-                    // "Any alias providing it is not an IP address". [VCS "Search rules": Mode]
-                    guard !aliases.withBytes(alias, PexipAlias.isIPAddress) else {
-                        recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .mode(.anyAlias)))
-                        continue
-                    }
-                    target = alias
-                case .anyIPAddress:
-                    guard aliases.withBytes(alias, PexipAlias.isIPAddress) else {
-                        recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .mode(.anyIPAddress)))
+                case .anyAlias, .anyIPAddress:
+                    guard rule.mode.takes(isIPAddress: aliases.withBytes(alias, PexipAlias.isIPAddress)) == true else {
+                        recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .mode(rule.mode)))
                         continue
                     }
                     target = alias
