@@ -90,13 +90,7 @@ struct TestCommand: ParsableCommand {
     }
 
     /// A directory, or a YAML file with a top-level `pexip` section, is a plan; anything else is a cases file.
-    static func isPlan(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
-        if isDirectory.boolValue { return true }
-        guard !path.lowercased().hasSuffix(".csv"), let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { $0.hasPrefix("pexip:") }
-    }
+    static func isPlan(_ path: String) -> Bool { PlanLoader.looksLikePlan(path: path) }
 }
 
 enum TestFormat: String, ExpressibleByArgument, CaseIterable {

@@ -74,4 +74,22 @@ import Testing
             #expect(error.diagnostics.first?.message.contains("more than") == true, "\(error.diagnostics)")
         }
     }
+
+    // `dialplan test PLAN CASES`: a plan is told from a cases file by its sections, reading only the file's start.
+    @Test func aPlanIsToldFromACasesFileByItsFirst64KB() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dialplan-looks-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func file(_ name: String, _ text: String) -> String {
+            let path = (directory as NSString).appendingPathComponent(name)
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            return path
+        }
+        #expect(PlanLoader.looksLikePlan(path: directory))
+        #expect(PlanLoader.looksLikePlan(path: file("a.yaml", "# a plan\ncall_control:\n  - name: vcs\n")))
+        #expect(PlanLoader.looksLikePlan(path: file("b.yaml", "pexip:\n  system_locations: []\n")))
+        #expect(!PlanLoader.looksLikePlan(path: file("cases.yaml", "plan: acme\ncases:\n  - {from: Oslo HQ, alias: '1001'}\n")))
+        #expect(!PlanLoader.looksLikePlan(path: file("cases.csv", "from,alias\npexip:,x\n")))
+        #expect(!PlanLoader.looksLikePlan(path: (directory as NSString).appendingPathComponent("missing.yaml")))
+    }
 }

@@ -7,6 +7,19 @@ public enum PlanLoader {
     /// Top-level sections of a plan.
     static let sections = ["imports", "pexip", "call_control", "dns", "skype_for_business", "sites", "probes", "network"]
 
+    /// Whether `path` is a plan rather than a cases file: a directory, or a YAML file with a plan section at the top
+    /// level (`pexip:`, `call_control:`, …) in its first 64 KB (read through a bounded descriptor, so a huge or
+    /// endless file costs nothing).
+    public static func looksLikePlan(path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue { return true }
+        guard !path.lowercased().hasSuffix(".csv"), let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 64 << 10) else { return false }
+        return String(decoding: head, as: UTF8.self).split(separator: "\n").contains { line in sections.contains { line.hasPrefix($0 + ":") } }
+    }
+
     /// Loads the plan at `path` (a directory or a file).
     public static func load(path: String) throws(PlanLoadError) -> DialPlan {
         var isDirectory: ObjCBool = false
