@@ -10,6 +10,15 @@ public struct NetworkAnalysis: Sendable {
     /// Broken pairs (grouped by the rule, link or node responsible), node lints and the network section's load
     /// warnings, in file order.
     public let findings: [Diagnostic]
+    /// The broken pairs grouped by what breaks them, each group with its finding (one of `findings`), in the order
+    /// met: for reports that show a cause with its pairs.
+    public let brokenPairGroups: [BrokenPairGroup]
+
+    public struct BrokenPairGroup: Sendable {
+        public let failure: PathFailure
+        public let pairs: [MeshPair]
+        public let diagnostic: Diagnostic
+    }
 
     private let engine: NetworkEngine?
     private let requirements: MeshRequirements
@@ -39,6 +48,7 @@ public struct NetworkAnalysis: Sendable {
             pairIndex = [:]
             pairLookup = [:]
             findings = NodeLints.run(plan: plan, network: nil).sorted(by: NetworkAnalysis.fileOrder)
+            brokenPairGroups = []
             return
         }
         let engine = NetworkEngine(network: network)
@@ -81,8 +91,9 @@ public struct NetworkAnalysis: Sendable {
         self.pairIndex = pairIndex
         self.pairLookup = pairLookup
         let unplaced = Set(ends.indices.filter { places[$0].segment == nil }.map { ends[$0] })
-        findings = (NodeLints.run(plan: plan, network: network) + network.warnings
-            + NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)).sorted(by: NetworkAnalysis.fileOrder)
+        brokenPairGroups = NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)
+        findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic))
+            .sorted(by: NetworkAnalysis.fileOrder)
     }
 
     public var hasNetwork: Bool { plan.network != nil }
@@ -263,7 +274,7 @@ public struct NetworkAnalysis: Sendable {
 
     /// One diagnostic per cause (rule, firewall default, NAT, missing path), at the place responsible, with every
     /// pair it breaks as a note. Pairs of a node that no segment holds are left to that node's lint.
-    static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [Diagnostic] {
+    static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [BrokenPairGroup] {
         var order: [PathFailure] = []
         var groups: [PathFailure: [MeshPair]] = [:]
         for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
@@ -284,7 +295,7 @@ public struct NetworkAnalysis: Sendable {
             // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
             var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
             if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
-            return Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes)
+            return BrokenPairGroup(failure: failure, pairs: broken, diagnostic: Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes))
         }
     }
 

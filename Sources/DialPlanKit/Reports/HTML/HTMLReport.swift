@@ -309,22 +309,11 @@ public struct HTMLReport: Sendable {
     // MARK: Mesh
 
     static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
-        // The network's findings group broken pairs by cause and list the pairs as notes, "from → to" in the
-        // pairs' own labels: the first one names the pair, whose failure is the cause.
-        var broken: [String: MeshPair] = [:]
-        for pair in analysis.pairs where pair.status != .ok { broken["\(pair.check.from) → \(pair.check.to)"] = broken["\(pair.check.from) → \(pair.check.to)"] ?? pair }
-        let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
-        var causes: [Mesh.Cause] = []
-        var others: [Diagnostic] = []
-        for finding in analysis.findings {
-            guard let check = finding.check, meshChecks.contains(check), let first = finding.notes.first,
-                let failure = broken[first]?.check.failure
-            else {
-                others.append(finding)
-                continue
-            }
-            causes.append(Mesh.Cause(diagnostic: finding, failure: failure, pairs: analysis.pairs.filter { $0.check.failure == failure }))
-        }
+        // The network's own groups of broken pairs, each with its finding; its other findings (node lints, the
+        // network section's warnings) are listed apart.
+        let causes = analysis.brokenPairGroups.map { Mesh.Cause(diagnostic: $0.diagnostic, failure: $0.failure, pairs: $0.pairs) }
+        let grouped = Set(analysis.brokenPairGroups.map(\.diagnostic))
+        let others = analysis.findings.filter { !grouped.contains($0) }
         return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
     }
 
