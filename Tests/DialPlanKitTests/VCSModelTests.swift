@@ -92,4 +92,41 @@ import Testing
         let trace = TestPlans.call(plan, from: "Site", "meet.alice@vc.example")
         #expect(InlinePlan.landingLocations(trace, in: plan) == ["Oslo", "Singapore"])
     }
+
+    // [VCS "Call Policy"] Call Policy runs after the pre-search transforms and before the search; an uploaded CPL
+    // script (or a policy service) replaces the rules. The analyzer does not run one: a cluster with `cpl: true`
+    // gets a warning at the setting counting the calls through it, simulated as if the policy allowed them.
+    @Test func aClusterWithAnUploadedCPLScriptIsReportedAsNotSimulated() throws {
+        let yaml = InlinePlan.yaml(clusters: [InlinePlan.Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+            rules: ["{name: All, priority: 100, mode: any_alias, target: Pexip-Oslo}"], settings: ["cpl: true"])])
+        let plan = try TestPlans.load(yaml)
+        #expect(plan.clusters[0].unsimulatedPolicy?.line == yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("cpl: true") }.map { $0 + 1 })
+        let simulation = Simulation(plan: plan, workers: 1)
+        let found = PlanChecks.run(simulation).filter { $0.check == .callPolicyNotSimulated }
+        #expect(found.map(\.message) == ["cluster 'vcs' has a Call Policy the analyzer does not run (a CPL script or a policy service): \(simulation.callCount) simulated calls from 1 site pass through it, simulated as if the policy allowed them"])
+        #expect(found.first?.severity == .warning)
+        // Without the setting, nothing.
+        let plain = try TestPlans.load(yaml.replacingOccurrences(of: "    cpl: true\n", with: ""))
+        #expect(PlanChecks.run(Simulation(plan: plain, workers: 1)).filter { $0.check == .callPolicyNotSimulated }.isEmpty)
+    }
+
+    // The export says so: `xConfiguration Policy AdministratorPolicy Mode: LocalCPL` (or PolicyService) reads as
+    // `cpl: true`; Off does not.
+    @Test func anExportWhoseAdministratorPolicyIsCPLReadsAsNotSimulated() throws {
+        for (mode, expected) in [("LocalCPL", true), ("PolicyService", true), ("Off", false)] {
+            let text = """
+                *c xConfiguration SystemUnit Name: "vcs-x"
+                *c xConfiguration Policy AdministratorPolicy Mode: "\(mode)"
+                *c xConfiguration Zones Policy SearchRules Rule 1 Name: "All"
+                *c xConfiguration Zones Policy SearchRules Rule 1 Mode: "AnyAlias"
+                *c xConfiguration Zones Policy SearchRules Rule 1 Target Name: "LocalZone"
+
+                """
+            let sections = VCSExport.read(ExportFile(path: "vcs.txt", text: text), name: nil, nameAt: nil)
+            let cluster = sections.entries.first { $0.key == "call_control" }
+            let rendered = "\(String(describing: cluster))"
+            #expect(rendered.contains("\"cpl\"") == expected, "\(mode): \(rendered.prefix(300))")
+        }
+    }
 }

@@ -47,7 +47,10 @@ extension CheckID {
         case .serviceAliasSpaces: "A service alias with spaces around it"
         case .locationChainCycle: "A location's transcoding or overflow locations that name it or lead back to it"
         case .zonePeerInMaintenance: "A zone whose Pexip peers include nodes in maintenance mode"
+        case .callPolicyNotSimulated:
+            "The cluster's Call Policy is an uploaded CPL script or an external policy service, which the analyzer does not run: every call through the cluster is simulated as if the policy allowed it. Check what the policy rejects or redirects before trusting these calls' verdicts."
         case .serviceAliasUnreachable: "A service alias that no site's calls reach"
+        case .callPolicyNotSimulated: "A cluster whose Call Policy (a CPL script or a policy service) is not simulated"
         case .aliasNeverMatches: "A service alias that Pexip never matches as stored"
         case .emptyReplace: "A replace behaviour with an empty replace string"
         case .unknownPeer: "A zone peer that is no node or cluster of the plan"

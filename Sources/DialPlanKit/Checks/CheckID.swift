@@ -31,6 +31,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case locationChainCycle = "location-chain-cycle"
     case zonePeerInMaintenance = "zone-peer-in-maintenance"
     case serviceAliasUnreachable = "service-alias-unreachable"
+    case callPolicyNotSimulated = "call-policy-not-simulated"
 
     // Loading.
     case aliasNeverMatches = "alias-never-matches"

@@ -33,7 +33,7 @@ public enum PlanChecks {
         ShadowedTransform.self, ShadowedSearchRule.self, ShadowedGatewayRule.self,
         PatternUnescapedDot.self, PatternAnchorInAlternation.self, PatternAlternationScope.self, PatternMatchesEmpty.self,
         PatternNestedQuantifier.self, ServiceAliasSpaces.self, LocationChainCycle.self,
-        ZonePeerInMaintenance.self, ServiceAliasUnreachable.self,
+        ZonePeerInMaintenance.self, ServiceAliasUnreachable.self, CallPolicyNotSimulated.self,
     ]
 
     /// Runs every check on `simulation`'s plan.

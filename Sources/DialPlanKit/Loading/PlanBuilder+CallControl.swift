@@ -55,11 +55,12 @@ extension PlanBuilder {
             let rules = fields.node("search_rules").map {
                 readSearchRules($0, cluster: fields.what, zones: zones, subzones: subzones, policyServices: policyServices.map(\.0), variables: variables)
             } ?? []
+            let cpl = fields.bool("cpl", default: false) ? fields.location(of: "cpl") : nil
             fields.reportUnknownKeys(alsoKnown: ["description"])
             clusters.append(CallControlCluster(
                 name: name, addresses: addresses, subzones: subzones, transforms: transforms, zones: zones,
                 searchRules: rules, systemName: systemName, sipDomains: sipDomains, policyServices: policyServices.map(\.0),
-                source: fields.location))
+                source: fields.location, unsimulatedPolicy: cpl))
         }
         requireUniqueNames(clusters.map { ($0.name, $0.source) }, kind: "call_control cluster")
         return clusters

@@ -18,6 +18,10 @@ public struct CallControlCluster: Sendable {
     /// Names of the cluster's external policy services, which search rules may target (not simulated).
     public var policyServices: [String]
     public var source: SourceLocation
+    /// Where the plan (or the export) says the cluster's Call Policy is an uploaded CPL script or an external policy
+    /// service (`cpl: true`; `xConfiguration Policy AdministratorPolicy Mode: LocalCPL` or `PolicyService`), which
+    /// the simulation does not run: its calls are simulated as if the policy allowed them. [VCS "Call Policy"]
+    public var unsimulatedPolicy: SourceLocation?
 }
 
 /// A subzone of a cluster's Local Zone, where endpoints register.

@@ -57,6 +57,12 @@ enum VCSExport {
                 return nil
             }
             if let system = settings.nonEmpty("SystemUnit Name") { entries.append(.imported("system_name", system)) }
+            // Call Policy by a CPL script or a policy service is not simulated; the plan says so with `cpl`.
+            if let mode = settings.nonEmpty("Policy AdministratorPolicy Mode"),
+                ["localcpl", "policyservice"].contains(mode.value.lowercased().filter { $0 != " " })
+            {
+                entries.append(YAMLTree.Entry("cpl", .text("true", at: mode.valueLocation), label: mode.key))
+            }
             if let addresses = addresses() { entries.append(addresses) }
             if let domains = sipDomains() { entries.append(domains) }
             let subzones = subzones()
