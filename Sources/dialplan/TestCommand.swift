@@ -89,7 +89,7 @@ struct TestCommand: ParsableCommand {
         if !run.passed { throw ExitCode(ExitStatus.findings) }
     }
 
-    /// A directory, or a YAML file with a top-level `pexip` section, is a plan; anything else is a cases file.
+    /// A directory, or a YAML file with a plan section at the top level, is a plan; anything else is a cases file.
     static func isPlan(_ path: String) -> Bool { PlanLoader.looksLikePlan(path: path) }
 }
 

@@ -48,7 +48,7 @@ import Testing
     // Rules that match only IP-address forms the address probes do not spell are not shadowed by Any alias either:
     // the automata find an address alias they share with the superset of IP addresses.
     @Test func ruleForBracketedOrSchemedAddressesIsNotShadowedByAnyAlias() throws {
-        for pattern in [#"\[[0-9a-f:]+\]"#, "h323:.*", #"alice@(\d+\.){3}\d+"#, #"[0-9.]+"#] {
+        for pattern in [#"\[[0-9a-f:]+\]"#, "h323:.*", #"alice@(\d+\.){3}\d+"#, #"[0-9.]+"#, #"\[[0-9a-f:]+\]-video"#] {
             let plan = try InlinePlan.single(rules: [
                 "{name: Everything, priority: 10, mode: any_alias, progress: stop, target: Pexip-Oslo}",
                 "{name: Addresses, priority: 20, pattern_type: regex, pattern_string: '\(pattern)', target: Pexip-Singapore}",

@@ -47,8 +47,6 @@ extension CheckID {
         case .serviceAliasSpaces: "A service alias with spaces around it"
         case .locationChainCycle: "A location's transcoding or overflow locations that name it or lead back to it"
         case .zonePeerInMaintenance: "A zone whose Pexip peers include nodes in maintenance mode"
-        case .callPolicyNotSimulated:
-            "The cluster's Call Policy is an uploaded CPL script or an external policy service, which the analyzer does not run: every call through the cluster is simulated as if the policy allowed it. Check what the policy rejects or redirects before trusting these calls' verdicts."
         case .serviceAliasUnreachable: "A service alias that no site's calls reach"
         case .callPolicyNotSimulated: "A cluster whose Call Policy (a CPL script or a policy service) is not simulated"
         case .aliasNeverMatches: "A service alias that Pexip never matches as stored"
@@ -102,6 +100,8 @@ extension CheckID {
             "Every part of the pattern is optional, so it matches far more than meant. Make the required part mandatory."
         case .patternNestedQuantifier:
             "A repetition of a repetition can be split in exponentially many ways; an alias that almost matches makes PCRE2 backtrack until its limit. Repeat once, or put a required separator inside the group."
+        case .callPolicyNotSimulated:
+            "The cluster's Call Policy is an uploaded CPL script or an external policy service, which the analyzer does not run: every call through the cluster is simulated as if the policy allowed it. Check what the policy rejects or redirects before trusting these calls' verdicts."
         case .serviceAliasUnreachable:
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:

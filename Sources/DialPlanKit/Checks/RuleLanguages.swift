@@ -56,8 +56,16 @@ enum RuleAliases {
         "[2001:db8::10]:5061", "alice@[2001:db8::10]", "sip:[2001:db8::10]", "tel:192.0.2.10",
     ]
 
-    /// Every IP-address alias, and more: what `PexipAlias.isIPAddress` can accept, as a regular language.
-    static let addressSuperset = (try? PatternLanguage.regex(#"([a-z0-9]{1,6}:)?(.*@)?[0-9a-f.:\[\]]*[.:][0-9a-f.:\[\]]*([;?].*)?"#, dialect: .pcre2)) ?? .anything
+    /// IP addresses as they are written (dotted quads, hexadecimal groups with colons, bracketed or not, with a
+    /// scheme, a user part, a port; parameters left out, so that a witness is a plain address): where the superset's
+    /// shortest shared alias is no address, the shortest one shared with these usually is.
+    static let addressForms = (try? PatternLanguage.regex(
+        #"([a-z0-9]{1,6}:)?(.*@)?((\d{1,3}\.){3}\d{1,3}(:\d+)?|[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}|\[[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}\].*)"#,
+        dialect: .pcre2)) ?? .anything
+
+    /// Every IP-address alias, and more: what `PexipAlias.isIPAddress` can accept, as a regular language (a bracketed
+    /// host may be followed by anything: the address is read up to its `]`).
+    static let addressSuperset = (try? PatternLanguage.regex(#"([a-z0-9]{1,6}:)?(.*@)?([0-9a-f.:\[\]]*[.:][0-9a-f.:\[\]]*([;?].*)?|\[.*)"#, dialect: .pcre2)) ?? .anything
 
     /// Aliases generated per regex: enough for a pattern outside the regular subset to be judged by its samples.
     static let sampleCount = 24
@@ -93,7 +101,7 @@ struct ShadowAnalysis {
         // The last language: a regular superset of IP-address aliases (an optional scheme and user part, a host of
         // address characters with a dot or a colon, optional parameters), which Any alias rules do not take.
         let addressSlot = present.count
-        var comparison = LanguageComparison(present.map { languages[$0]! } + [RuleAliases.addressSuperset], membership: membership)
+        var comparison = LanguageComparison(present.map { languages[$0]! } + [RuleAliases.addressSuperset, RuleAliases.addressForms], membership: membership)
         var samples: [[String]?] = Array(repeating: nil, count: rules.count)
         var findings: [Finding] = []
         for later in rules.indices.dropFirst() {
@@ -115,7 +123,10 @@ struct ShadowAnalysis {
                 if case .every = rules[earlier], case .included = inclusion, let inner = slot[later] {
                     let shared = comparison.intersection(inner, addressSlot)
                     if shared.decided, let witness = shared.witness {
-                        if PexipAlias.isIPAddress(witness) { continue }
+                        // The superset's shortest shared alias may be no address ('[c]'): look again among the
+                        // address forms themselves for one that is.
+                        let formed = comparison.intersection(inner, addressSlot + 1).witness
+                        if PexipAlias.isIPAddress(witness) || formed.map(PexipAlias.isIPAddress) == true { continue }
                         inclusion = .undecided
                         onlyAddressesUndecided = true
                     } else if !shared.decided {

@@ -33,6 +33,7 @@ enum InputFile {
     }
 
     private static func megabytes(_ bytes: Int) -> String {
+        if bytes < 1 << 20 { return bytes < 1 << 10 ? "\(bytes) bytes" : "\(bytes >> 10) KB" }
         let value = Double(bytes) / Double(1 << 20)
         return value >= 10 ? "\(Int(value.rounded())) MB" : String(format: "%.1f MB", value)
     }
