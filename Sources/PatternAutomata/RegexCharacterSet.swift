@@ -104,7 +104,7 @@ public struct RegexCharacterSet: Sendable, Hashable {
     /// The scalar and every character caseless matching takes for it: its simple case mappings and the other
     /// members of its case-folding set (k, K and the Kelvin sign K; s, S and long s ſ; ß and ẞ; µ, μ and Μ).
     public static func caseVariants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        caseSets[caseKey(scalar)] ?? [scalar]
+        caseSets[scalar.value] ?? [scalar]
     }
 
     /// The case-folding key of a character: the lower case of its upper case (single characters only).
@@ -117,8 +117,9 @@ public struct RegexCharacterSet: Sendable, Hashable {
         return (single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar).value
     }
 
-    /// Every character that case mapping changes, by case-folding key; computed once (a pass over the code points
-    /// that reads one property each, then the mappings of the few thousand cased ones).
+    /// The case-folding set of every character that case mapping changes, by member; computed once (a pass over the
+    /// code points that reads one property each, then the mappings of the few thousand cased ones), so that a lookup
+    /// makes no string.
     private static let caseSets: [UInt32: [Unicode.Scalar]] = {
         var sets: [UInt32: [Unicode.Scalar]] = [:]
         for value in UInt32(0)...0x10FFFF {
@@ -129,8 +130,11 @@ public struct RegexCharacterSet: Sendable, Hashable {
         for (key, members) in sets where !members.contains(where: { $0.value == key }) {
             if let scalar = Unicode.Scalar(key) { sets[key] = [scalar] + members }
         }
-        // Looked up by any member: each member's key is the set's.
-        return sets
+        var byMember: [UInt32: [Unicode.Scalar]] = [:]
+        for members in sets.values {
+            for member in members { byMember[member.value] = members }
+        }
+        return byMember
     }()
 
     /// `\x{…}` for a code point (always escaped, so that no character is read as syntax).

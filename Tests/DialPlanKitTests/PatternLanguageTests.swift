@@ -81,7 +81,7 @@ import Testing
             return nil
         }.first)
         let cases: [(CharacterPredicate, Unicode.Scalar)] = [
-            (.literal("i"), "\u{131}"), (.literal("i"), "\u{130}"), (.literal("I"), "\u{131}"), (.literal("i"), "I"),
+            (.literal("i"), "\u{131}"), (.literal("i"), "\u{130}"), (.literal("I"), "\u{131}"), (.literal("\u{131}"), "i"), (.literal("\u{130}"), "i"), (.literal("i"), "I"),
             (.literal("k"), "\u{212A}"), (.set(upperSet), "a"), (.set(upperSet), "A"), (.set(upperSet), "\u{C9}"),
         ]
         for (predicate, scalar) in cases {

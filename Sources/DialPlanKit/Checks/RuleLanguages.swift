@@ -98,8 +98,8 @@ struct ShadowAnalysis {
         let present = languages.indices.filter { languages[$0] != nil }
         var slot = [Int?](repeating: nil, count: rules.count)
         for (position, index) in present.enumerated() { slot[index] = position }
-        // The last language: a regular superset of IP-address aliases (an optional scheme and user part, a host of
-        // address characters with a dot or a colon, optional parameters), which Any alias rules do not take.
+        // Two more languages, for Any alias rules, which take no IP address: a regular superset of IP-address
+        // aliases, then the forms addresses are written in (where a witness that is an address is looked for).
         let addressSlot = present.count
         var comparison = LanguageComparison(present.map { languages[$0]! } + [RuleAliases.addressSuperset, RuleAliases.addressForms], membership: membership)
         var samples: [[String]?] = Array(repeating: nil, count: rules.count)
@@ -122,14 +122,14 @@ struct ShadowAnalysis {
                 var onlyAddressesUndecided = false
                 if case .every = rules[earlier], case .included = inclusion, let inner = slot[later] {
                     let shared = comparison.intersection(inner, addressSlot)
-                    if shared.decided, let witness = shared.witness {
+                    if !shared.decided || shared.witness != nil {
                         // The superset's shortest shared alias may be no address ('[c]'): look again among the
                         // address forms themselves for one that is.
-                        let formed = comparison.intersection(inner, addressSlot + 1).witness
-                        if PexipAlias.isIPAddress(witness) || formed.map(PexipAlias.isIPAddress) == true { continue }
-                        inclusion = .undecided
-                        onlyAddressesUndecided = true
-                    } else if !shared.decided {
+                        if let witness = shared.witness,
+                            PexipAlias.isIPAddress(witness) || comparison.intersection(inner, addressSlot + 1).witness.map(PexipAlias.isIPAddress) == true
+                        {
+                            continue
+                        }
                         inclusion = .undecided
                         onlyAddressesUndecided = true
                     }

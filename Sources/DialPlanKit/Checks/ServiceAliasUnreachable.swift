@@ -72,20 +72,20 @@ enum ServiceAliasUnreachable: PlanCheck {
                 : "of \(services.count) services (\(services.prefix(shown).map { plan.describe(ServiceRef.service($0)) }.joined(separator: ", "))\(services.count > shown ? ", …" : ""))"
             let total = calls.values.reduce(0, +)
             // Where the searches end, the main place first, then by calls and plan order.
-            let ends = calls.keys.sorted { ($0 == main ? 1 : 0, calls[$0]!, -$0) > ($1 == main ? 1 : 0, calls[$1]!, -$1) }
+            let places = calls.keys.sorted { ($0 == main ? 1 : 0, calls[$0]!, -$0) > ($1 == main ? 1 : 0, calls[$1]!, -$1) }
             func end(_ index: Int) -> String {
                 let cause = causeOrder[index]
                 return "at \(finder.describe(cause.blame))\(where_(finder.location(of: cause.blame))), \(endWords(cause.verdict))"
             }
             var message = "\(names.count == 1 ? "service alias" : "\(names.count) service aliases") \(listed) \(owners) \(names.count == 1 ? "is" : "are") reached by no site's call: "
             var notes: [String] = []
-            if ends.count == 1 {
-                message += "every search ends \(end(ends[0]))"
-                let route = causeOrder[ends[0]].route
+            if places.count == 1 {
+                message += "every search ends \(end(places[0]))"
+                let route = causeOrder[places[0]].route
                 if route.count > 1 { notes.append("route: \(plan.describe(route: route))") }
             } else {
-                message += "the searches end \(end(ends[0])) (\(calls[ends[0]]!) of \(total) calls), and in \(ends.count - 1) other place\(ends.count == 2 ? "" : "s")"
-                for index in ends.dropFirst() { notes.append("\(calls[index]!) call\(calls[index]! == 1 ? " ends" : "s end") \(end(index))") }
+                message += "the searches end \(end(places[0])) (\(calls[places[0]]!) of \(total) calls), and in \(places.count - 1) other place\(places.count == 2 ? "" : "s")"
+                for index in places.dropFirst() { notes.append("\(calls[index]!) call\(calls[index]! == 1 ? " ends" : "s end") \(end(index))") }
             }
             notes.append("fix where the search ends, or remove the alias if nobody should dial it; `dialplan trace PLAN --from SITE '\(names[0])'` shows every step")
             return Diagnostic(.warning, message, at: source, check: id, witness: names[0], notes: notes)
