@@ -195,7 +195,7 @@ import Testing
         let run = try Self.run(["matrix", Self.path("DialPlans/acme"), "--format", "csv"])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n")
-        #expect(lines.first == "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,services,outgoing_alias,outgoing_protocol,outgoing_location,called_device_type,route")
+        #expect(lines.first == "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,services,outgoing_alias,outgoing_protocol,outgoing_location,called_device_type,route,interworked_at")
         #expect(lines.count == 1 + 1144)
         #expect(lines.contains { $0.hasPrefix("Oslo Home Office,meet.alice@vc.acme.example,sip,local,osl-edge01;osl-edge02,Oslo-Edge,Oslo,") })
     }

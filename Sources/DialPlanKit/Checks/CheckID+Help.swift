@@ -49,6 +49,7 @@ extension CheckID {
         case .zonePeerInMaintenance: "A zone whose Pexip peers include nodes in maintenance mode"
         case .serviceAliasUnreachable: "A service alias that no site's calls reach"
         case .callPolicyNotSimulated: "A cluster whose Call Policy (a CPL script or a policy service) is not simulated"
+        case .searchRuleUnauthenticated: "A search rule that requires authentication, which no call that reaches it has"
         case .aliasNeverMatches: "A service alias that Pexip never matches as stored"
         case .emptyReplace: "A replace behaviour with an empty replace string"
         case .unknownPeer: "A zone peer that is no node or cluster of the plan"
@@ -102,6 +103,8 @@ extension CheckID {
             "A repetition of a repetition can be split in exponentially many ways; an alias that almost matches makes PCRE2 backtrack until its limit. Repeat once, or put a required separator inside the group."
         case .callPolicyNotSimulated:
             "The cluster's Call Policy is an uploaded CPL script or an external policy service, which the analyzer does not run: every call through the cluster is simulated as if the policy allowed it. Check what the policy rejects or redirects before trusting these calls' verdicts."
+        case .searchRuleUnauthenticated:
+            "'Request must be authenticated' limits the rule to calls the cluster treats as authenticated, which follows the authentication policy of the subzone or zone a call arrives from. Every simulated call the rule would take is unauthenticated: set the policy of the subzones or zones named (check_credentials, treat_as_authenticated), or turn the rule's authentication off."
         case .serviceAliasUnreachable:
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:

@@ -32,6 +32,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case zonePeerInMaintenance = "zone-peer-in-maintenance"
     case serviceAliasUnreachable = "service-alias-unreachable"
     case callPolicyNotSimulated = "call-policy-not-simulated"
+    case searchRuleUnauthenticated = "search-rule-unauthenticated"
 
     // Loading.
     case aliasNeverMatches = "alias-never-matches"

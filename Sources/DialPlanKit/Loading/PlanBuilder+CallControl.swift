@@ -43,8 +43,14 @@ extension PlanBuilder {
                     guard var subFields = FieldReader(subzone, what: "\(fields.what) subzone", sink: sink),
                         let text = subFields.requiredString("name")
                     else { continue }
+                    let mode = subFields.enumValue("authentication_mode", as: AuthenticationMode.self, default: .doNotCheckCredentials) ?? .doNotCheckCredentials
                     subFields.reportUnknownKeys(alsoKnown: ["membership_rules", "description"])
-                    if text != PlanBuilder.defaultSubzone { subzones.append(Subzone(name: text, source: subFields.location(of: "name"))) }
+                    // The Default Subzone is listed to give its settings.
+                    if text == PlanBuilder.defaultSubzone {
+                        subzones[0].authentication = mode
+                    } else {
+                        subzones.append(Subzone(name: text, authentication: mode, source: subFields.location(of: "name")))
+                    }
                 default:
                     sink.error("\(fields.what): a subzone must be a name or {name: …}", at: subzone.location)
                 }
@@ -56,11 +62,19 @@ extension PlanBuilder {
                 readSearchRules($0, cluster: fields.what, zones: zones, subzones: subzones, policyServices: policyServices.map(\.0), variables: variables)
             } ?? []
             let cpl = fields.bool("cpl", default: false) ? fields.location(of: "cpl") : nil
+            let interworking = fields.enumValue("interworking", as: InterworkingMode.self, default: .registeredOnly) ?? .registeredOnly
+            let interworkingSource = fields.entry("interworking") == nil ? fields.location : fields.location(of: "interworking")
+            let defaultZoneAuthentication = fields.enumValue("default_zone_authentication_mode", as: AuthenticationMode.self, default: .doNotCheckCredentials) ?? .doNotCheckCredentials
+            let callPolicy = fields.node("call_policy").map { readCallPolicy($0, cluster: fields.what, variables: variables) } ?? []
+            if cpl != nil, !callPolicy.isEmpty {
+                sink.warning("\(fields.what): with an uploaded CPL script (cpl: true) the VCS ignores its Call Policy rules; 'call_policy' is not simulated", at: fields.location(of: "call_policy"))
+            }
             fields.reportUnknownKeys(alsoKnown: ["description"])
             clusters.append(CallControlCluster(
                 name: name, addresses: addresses, subzones: subzones, transforms: transforms, zones: zones,
                 searchRules: rules, systemName: systemName, sipDomains: sipDomains, policyServices: policyServices.map(\.0),
-                source: fields.location, unsimulatedPolicy: cpl))
+                source: fields.location, unsimulatedPolicy: cpl, interworking: interworking, interworkingSource: interworkingSource,
+                defaultZoneAuthentication: defaultZoneAuthentication, callPolicy: cpl == nil ? callPolicy : []))
         }
         requireUniqueNames(clusters.map { ($0.name, $0.source) }, kind: "call_control cluster")
         return clusters
@@ -77,7 +91,12 @@ extension PlanBuilder {
             let hopCount = fields.int("hop_count", in: 1...255, default: 15) ?? 15
             let username = fields.string("username").flatMap { $0.isBlank ? nil : $0 }
             let sipPort = fields.int("sip_port", in: 1...65535, default: nil)
-            fields.reportUnknownKeys(alsoKnown: ["description", "h323", "sip", "authentication", "zone_profile"])
+            // VCS's defaults: both protocols on, credentials not checked, no SIP trust. [VCS "Zones"; "Authentication policy"]
+            let sipMode = fields.bool("sip_mode", default: true)
+            let h323Mode = fields.bool("h323_mode", default: true)
+            let authentication = fields.enumValue("authentication_mode", as: AuthenticationMode.self, default: .doNotCheckCredentials) ?? .doNotCheckCredentials
+            let trust = fields.bool("sip_authentication_trust", default: false)
+            fields.reportUnknownKeys(alsoKnown: ["description", "h323", "sip", "zone_profile"])
             guard let name else { continue }
             if [PlanBuilder.localZone, PlanBuilder.defaultZone].contains(name) {
                 sink.error("\(fields.what): '\(name)' is a built-in zone name", at: fields.location(of: "name"))
@@ -94,7 +113,12 @@ extension PlanBuilder {
                 if peers.count > 6 { sink.error("\(fields.what) has \(peers.count) peers; a zone takes at most 6", at: fields.location(of: "peers")) }
             }
             let kept = type == .dns || type == .enumZone ? [] : peers.map(\.0)
-            zones.append(Zone(name: name, type: type, peers: kept, hopCount: hopCount, username: username, sipPort: sipPort, source: fields.location))
+            if !sipMode && !h323Mode {
+                sink.warning("\(fields.what): both sip_mode and h323_mode are off, so no search is sent through it", at: fields.location(of: "sip_mode"))
+            }
+            zones.append(Zone(
+                name: name, type: type, peers: kept, hopCount: hopCount, username: username, sipPort: sipPort, sipMode: sipMode, h323Mode: h323Mode,
+                authentication: authentication, sipAuthenticationTrust: trust, source: fields.location))
         }
         requireUniqueNames(zones.map { ($0.name, $0.source) }, kind: "\(cluster) zone")
         return zones
@@ -176,7 +200,8 @@ extension PlanBuilder {
             let targetName = fields.requiredString("target")
             let enabled = readState(&fields)
             let systemGenerated = fields.bool("system_generated", default: false)
-            fields.reportUnknownKeys(alsoKnown: ["description", "authentication"])
+            let requiresAuthentication = fields.bool("authentication", default: false)
+            fields.reportUnknownKeys(alsoKnown: ["description"])
 
             var namedSource: CallSource?
             if sourceMode == .named {
@@ -220,11 +245,46 @@ extension PlanBuilder {
             rules.append(SearchRule(
                 name: name, priority: priority, enabled: enabled, callProtocol: ruleProtocol, sourceMode: sourceMode,
                 sourceName: sourceName, namedSource: namedSource, mode: mode, matcher: matcher, progress: progress,
-                target: target, targetName: targetName, systemGenerated: systemGenerated, source: fields.location))
+                target: target, targetName: targetName, systemGenerated: systemGenerated, requiresAuthentication: requiresAuthentication,
+                source: fields.location))
         }
         requireUniqueNames(rules.map { ($0.name, $0.source) }, kind: "\(cluster) search rule")
         // Rules are searched in priority order; equal priorities form one level. [VCS "Search rules"]
         return rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    /// Call Policy rules: `priority`, `source_pattern` (blank: unauthenticated callers only), `destination_pattern`,
+    /// `action`. Both patterns are regexes matched against the whole alias, case-insensitive, like search rules'.
+    /// [VCS X7.0 "Configuring Call Policy rules using the web interface"]
+    private func readCallPolicy(_ tree: YAMLTree, cluster: String, variables: PatternVariables) -> [CallPolicyRule] {
+        var rules: [CallPolicyRule] = []
+        for item in items(tree, section: "call_policy") {
+            guard var fields = FieldReader(item, what: "\(cluster) call_policy rule", sink: sink) else { continue }
+            let priority = fields.int("priority", in: 1...65534, default: nil)
+            if fields.entry("priority") == nil { sink.error("\(fields.what) has no 'priority' (1–65534)", at: fields.location) }
+            if let priority { fields.what = "\(cluster) call_policy rule at priority \(priority)" }
+            let sourceText = fields.string("source_pattern") ?? ""
+            let destinationText = fields.requiredString("destination_pattern")
+            let action = fields.enumValue("action", as: CallPolicyRule.Action.self, default: nil)
+            if fields.entry("action") == nil { sink.error("\(fields.what) has no 'action' (allow or reject)", at: fields.location) }
+            fields.reportUnknownKeys(alsoKnown: ["description"])
+            var sourcePattern: AliasMatcher?
+            var sourceOK = true
+            if !sourceText.isBlank {
+                sourcePattern = compilePolicyPattern(sourceText, key: "source_pattern", fields: fields)
+                sourceOK = sourcePattern != nil
+            }
+            let destination = destinationText.flatMap { compilePolicyPattern($0, key: "destination_pattern", fields: fields) }
+            guard let priority, let action, let destination, sourceOK else { continue }
+            rules.append(CallPolicyRule(
+                priority: priority, sourcePattern: sourcePattern, sourceText: sourceText.isBlank ? "" : sourceText, destinationPattern: destination,
+                destinationText: destinationText ?? "", action: action, source: fields.location))
+        }
+        return rules.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+    }
+
+    private func compilePolicyPattern(_ text: String, key: String, fields: FieldReader) -> AliasMatcher? {
+        compileMatcher(type: .regex, string: text, behavior: .leave, replace: "", patternAt: fields.location(of: key), replaceAt: fields.location(of: key), what: "\(fields.what) \(key)")
     }
 
     /// What a search rule's `target` names. [VCS "Search rules" Target Type]

@@ -97,6 +97,9 @@ extension PlanBuilder {
             }
             // Skype users of a site place mssip calls too. [MS]
             if sfbPool != nil { protocols.append(.mssip) }
+            let registers = if case .subzone = entry { true } else { false }
+            let credentials = fields.bool("credentials", default: registers)
+            let callerAlias = fields.string("caller_alias").flatMap { $0.isBlank ? nil : $0 }
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let name, let cluster else {
                 if let name { sink.drop("site", name) }
@@ -104,7 +107,7 @@ extension PlanBuilder {
             }
             sites.append(Site(
                 name: name, registersTo: ClusterID(cluster), entry: entry, protocols: protocols, localLocations: local.map(LocationID.init),
-                sfbPool: sfbPool.map(PoolID.init), source: fields.location))
+                sfbPool: sfbPool.map(PoolID.init), presentsCredentials: credentials, callerAlias: callerAlias, source: fields.location))
         }
         requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
         return sites

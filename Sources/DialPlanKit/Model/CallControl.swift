@@ -22,11 +22,80 @@ public struct CallControlCluster: Sendable {
     /// service (`cpl: true`; `xConfiguration Policy AdministratorPolicy Mode: LocalCPL` or `PolicyService`), which
     /// the simulation does not run: its calls are simulated as if the policy allowed them. [VCS "Call Policy"]
     public var unsimulatedPolicy: SourceLocation?
+    /// H.323 <-> SIP interworking (`Interworking Mode`): whether a search that finds nothing in the call's protocol
+    /// is repeated in the other. VCS's default is Registered only. [VCS "Interworking"]
+    public var interworking: InterworkingMode = .registeredOnly
+    /// Where `interworking` is set (the cluster itself when it is the default).
+    public var interworkingSource: SourceLocation
+    /// The Default Zone's authentication policy, which classifies calls from unknown systems and unregistered
+    /// callers. [VCS "Authentication policy": zone-level]
+    public var defaultZoneAuthentication: AuthenticationMode = .doNotCheckCredentials
+    /// The administrator's Call Policy rules, in the order they are tried (priority, then file order); empty when
+    /// the cluster has none (every call is allowed). [VCS "Call Policy"]
+    public var callPolicy: [CallPolicyRule] = []
+}
+
+/// H.323 <-> SIP interworking: when a zone's search in the call's own protocol finds nothing, the VCS may search
+/// the same zone again in the other protocol and translate the call. [VCS D14049.08 "Interworking"]
+public enum InterworkingMode: String, Sendable, CaseIterable, Codable {
+    /// Never interworked.
+    case off
+    /// Interworked only when one end is a locally registered endpoint: for a call from a neighboring system, only
+    /// the Local Zone is searched in both protocols.
+    case registeredOnly = "registered_only"
+    /// Every zone is searched in both protocols.
+    case on
+
+    /// Whether a search for a call from `source` may query zones in the other protocol.
+    public func interworks(from source: CallSource) -> Bool {
+        switch self {
+        case .off: false
+        case .on: true
+        case .registeredOnly:
+            if case .subzone = source { true } else { false }
+        }
+    }
+}
+
+/// How a zone or subzone classifies the requests it receives, as authenticated or not; search rules that say
+/// "Request must be authenticated" apply only to authenticated ones. VCS's default for a new zone or subzone is
+/// Do not check credentials. [VCS "Authentication policy": zone-level and subzone-level]
+public enum AuthenticationMode: String, Sendable, CaseIterable, Codable {
+    /// Credentials are verified: messages that pass are authenticated, those without credentials are not.
+    case checkCredentials = "check_credentials"
+    /// Not checked; every message is authenticated.
+    case treatAsAuthenticated = "treat_as_authenticated"
+    /// Not checked; every message is unauthenticated (for a zone with SIP authentication trust, a SIP message
+    /// that carries an asserted identity keeps it).
+    case doNotCheckCredentials = "do_not_check_credentials"
+}
+
+/// One of the administrator's Call Policy rules: a call whose source and destination match is allowed or
+/// rejected; the first matching rule decides, and a call no rule matches is allowed. Applied after pre-search
+/// transforms and before the search. [VCS X7.0 "Configuring Call Policy rules using the web interface"]
+public struct CallPolicyRule: Sendable {
+    public enum Action: String, Sendable, CaseIterable, Codable {
+        case allow, reject
+    }
+
+    public var priority: Int
+    /// The caller's alias pattern (a regex, whole alias, case-insensitive); nil when blank, which matches only
+    /// unauthenticated callers.
+    public var sourcePattern: AliasMatcher?
+    /// The pattern as written (empty when blank).
+    public var sourceText: String
+    /// The destination alias pattern (a regex, whole alias, case-insensitive), matched after transforms.
+    public var destinationPattern: AliasMatcher
+    public var destinationText: String
+    public var action: Action
+    public var source: SourceLocation
 }
 
 /// A subzone of a cluster's Local Zone, where endpoints register.
 public struct Subzone: Sendable, Hashable {
     public var name: String
+    /// How calls from endpoints registered here are classified. [VCS "Authentication policy": subzone-level]
+    public var authentication: AuthenticationMode = .doNotCheckCredentials
     public var source: SourceLocation
 }
 
@@ -66,7 +135,22 @@ public struct Zone: Sendable {
     /// Whether `peers` were inferred: a traversal server zone has no peer addresses (the client connects in), so
     /// its peers are the clusters whose traversal client zones point at this one. [VCS "Zones and Neighbors"]
     public var peersInferred: Bool = false
+    /// Whether the zone is queried in SIP and in H.323 (`SIP Mode`, `H323 Mode`; both on by default). A zone with a
+    /// protocol off is not searched in it natively; an interworked search may reach it in the other.
+    /// [VCS "Zones": zone configuration]
+    public var sipMode: Bool = true
+    public var h323Mode: Bool = true
+    /// How calls arriving through the zone are classified. [VCS "Authentication policy": zone-level]
+    public var authentication: AuthenticationMode = .doNotCheckCredentials
+    /// SIP authentication trust: a SIP call the sending system asserts as authenticated (P-Asserted-Identity)
+    /// stays authenticated under Do not check credentials. [VCS "Authentication policy": SIP trust]
+    public var sipAuthenticationTrust: Bool = false
     public var source: SourceLocation
+
+    /// Whether the zone is queried in `callProtocol`.
+    public func speaks(_ callProtocol: CallProtocol) -> Bool {
+        callProtocol == .h323 ? h323Mode : sipMode
+    }
 }
 
 /// Which calls a search rule applies to, by where they come from. [VCS "Search rules"]
@@ -150,6 +234,9 @@ public struct SearchRule: Sendable {
     public var targetName: String
     /// Created by the VCS itself (`SystemGenerated: Yes` in an export: the factory Local Zone rule, MRA rules).
     public var systemGenerated: Bool = false
+    /// "Request must be authenticated": the rule applies only to calls the cluster treats as authenticated.
+    /// [VCS "Search rules": Request must be authenticated]
+    public var requiresAuthentication: Bool = false
     public var source: SourceLocation
 }
 

@@ -29,6 +29,12 @@ public struct Site: Sendable, Hashable {
     public var localLocations: [LocationID]
     /// The Skype for Business pool the site's Skype users are homed on.
     public var sfbPool: PoolID?
+    /// Whether the site's calls carry credentials the cluster verifies, where its subzone or zone checks them
+    /// (`credentials`; default: yes for endpoints that register, since a subzone that checks credentials refuses
+    /// unauthenticated registrations, no for callers from outside). [VCS "Authentication policy"]
+    public var presentsCredentials: Bool = true
+    /// What the site's endpoints present as the caller's alias (`caller_alias`), for Call Policy source patterns.
+    public var callerAlias: String?
     public var source: SourceLocation
 }
 

@@ -35,6 +35,8 @@ public typealias ZoneID = PlanID<Zone>
 public typealias TransformID = PlanID<Transform>
 /// A search rule of one cluster (index into `CallControlCluster.searchRules`).
 public typealias SearchRuleID = PlanID<SearchRule>
+/// A cluster's Call Policy rule, in the order they are tried.
+public typealias CallPolicyRuleID = PlanID<CallPolicyRule>
 public typealias SiteID = PlanID<Site>
 public typealias PoolID = PlanID<SfBPool>
 public typealias RoutingConfigurationID = PlanID<StaticRoutingConfiguration>
@@ -67,6 +69,19 @@ public struct SearchRuleRef: Sendable, Hashable, Comparable {
     }
 
     public static func < (lhs: SearchRuleRef, rhs: SearchRuleRef) -> Bool { (lhs.cluster, lhs.rule) < (rhs.cluster, rhs.rule) }
+}
+
+/// A Call Policy rule of a cluster.
+public struct CallPolicyRuleRef: Sendable, Hashable, Comparable {
+    public var cluster: ClusterID
+    public var rule: CallPolicyRuleID
+
+    public init(cluster: ClusterID, rule: CallPolicyRuleID) {
+        self.cluster = cluster
+        self.rule = rule
+    }
+
+    public static func < (lhs: CallPolicyRuleRef, rhs: CallPolicyRuleRef) -> Bool { (lhs.cluster, lhs.rule) < (rhs.cluster, rhs.rule) }
 }
 
 /// A pre-search transform of a cluster.

@@ -37,6 +37,8 @@ public struct CallFacts: Sendable {
     public var outgoing: Outgoing?
     /// The call-control route of every landing (distinct routes joined by " | "), else of the first failure.
     public var route: String
+    /// The clusters that interworked the call (H.323 ↔ SIP) on the way to its landings, each once.
+    public var interworkedAt: [String]
 
     public init(plan: DialPlan, site: SiteID, alias: String, protocol callProtocol: CallProtocol, verdict: Verdict, outcome: CallOutcome) {
         self.site = plan.sites[site].name
@@ -61,6 +63,11 @@ public struct CallFacts: Sendable {
         outgoingCalls = outcome.outgoingCalls.map(facts)
         outgoing = outcome.outgoing.map(facts)
         route = CallFacts.routeText(outcome, plan: plan)
+        var interworked: [String] = []
+        for landing in outcome.landings {
+            if let cluster = landing.interworkedAt, !interworked.contains(plan.clusters[cluster].name) { interworked.append(plan.clusters[cluster].name) }
+        }
+        interworkedAt = interworked
     }
 
     /// The facts of `call` in `simulation`.
@@ -107,6 +114,7 @@ public struct CallFacts: Sendable {
         for call in outgoingCalls { CallFacts.writeOutgoing(call, to: &json) }
         json.endArray()
         json.field("route", route)
+        json.field("interworkedAt", interworkedAt.isEmpty ? nil : interworkedAt.joined(separator: ", "))
         extra(&json)
         json.endObject()
     }
@@ -156,7 +164,7 @@ public struct CallFacts: Sendable {
     }
 
     /// The CSV header matching `csvRow`.
-    public static let csvHeader = "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,services,outgoing_alias,outgoing_protocol,outgoing_location,called_device_type,route"
+    public static let csvHeader = "site,alias,protocol,verdict,nodes,locations,media_location,final_alias,service_kind,service_name,services,outgoing_alias,outgoing_protocol,outgoing_location,called_device_type,route,interworked_at"
 
     /// One RFC 4180 row.
     public var csvRow: String {
@@ -167,7 +175,7 @@ public struct CallFacts: Sendable {
             list(mediaLocations), finalAlias ?? "", service?.kind ?? "", service?.name ?? "",
             services.map { "\($0.kind):\($0.name)" }.joined(separator: ";"),
             list(outgoingCalls.map(\.alias)), list(outgoingCalls.map(\.callProtocol)), list(outgoingCalls.map(\.location)),
-            list(outgoingCalls.map(\.calledDeviceType)), route,
+            list(outgoingCalls.map(\.calledDeviceType)), route, list(interworkedAt),
         ].map(CallFacts.csvField).joined(separator: ",")
     }
 

@@ -40,6 +40,11 @@ extension CauseFinder {
                 notes.append("also (same priority): \(plan.describe(route: route)) → " + landingSummary(other))
             }
             if let hint = priorityHint(cause: cause, call: calls[0]) { notes.append(hint) }
+        case .rejected where { if case .callPolicy = cause.blame { true } else { false } }():
+            message = "\(count) rejected by Call Policy: \(who) rejects them"
+            if let failure = first.failures.first(where: { $0.kind == .rejected }) {
+                notes.append("route: \(plan.describe(route: failure.route)) (the alias after transforms: '\(failure.alias)')")
+            }
         case .rejected:
             let failure = first.failures.first { $0.kind == .rejected }
             let nodes = failure.map { $0.nodes.map { plan.nodes[$0].name }.joined(separator: ", ") } ?? "Pexip"
@@ -72,6 +77,10 @@ extension CauseFinder {
                 message = "\(count) unrouted: no search rule at \(plan.clusters[cluster].name) sends them to Pexip"
             case .zone(let zone):
                 message = "\(count) unrouted: zone '\(plan.clusters[zone.cluster].zones[zone.zone].name)' of \(plan.clusters[zone.cluster].name) reaches no Pexip node that can take them (\(zoneProblem(zone)))"
+            case .interworking(let zone, let spoken):
+                let cluster = plan.clusters[zone.cluster]
+                message = "\(count) unrouted: zone '\(cluster.zones[zone.zone].name)' of \(cluster.name) does not speak \(spoken.rawValue) (\(spoken == .h323 ? "h323_mode" : "sip_mode") off), and \(cluster.name)'s interworking is \(cluster.interworking.rawValue), so it does not search the zone in \(spoken.interworked.rawValue) for them"
+                notes.append("interworking: \(cluster.interworkingSource) (registered_only interworks only calls from endpoints registered to the cluster; on interworks every call)")
             case .staticRoute(let route):
                 message = "\(count) unrouted: \(who) reaches no Pexip node that can take them (\(routeProblem(simulation.tables.sfbTargets[route.configuration.index][route.route.index])))"
             case .sfbConfiguration(let configuration):
@@ -128,6 +137,8 @@ extension CauseFinder {
         case .cluster(let cluster): plan.clusters[cluster].source
         case .limit(let reason): plan.source(of: reason)
         case .network(let failure): failure.source
+        case .callPolicy(let rule): plan.clusters[rule.cluster].callPolicy[rule.rule].source
+        case .interworking(let zone, _): plan.clusters[zone.cluster].zones[zone.zone].source
         case .staticRoute(let route): plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].source
         case .sfbConfiguration(let configuration):
             configuration.flatMap { plan.skypeForBusiness?.configurations[$0].source } ?? plan.skypeForBusiness?.source
@@ -151,7 +162,10 @@ extension CauseFinder {
             case .regex(let site): plan.describe(site)
             case .searchBudget(let cluster): "the search from \(plan.clusters[cluster].name)"
             case .notSimulated(let rule): "\(plan.describe(rule)), which sends them to \(plan.describeTarget(of: rule))"
+            case .callerUnknown(let rule): plan.describe(rule)
             }
+        case .callPolicy(let rule): plan.describe(rule)
+        case .interworking(let zone, _): plan.describe(zone)
         case .staticRoute(let route): plan.describe(route)
         case .sfbConfiguration(let configuration):
             configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"

@@ -13,6 +13,11 @@ struct Cause: Hashable {
         case sfbConfiguration(RoutingConfigurationID?)
         /// The network: a blocked flow, a NAT or a missing route between nodes or from the site to its node.
         case network(PathFailure)
+        /// A Call Policy rule that rejects the calls.
+        case callPolicy(CallPolicyRuleRef)
+        /// A zone that does not speak the calls' protocol, at a cluster whose interworking mode does not let it
+        /// search the zone in the other.
+        case interworking(ZoneRef, CallProtocol)
     }
 
     var verdict: Verdict
@@ -74,6 +79,14 @@ struct CauseFinder {
                 let blame: Cause.Blame = hop.staticRoute.map { .staticRoute($0) } ?? .sfbConfiguration(configuration)
                 return Cause(verdict: verdict, blame: blame, route: failure.route)
             }
+            if let rule = failure.route.last?.callPolicyRule {
+                return Cause(verdict: verdict, blame: .callPolicy(rule), route: failure.route)
+            }
+            if verdict == .unrouted, let end = failure.route.last, let zone = plan.zone(of: end),
+                let spoken = protocolAt(failure.route, call: call), !plan.clusters[zone.cluster].zones[zone.zone].speaks(spoken)
+            {
+                return Cause(verdict: verdict, blame: .interworking(zone, spoken), route: failure.route)
+            }
             if failure.kind == .loop, let cycle = loopCycle(failure) {
                 return Cause(verdict: verdict, blame: .loop(cycle), route: failure.route)
             }
@@ -105,6 +118,14 @@ struct CauseFinder {
             }
             return Cause(verdict: verdict, blame: .network(failure), route: route)
         }
+    }
+
+    /// The protocol the call is in at the last hop of `route`: the site's, or what a cluster on the way
+    /// interworked it into.
+    private func protocolAt(_ route: [Hop], call: CallRef) -> CallProtocol? {
+        var current = call.callProtocol
+        for hop in route.dropLast() { if let to = hop.interworkedTo { current = to } }
+        return route.last?.interworkedTo == nil ? current : nil
     }
 
     /// The rules on the cycle of a loop: the hops from the search that was repeated to the one that repeated it.

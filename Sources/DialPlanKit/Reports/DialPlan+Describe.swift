@@ -12,6 +12,13 @@ extension DialPlan {
         return "\(clusters[transform.cluster].name) transform '\(info.name)' (priority \(info.priority))"
     }
 
+    /// "vcs-emea Call Policy rule 2 (priority 20: 'guest.*' → '9.*', reject)".
+    public func describe(_ rule: CallPolicyRuleRef) -> String {
+        let info = clusters[rule.cluster].callPolicy[rule.rule]
+        let source = info.sourceText.isEmpty ? "unauthenticated callers" : "'\(info.sourceText)'"
+        return "\(clusters[rule.cluster].name) Call Policy rule \(rule.rule.index + 1) (priority \(info.priority): \(source) → '\(info.destinationText)', \(info.action.rawValue))"
+    }
+
     /// "vcs-amer zone 'Pexip-NewYork'".
     public func describe(_ zone: ZoneRef) -> String {
         "\(clusters[zone.cluster].name) zone '\(clusters[zone.cluster].zones[zone.zone].name)'"
@@ -35,6 +42,7 @@ extension DialPlan {
         case .transform(let transform): describe(transform)
         case .searchRule(let rule): describe(rule)
         case .gatewayRule(let rule): "Call Routing Rule '\(gatewayRules[rule].name)' (priority \(gatewayRules[rule].priority))"
+        case .callPolicy(let rule): describe(rule)
         }
     }
 
@@ -46,6 +54,8 @@ extension DialPlan {
             "the search for '\(limit.alias)' from \(clusters[cluster].name) branched into more than \(LimitHit.searchBudget) cluster searches: rules of one level that send rewrites to zones of the same clusters, again at every hop"
         case .notSimulated(let rule):
             "\(describe(rule)) sends '\(limit.alias)' to \(describeTarget(of: rule)), whose answer is not simulated, so where the call goes from there is unknown"
+        case .callerUnknown(let rule):
+            "\(describe(rule)) decides '\(limit.alias)' by the caller's alias, and the site gives none (caller_alias), so whether it is allowed depends on who calls"
         }
     }
 
@@ -66,6 +76,7 @@ extension DialPlan {
         case .regex(let site): source(of: site)
         case .searchBudget(let cluster): clusters[cluster].source
         case .notSimulated(let rule): clusters[rule.cluster].searchRules[rule.rule].source
+        case .callerUnknown(let rule): clusters[rule.cluster].callPolicy[rule.rule].source
         }
     }
 
@@ -75,6 +86,7 @@ extension DialPlan {
         case .transform(let transform): clusters[transform.cluster].transforms[transform.transform].source
         case .searchRule(let rule): clusters[rule.cluster].searchRules[rule.rule].source
         case .gatewayRule(let rule): gatewayRules[rule].matchStringSource
+        case .callPolicy(let rule): clusters[rule.cluster].callPolicy[rule.rule].source
         }
     }
 
@@ -116,16 +128,28 @@ extension DialPlan {
             let route = configuration.routes[routeID]
             return "Skype for Business: configuration '\(configuration.identity)' → static route '\(route.matchURI)' → \(route.transport.rawValue.uppercased()) \(route.destination):\(route.port)"
         case .search(let clusterID, let transform, let rule):
+            return describe(cluster: clusterID, transform: transform, rule: rule, zone: zoneName(hop), interworkedTo: nil)
+        case .interworked(let clusterID, let transform, let rule, let to):
+            return describe(cluster: clusterID, transform: transform, rule: rule, zone: zoneName(hop), interworkedTo: to)
+        case .callPolicy(let clusterID, let transform, let rule):
             let cluster = clusters[clusterID]
             var parts: [String] = []
             if let transform { parts.append("transform '\(cluster.transforms[transform].name)'") }
-            if let rule {
-                let info = cluster.searchRules[rule]
-                parts.append("rule '\(info.name)' (priority \(info.priority))")
-                parts.append("zone \(zoneName(hop))")
-            }
-            return parts.isEmpty ? cluster.name : "\(cluster.name): " + parts.joined(separator: " → ")
+            parts.append("Call Policy rule \(rule.index + 1) (priority \(cluster.callPolicy[rule].priority)) rejects")
+            return "\(cluster.name): " + parts.joined(separator: " → ")
         }
+    }
+
+    private func describe(cluster clusterID: ClusterID, transform: TransformID?, rule: SearchRuleID?, zone: String, interworkedTo: CallProtocol?) -> String {
+        let cluster = clusters[clusterID]
+        var parts: [String] = []
+        if let transform { parts.append("transform '\(cluster.transforms[transform].name)'") }
+        if let rule {
+            let info = cluster.searchRules[rule]
+            parts.append("rule '\(info.name)' (priority \(info.priority))")
+            parts.append("zone \(zone)" + (interworkedTo.map { " (interworked to \($0.rawValue))" } ?? ""))
+        }
+        return parts.isEmpty ? cluster.name : "\(cluster.name): " + parts.joined(separator: " → ")
     }
 
     /// A whole route: hops joined by " ⇒ ".

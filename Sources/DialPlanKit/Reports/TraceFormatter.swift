@@ -144,7 +144,25 @@ private struct EventWording {
             case .mode(.anyIPAddress): return ruleStep(ref, .notMatched, alias: alias, "the alias is not an IP address")
             case .mode(.anyAlias): return ruleStep(ref, .notMatched, alias: alias, "the alias is an IP address: Any alias matches any alias but an IP address")
             case .mode(let mode): return ruleStep(ref, .notMatched, alias: alias, "the alias does not suit \(mode.rawValue)")
+            case .unauthenticated:
+                return ruleStep(ref, .skipped, alias: alias, "the rule takes the alias but requires an authenticated request, and this call is not authenticated")
             }
+        case .callPolicy(let ref, let alias, let caller, let policyStep):
+            let info = plan.clusters[ref.cluster].callPolicy[ref.rule]
+            let pattern = "source \(info.sourceText.isEmpty ? "(blank: unauthenticated callers)" : "'\(info.sourceText)'"), destination '\(info.destinationText)'"
+            let callerText = caller.map { "the caller '\($0)'" } ?? "the caller"
+            let (status, detail): (TraceStep.Status, String) = switch policyStep {
+            case .destinationNotMatched: (.notMatched, "\(pattern): the destination does not match '\(alias)'")
+            case .sourceNotMatched: (.notMatched, "\(pattern): \(callerText) does not match the source")
+            case .authenticatedCaller: (.skipped, "\(pattern): a blank source applies to unauthenticated callers only, and this call is authenticated")
+            case .callerUnknown: (.limit, "\(pattern): the source decides, and the site gives no caller_alias, so the outcome depends on who calls")
+            case .limit: (.limit, "\(pattern): the regex hit PCRE2's limit")
+            case .allowed: (.accepted, "\(pattern): matches; the call is allowed, later rules are not tried")
+            case .rejected: (.rejected, "\(pattern): matches; the call is rejected")
+            }
+            return step(.callPolicy, status, name: "rule \(ref.rule.index + 1)", cluster: ref.cluster, priority: info.priority, alias: alias, source: info.source, detail)
+        case .callPolicyNoMatch(let cluster, let alias):
+            return step(.callPolicy, .info, cluster: cluster, alias: alias, "no Call Policy rule matches '\(alias)': the call is allowed")
         case .searchRuleNotMatched(let ref, let alias):
             let matcher = plan.clusters[ref.cluster].searchRules[ref.rule].matcher
             return ruleStep(ref, .notMatched, alias: alias, matcher.map { "\($0.type.rawValue) '\($0.string)'" } ?? "")
@@ -172,6 +190,19 @@ private struct EventWording {
             let zone = zoneInfo(ref)
             return step(.zone, .info, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
                         "\(zone.type.rawValue) zone: offers '\(alias)' to \(zone.peers.joined(separator: ", "))" + (zone.peersInferred ? " (the clusters whose traversal client zones connect to it)" : ""))
+        case .zoneProtocolOff(let ref, let alias, let callProtocol):
+            let zone = zoneInfo(ref)
+            return step(.zone, .skipped, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
+                        "the zone's \(callProtocol == .h323 ? "h323_mode" : "sip_mode") is off: it is not searched in \(callProtocol.rawValue)")
+        case .interworking(let ref, let alias, let from, let to):
+            let zone = zoneInfo(ref)
+            return step(.interworking, .info, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
+                        "not found in \(from.rawValue): \(plan.clusters[ref.cluster].name) interworks the call (interworking \(plan.clusters[ref.cluster].interworking.rawValue)) and searches the zone in \(to.rawValue)")
+        case .notInterworked(let ref, let alias, let mode, let from):
+            let zone = zoneInfo(ref)
+            let why = mode == .off ? "interworking is off" : "interworking is registered_only and the call comes from \(source(from, at: ref.cluster)), not a registered endpoint"
+            return step(.interworking, .notFound, name: zone.name, cluster: ref.cluster, alias: alias, source: plan.clusters[ref.cluster].interworkingSource,
+                        "the zone does not speak the call's protocol and \(why): it is not searched")
         case .zoneUnknownPeers(let ref, let alias):
             let zone = zoneInfo(ref)
             return step(.zone, .notFound, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,

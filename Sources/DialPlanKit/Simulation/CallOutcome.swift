@@ -50,22 +50,46 @@ public enum Hop: Sendable, Hashable {
     /// A Skype for Business user's call: the static routing configuration that applied (nil: none did) and the
     /// static route taken (nil: none matched).
     case skype(configuration: RoutingConfigurationID?, route: StaticRouteID?)
+    /// A search at a VCS cluster whose rule's zone does not find the alias in the call's protocol (or does not
+    /// speak it), so the cluster interworked the call and searched the zone in `to`. [VCS "Interworking"]
+    case interworked(cluster: ClusterID, transform: TransformID?, rule: SearchRuleID, to: CallProtocol)
+    /// A VCS cluster's Call Policy rule rejected the call, after the transform (if any). [VCS "Call Policy"]
+    case callPolicy(cluster: ClusterID, transform: TransformID?, rule: CallPolicyRuleID)
 
     /// The cluster of a VCS hop.
     public var cluster: ClusterID? {
-        if case .search(let cluster, _, _) = self { return cluster }
-        return nil
+        switch self {
+        case .search(let cluster, _, _), .interworked(let cluster, _, _, _), .callPolicy(let cluster, _, _): cluster
+        case .skype: nil
+        }
     }
 
     /// The search rule of a VCS hop that sent the call on.
     public var searchRule: SearchRuleRef? {
-        if case .search(let cluster, _, let rule?) = self { return SearchRuleRef(cluster: cluster, rule: rule) }
-        return nil
+        switch self {
+        case .search(let cluster, _, let rule?), .interworked(let cluster, _, let rule, _): SearchRuleRef(cluster: cluster, rule: rule)
+        default: nil
+        }
     }
 
     /// The transform of a VCS hop.
     public var transform: TransformRef? {
-        if case .search(let cluster, let transform?, _) = self { return TransformRef(cluster: cluster, transform: transform) }
+        switch self {
+        case .search(let cluster, let transform?, _), .interworked(let cluster, let transform?, _, _), .callPolicy(let cluster, let transform?, _):
+            TransformRef(cluster: cluster, transform: transform)
+        default: nil
+        }
+    }
+
+    /// The Call Policy rule of a hop where the call was rejected by one.
+    public var callPolicyRule: CallPolicyRuleRef? {
+        if case .callPolicy(let cluster, _, let rule) = self { return CallPolicyRuleRef(cluster: cluster, rule: rule) }
+        return nil
+    }
+
+    /// The protocol a hop's cluster interworked the call into, if it did.
+    public var interworkedTo: CallProtocol? {
+        if case .interworked(_, _, _, let to) = self { return to }
         return nil
     }
 
@@ -135,6 +159,9 @@ public struct Landing: Sendable, Hashable {
     public var decision: PexipDecision
     /// The hops from the site's cluster to the zone that offered the call to this node.
     public var route: [Hop]
+
+    /// The cluster that interworked the call on its way to this node (H.323 ↔ SIP), if one did.
+    public var interworkedAt: ClusterID? { route.first { $0.interworkedTo != nil }?.cluster }
 }
 
 /// Where a pattern is defined.
@@ -142,6 +169,7 @@ public enum PatternSite: Sendable, Hashable {
     case transform(TransformRef)
     case searchRule(SearchRuleRef)
     case gatewayRule(GatewayRuleID)
+    case callPolicy(CallPolicyRuleRef)
 }
 
 /// Why the simulation could not decide a call, and on which alias.
@@ -152,6 +180,9 @@ public struct LimitHit: Sendable, Hashable {
         /// The call's search branched into more cluster searches than `searchBudget` (rules of one level
         /// that send rewrites to zones of the same clusters, and hop counts that let them do it again and again).
         case searchBudget(cluster: ClusterID)
+        /// A Call Policy rule's source pattern decides the call, and the site gives no `caller_alias`: the outcome
+        /// depends on who calls.
+        case callerUnknown(CallPolicyRuleRef)
         /// A search rule sent the call to a target whose answer is not simulated: an external policy service or an
         /// ENUM zone.
         case notSimulated(SearchRuleRef)

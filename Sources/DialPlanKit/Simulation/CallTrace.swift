@@ -31,7 +31,7 @@ public struct CallTrace: Sendable {
         log.enter()
         let result = callProtocol == .mssip
             ? engine.simulateSkype(alias: id, pool: siteInfo.sfbPool?.index)
-            : engine.simulate(alias: id, cluster: siteInfo.registersTo.index, source: siteInfo.entry, protocol: callProtocol)
+            : engine.simulate(alias: id, cluster: siteInfo.registersTo.index, source: siteInfo.entry, protocol: callProtocol, state: tables.entryState(site: siteInfo, protocol: callProtocol))
         log.leave()
 
         var writer = OutcomeWriter(worker: 0)

@@ -4,6 +4,8 @@ public struct Coverage: Sendable, Equatable {
     /// Flags in the global numbering of `RoutingTables` (cluster by cluster).
     var transforms: [Bool]
     var rules: [Bool]
+    /// Search rules that took an alias but were skipped because the call was not authenticated.
+    var unauthenticated: [Bool]
     var zones: [Bool]
     var gatewayRules: [Bool]
     var staticRoutes: [Bool]
@@ -11,6 +13,7 @@ public struct Coverage: Sendable, Equatable {
     init(tables: RoutingTables) {
         transforms = [Bool](repeating: false, count: tables.totalTransforms)
         rules = [Bool](repeating: false, count: tables.totalRules)
+        unauthenticated = rules
         zones = [Bool](repeating: false, count: tables.zoneRows.count)
         gatewayRules = [Bool](repeating: false, count: tables.plan.gatewayRules.count)
         staticRoutes = [Bool](repeating: false, count: tables.sfbRouteCount)
@@ -20,6 +23,7 @@ public struct Coverage: Sendable, Equatable {
     mutating func formUnion(_ other: Coverage) {
         for index in transforms.indices where other.transforms[index] { transforms[index] = true }
         for index in rules.indices where other.rules[index] { rules[index] = true }
+        for index in unauthenticated.indices where other.unauthenticated[index] { unauthenticated[index] = true }
         for index in zones.indices where other.zones[index] { zones[index] = true }
         for index in gatewayRules.indices where other.gatewayRules[index] { gatewayRules[index] = true }
         for index in staticRoutes.indices where other.staticRoutes[index] { staticRoutes[index] = true }
@@ -51,6 +55,14 @@ public struct Coverage: Sendable, Equatable {
             findings.append(Diagnostic(.note, "Call Routing Rule '\(rule.name)' (priority \(rule.priority)) took no call \(suffix)", at: rule.source, check: .unusedGatewayRule))
         }
         return findings
+    }
+
+    /// Whether search rule `rule` took a simulated call.
+    func tookCall(_ rule: SearchRuleRef, in tables: RoutingTables) -> Bool { rules[tables.ruleBase[rule.cluster.index] + rule.rule.index] }
+
+    /// Whether search rule `rule` would have taken a simulated call that was not authenticated.
+    func refusedUnauthenticated(_ rule: SearchRuleRef, in tables: RoutingTables) -> Bool {
+        unauthenticated[tables.ruleBase[rule.cluster.index] + rule.rule.index]
     }
 
     /// Used / total counts per kind, for summaries: (transforms, search rules, zones, Call Routing Rules).

@@ -78,6 +78,7 @@ struct SubzoneClasses: Sendable {
             var callProtocol: RuleProtocol
             var zone: Int32
             var stop: Bool
+            var requiresAuthentication: Bool
         }
         struct Signature: Hashable {
             var levels: [Int32]
@@ -95,7 +96,7 @@ struct SubzoneClasses: Sendable {
                 levels: Array(levels[Int(row.levelStart)..<Int(row.levelStart + row.levelCount)]),
                 positions: list.map { rule in
                     let info = ruleRows[ruleBase + Int(rule)]
-                    return Position(matcher: ruleMatcher[ruleBase + Int(rule)], mode: info.mode, callProtocol: info.callProtocol, zone: info.zone, stop: info.stop)
+                    return Position(matcher: ruleMatcher[ruleBase + Int(rule)], mode: info.mode, callProtocol: info.callProtocol, zone: info.zone, stop: info.stop, requiresAuthentication: info.requiresAuthentication)
                 })
             // A member must share the representative's shared rules at the same positions, so that renaming the
             // representative's own rules is a one-to-one map.

@@ -63,6 +63,23 @@ public final class RoutingTables: Sendable {
     /// `SubzoneClasses`).
     let subzoneClasses: [SubzoneClasses]
 
+    /// Per cluster: its Call Policy rules as rows (`policyBase[cluster] + rule`), and how it interworks and
+    /// classifies Default Zone calls (see `RoutingTables+CallState`).
+    let policyRows: [PolicyRow]
+    let policyBase: [Int]
+    let policyCount: [Int]
+    let interworking: [InterworkingMode]
+    /// Per global zone: what the search and the authentication state read of it.
+    let zoneModes: [ZoneModes]
+    /// The distinct caller aliases sites present, indexed by `CallState.caller`.
+    let callerAliases: [String]
+    /// Whether any search rule requires authentication or any Call Policy rule has a blank source: only then does
+    /// a call's authenticated state change what it does (otherwise every call starts unauthenticated, and calls
+    /// that differ only in it share their search).
+    let authenticationMatters: Bool
+    /// Whether any Call Policy rule has a source pattern: only then does the caller's alias matter.
+    let callerMatters: Bool
+
     /// Per pool: the static routing configuration its users get (nil: none, so their calls are unrouted).
     let sfbConfigurationForPool: [RoutingConfigurationID?]
     /// Per configuration, per route: the Pexip nodes its destination reaches, or why it reaches none.
@@ -91,6 +108,24 @@ public final class RoutingTables: Sendable {
         var isENUM: Bool
     }
 
+    /// A zone's protocol modes and authentication policy, for the search.
+    struct ZoneModes {
+        var sip: Bool
+        var h323: Bool
+        var authentication: AuthenticationMode
+        var sipTrust: Bool
+        /// The zone presents credentials (it has an authentication user name) when it sends a search.
+        var presentsCredentials: Bool
+    }
+
+    /// A Call Policy rule: its source matcher (-1: blank, unauthenticated callers only), destination matcher and
+    /// whether it rejects.
+    struct PolicyRow {
+        var sourceMatcher: Int32
+        var destinationMatcher: Int32
+        var rejects: Bool
+    }
+
     /// The parts of a search rule the search loop reads, without strings or classes.
     struct RuleRow {
         var enabled: Bool
@@ -102,6 +137,8 @@ public final class RoutingTables: Sendable {
         var priority: Int32
         /// Zone index, or `localZone` or `policyService`.
         var zone: Int32
+        /// "Request must be authenticated".
+        var requiresAuthentication: Bool
 
         static let localZone: Int32 = -1
         static let policyService: Int32 = -2
@@ -182,6 +219,36 @@ public final class RoutingTables: Sendable {
         let ruleMatcher = plan.clusters.flatMap { $0.searchRules.map { rule in rule.matcher.map(intern) ?? -1 } }
         self.ruleMatcher = ruleMatcher
         gatewayMatcher = plan.gatewayRules.map { intern($0.matcher) }
+        var policyRows: [PolicyRow] = []
+        var policyBase: [Int] = []
+        for cluster in plan.clusters {
+            policyBase.append(policyRows.count)
+            for rule in cluster.callPolicy {
+                policyRows.append(PolicyRow(
+                    sourceMatcher: rule.sourcePattern.map(intern) ?? -1, destinationMatcher: intern(rule.destinationPattern),
+                    rejects: rule.action == .reject))
+            }
+        }
+        self.policyRows = policyRows
+        self.policyBase = policyBase
+        policyCount = plan.clusters.map(\.callPolicy.count)
+        interworking = plan.clusters.map(\.interworking)
+        zoneModes = plan.clusters.flatMap { cluster in
+            cluster.zones.map { zone in
+                ZoneModes(
+                    sip: zone.sipMode, h323: zone.h323Mode, authentication: zone.authentication, sipTrust: zone.sipAuthenticationTrust,
+                    presentsCredentials: zone.username != nil)
+            }
+        }
+        let callerRules = plan.clusters.flatMap(\.callPolicy)
+        callerMatters = callerRules.contains { $0.sourcePattern != nil }
+        authenticationMatters = callerRules.contains { $0.sourcePattern == nil } || plan.clusters.contains { $0.searchRules.contains(where: \.requiresAuthentication) }
+        var callers: [String] = []
+        if callerMatters {
+            var seen = Set<String>()
+            for site in plan.sites { if let alias = site.callerAlias, seen.insert(alias).inserted { callers.append(alias) } }
+        }
+        callerAliases = callers
         transformEnabled = plan.clusters.flatMap { $0.transforms.map(\.enabled) }
         transformCount = plan.clusters.map(\.transforms.count)
         self.matchers = matchers
@@ -238,7 +305,7 @@ public final class RoutingTables: Sendable {
                 return RuleRow(
                     enabled: rule.enabled, callProtocol: rule.callProtocol, sourceMode: rule.sourceMode,
                     namedSource: rule.namedSource, mode: rule.mode, stop: rule.progress == .stop,
-                    priority: Int32(rule.priority), zone: zone)
+                    priority: Int32(rule.priority), zone: zone, requiresAuthentication: rule.requiresAuthentication)
             }
         }
         self.ruleRows = ruleRows

@@ -71,7 +71,7 @@ public final class Simulation: Sendable {
     /// Where calls start: a cluster and the subzone that stands for its class, or a Skype static routing
     /// configuration (with a pool that gets it).
     enum Entry: Hashable {
-        case vcs(cluster: Int, source: CallSource)
+        case vcs(cluster: Int, source: CallSource, state: CallState)
         case skype(configuration: Int, pool: Int?)
     }
 
@@ -169,7 +169,7 @@ public final class Simulation: Sendable {
                     let cluster = site.registersTo.index
                     let classes = tables.subzoneClasses[cluster]
                     let representative = Int(classes.representative[subzone.index])
-                    entry = .vcs(cluster: cluster, source: .subzone(SubzoneID(representative)))
+                    entry = .vcs(cluster: cluster, source: .subzone(SubzoneID(representative)), state: tables.entryState(site: site, protocol: callProtocol))
                     if representative != subzone.index {
                         let key = tables.applicableRow(cluster: cluster, source: .subzone(subzone))
                         if let known = renamingIndex[key] {
@@ -182,7 +182,7 @@ public final class Simulation: Sendable {
                     }
                 } else {
                     // Callers from outside (a zone, the Default Zone): their searches are their own.
-                    entry = .vcs(cluster: site.registersTo.index, source: site.entry)
+                    entry = .vcs(cluster: site.registersTo.index, source: site.entry, state: tables.entryState(site: site, protocol: callProtocol))
                 }
                 let row = Row(entry: entry, callProtocol: callProtocol)
                 let index: Int32
@@ -358,8 +358,10 @@ public final class Simulation: Sendable {
             let representative = Int(classes.representative[subzone])
             let representativeRow = tables.applicableRows[tables.applicableRow(cluster: cluster, source: .subzone(SubzoneID(representative)))]
             for (position, rule) in classes.rules[subzone].enumerated()
-            where run.sourceCoverage[(Int(representativeRow.ruleStart) + position) * protocolCount + protocolIndex] {
-                coverage.rules[tables.ruleBase[cluster] + Int(rule)] = true
+            {
+                let slot = (Int(representativeRow.ruleStart) + position) * protocolCount + protocolIndex
+                if run.sourceCoverage[slot] { coverage.rules[tables.ruleBase[cluster] + Int(rule)] = true }
+                if run.sourceUnauthenticated[slot] { coverage.unauthenticated[tables.ruleBase[cluster] + Int(rule)] = true }
             }
         }
         self.coverage = coverage

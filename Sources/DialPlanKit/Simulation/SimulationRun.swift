@@ -19,6 +19,7 @@ final class SimulationRun: @unchecked Sendable {
     private(set) var stores: [OutcomeStore?] = []
     private(set) var coverage: Coverage
     private(set) var sourceCoverage: [Bool]
+    private(set) var sourceUnauthenticated: [Bool]
 
     init(tables: RoutingTables, aliases: [DialledAlias], rows: [Simulation.Row], callsPerAlias: Int, progress: SimulationProgress?) {
         self.tables = tables
@@ -30,6 +31,7 @@ final class SimulationRun: @unchecked Sendable {
         cells = CellStorage(count: rows.count * aliases.count)
         coverage = Coverage(tables: tables)
         sourceCoverage = [Bool](repeating: false, count: tables.applicable.count * CallProtocol.allCases.count)
+        sourceUnauthenticated = sourceCoverage
     }
 
     func execute(workers requested: Int) {
@@ -59,8 +61,8 @@ final class SimulationRun: @unchecked Sendable {
                 for (rowIndex, row) in rows.enumerated() {
                     let result: Int32
                     switch row.entry {
-                    case .vcs(let cluster, let source):
-                        result = engine.simulate(alias: id, cluster: cluster, source: source, protocol: row.callProtocol)
+                    case .vcs(let cluster, let source, let state):
+                        result = engine.simulate(alias: id, cluster: cluster, source: source, protocol: row.callProtocol, state: state)
                     case .skype(_, let pool):
                         guard placesSkype else { continue }
                         result = engine.simulateSkype(alias: id, pool: pool)
@@ -78,6 +80,7 @@ final class SimulationRun: @unchecked Sendable {
             stores[worker] = store
             coverage.formUnion(engine.coverage)
             for index in sourceCoverage.indices where engine.sourceCoverage[index] { sourceCoverage[index] = true }
+            for index in sourceUnauthenticated.indices where engine.sourceUnauthenticated[index] { sourceUnauthenticated[index] = true }
         }
     }
 }

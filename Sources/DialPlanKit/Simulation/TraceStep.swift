@@ -6,6 +6,7 @@ public struct TraceStep: Sendable, Hashable {
         case pexipNode = "pexip-node", serviceAlias = "service-alias", gatewayRule = "gateway-rule"
         case landing, verdict
         case sfbConfiguration = "sfb-configuration", staticRoute = "static-route"
+        case callPolicy = "call-policy", interworking
     }
 
     /// How it went.

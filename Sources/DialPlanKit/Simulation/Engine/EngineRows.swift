@@ -5,18 +5,29 @@
 /// One hop as plain ids: for a VCS search, `cluster ≥ 0`, the transform applied (-1 none) and the search rule
 /// that sent the call on (-1 where the search ended there); for Skype for Business, `cluster == -1`, `transform`
 /// holds the static routing configuration (-1 none) and `rule` the static route (-1 none).
+/// A rule ≤ -2 is the Call Policy rule `-rule - 2` that rejected the call; `interworkedTo` the protocol index the
+/// rule's zone was searched in when the cluster interworked the call (-1: natively).
 struct HopRow: Hashable {
     var cluster: Int32
     var transform: Int32
     var rule: Int32
+    var interworkedTo: Int8 = -1
 
     static func skype(configuration: Int32, route: Int32) -> HopRow { HopRow(cluster: -1, transform: configuration, rule: route) }
+
+    static func policy(cluster: Int32, transform: Int32, rule: Int32) -> HopRow { HopRow(cluster: cluster, transform: transform, rule: -2 - rule) }
 
     var hop: Hop {
         if cluster < 0 {
             return .skype(configuration: transform >= 0 ? RoutingConfigurationID(rawValue: transform) : nil, route: rule >= 0 ? StaticRouteID(rawValue: rule) : nil)
         }
-        return .search(cluster: ClusterID(rawValue: cluster), transform: transform >= 0 ? TransformID(rawValue: transform) : nil, rule: rule >= 0 ? SearchRuleID(rawValue: rule) : nil)
+        let clusterID = ClusterID(rawValue: cluster)
+        let transformID = transform >= 0 ? TransformID(rawValue: transform) : nil
+        if rule <= -2 { return .callPolicy(cluster: clusterID, transform: transformID, rule: CallPolicyRuleID(rawValue: -2 - rule)) }
+        if interworkedTo >= 0, rule >= 0 {
+            return .interworked(cluster: clusterID, transform: transformID, rule: SearchRuleID(rawValue: rule), to: CallProtocol.allCases[Int(interworkedTo)])
+        }
+        return .search(cluster: clusterID, transform: transformID, rule: rule >= 0 ? SearchRuleID(rawValue: rule) : nil)
     }
 }
 
@@ -51,6 +62,7 @@ struct HopChainKey: Equatable {
         mix(&hash, hop.cluster)
         mix(&hash, hop.transform)
         mix(&hash, hop.rule)
+        mix(&hash, Int32(hop.interworkedTo))
         mix(&hash, tail)
         return finish(hash)
     }
@@ -142,6 +154,8 @@ struct StateKey: Equatable {
     var protocolIndex: Int8
     var source: CallSource
     var hops: Int16
+    /// `CallState.code`.
+    var state: Int32
 
     var fastHash: UInt64 {
         var hash = mixSeed
@@ -149,6 +163,7 @@ struct StateKey: Equatable {
         mix(&hash, alias)
         mix(&hash, Int32(protocolIndex) << 16 | Int32(hops))
         mix(&hash, source.code)
+        mix(&hash, state)
         return finish(hash)
     }
 }

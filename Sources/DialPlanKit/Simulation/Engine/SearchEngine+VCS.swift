@@ -3,8 +3,8 @@
 extension SearchEngine {
     // MARK: Cluster search
 
-    mutating func search(cluster: Int, alias: Int32, protocol callProtocol: CallProtocol, source: CallSource, hops: Int) -> Int32 {
-        let key = StateKey(cluster: Int32(cluster), alias: alias, protocolIndex: callProtocol.index, source: source, hops: Int16(hops))
+    mutating func search(cluster: Int, alias: Int32, protocol callProtocol: CallProtocol, source: CallSource, hops: Int, state: CallState) -> Int32 {
+        let key = StateKey(cluster: Int32(cluster), alias: alias, protocolIndex: callProtocol.index, source: source, hops: Int16(hops), state: state.code)
         let loopKey = LoopKey(cluster: Int32(cluster), alias: alias, protocolIndex: callProtocol.index, source: source)
         if !Recorder.isRecording && hops < SearchEngine.initialHops, let hit = memo.value(for: key, hash: key.fastHash) {
             let row = results[Int(hit)]
@@ -36,7 +36,7 @@ extension SearchEngine {
         stack.append(loopKey)
         let savedMin = minTouched
         minTouched = Int.max
-        var row = searchCluster(cluster, alias: alias, protocol: callProtocol, source: source, hops: hops)
+        var row = searchCluster(cluster, alias: alias, protocol: callProtocol, source: source, hops: hops, state: state)
         let touched = minTouched
         minTouched = min(savedMin, touched)
         stack.removeLast()
@@ -55,7 +55,7 @@ extension SearchEngine {
         return index
     }
 
-    private mutating func searchCluster(_ clusterIndex: Int, alias incoming: Int32, protocol callProtocol: CallProtocol, source: CallSource, hops: Int) -> ResultRow {
+    private mutating func searchCluster(_ clusterIndex: Int, alias incoming: Int32, protocol callProtocol: CallProtocol, source: CallSource, hops: Int, state: CallState) -> ResultRow {
         let clusterID = ClusterID(clusterIndex)
         recorder.record(.search(cluster: clusterID, alias: text(incoming), protocol: callProtocol, source: source, hopsLeft: hops < SearchEngine.initialHops ? hops : nil))
         recorder.enter()
@@ -64,6 +64,12 @@ extension SearchEngine {
         var row = ResultRow(landingStart: 0)
         let transformed = applyTransforms(clusterIndex, alias: incoming, limit: &row.limit)
         let alias = transformed.alias
+        // Call Policy: after the transforms, before the search. [VCS "Call Policy"]
+        if policyCount[clusterIndex] > 0, let rejecting = applyCallPolicy(clusterIndex, alias: alias, state: state, limit: &row.limit) {
+            row.landingStart = Int32(landingPool.count)
+            row.rejected = FailureRow(route: routes.route(.policy(cluster: Int32(clusterIndex), transform: transformed.transform, rule: Int32(rejecting)), then: -1), alias: alias)
+            return row
+        }
         var anyMatched = false
         let ruleBase = ruleBase[clusterIndex]
         let frameStart = collecting.count
@@ -124,6 +130,14 @@ extension SearchEngine {
                     }
                     target = hit
                 }
+                // "Request must be authenticated". [VCS "Search rules"]
+                if rule.requiresAuthentication && !state.authenticated {
+                    recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .unauthenticated))
+                    if !Recorder.isRecording {
+                        if fromSubzone { sourceUnauthenticated[position * SearchEngine.protocolCount + Int(callProtocol.index)] = true } else { coverage.unauthenticated[ruleBase + ruleIndex] = true }
+                    }
+                    continue
+                }
                 anyMatched = true
                 if !Recorder.isRecording {
                     if fromSubzone { sourceCoverage[position * SearchEngine.protocolCount + Int(callProtocol.index)] = true } else { coverage.rules[ruleBase + ruleIndex] = true }
@@ -131,7 +145,7 @@ extension SearchEngine {
                 if rule.stop { stoppedBy = ruleIndex }
                 recorder.record(.searchRuleMatched(ref, alias: text(alias), sent: text(target)))
                 let hop = HopRow(cluster: Int32(clusterIndex), transform: transformed.transform, rule: Int32(ruleIndex))
-                queryZone(clusterIndex, zone: rule.zone, hop: hop, alias: target, protocol: callProtocol, hops: hops, levelStart: frameStart, into: &row)
+                queryZone(clusterIndex, zone: rule.zone, hop: hop, alias: target, protocol: callProtocol, source: source, hops: hops, state: state, levelStart: frameStart, into: &row)
             }
             if collecting.count > frameStart {
                 found = true
@@ -156,6 +170,62 @@ extension SearchEngine {
             recorder.record(.notFound(cluster: clusterID, alias: text(alias), protocol: callProtocol, source: source, anyRuleMatched: anyMatched))
         }
         return row
+    }
+
+    /// The administrator's Call Policy rules, in order: the first whose destination pattern matches the alias and
+    /// whose source pattern matches the caller (a blank one: any unauthenticated caller) decides; a call no rule
+    /// matches is allowed. Returns the rejecting rule, or nil when the call may go on. A rule whose source decides
+    /// for a site that gives no caller alias makes the outcome unknown (a limit), and the search goes on as if
+    /// allowed, so that the trace shows what else it does. [VCS X5 "Call Policy"; X7.0 "Configuring Call Policy
+    /// rules using the web interface"]
+    private mutating func applyCallPolicy(_ clusterIndex: Int, alias: Int32, state: CallState, limit limitIndex: inout Int32) -> Int? {
+        let base = policyBase[clusterIndex]
+        let caller = state.caller >= 0 ? callerID(state.caller) : -1
+        let callerText = caller >= 0 ? text(caller) : nil
+        for index in 0..<policyCount[clusterIndex] {
+            let policy = policyRows[base + index]
+            let ref = CallPolicyRuleRef(cluster: ClusterID(clusterIndex), rule: CallPolicyRuleID(index))
+            let destination = match(policy.destinationMatcher, alias: alias)
+            if destination == SearchEngine.noMatch {
+                recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .destinationNotMatched))
+                continue
+            }
+            if destination == SearchEngine.limitHit {
+                if limitIndex < 0 { limitIndex = limit(.callPolicy(ref), alias: alias) }
+                recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .limit))
+                continue
+            }
+            if policy.sourceMatcher < 0 {
+                // A blank source pattern: unauthenticated callers only.
+                if state.authenticated {
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .authenticatedCaller))
+                    continue
+                }
+            } else {
+                guard caller >= 0 else {
+                    if limitIndex < 0 {
+                        limits.append(LimitRow(reason: .callerUnknown(ref), alias: alias))
+                        limitIndex = Int32(limits.count - 1)
+                    }
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: nil, step: .callerUnknown))
+                    return nil
+                }
+                let source = match(policy.sourceMatcher, alias: caller)
+                if source == SearchEngine.noMatch {
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .sourceNotMatched))
+                    continue
+                }
+                if source == SearchEngine.limitHit {
+                    if limitIndex < 0 { limitIndex = limit(.callPolicy(ref), alias: caller) }
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .limit))
+                    continue
+                }
+            }
+            recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: policy.rejects ? .rejected : .allowed))
+            return policy.rejects ? index : nil
+        }
+        recorder.record(.callPolicyNoMatch(cluster: ClusterID(clusterIndex), alias: text(alias)))
+        return nil
     }
 
     /// The first rule of a level, for its priority.
@@ -211,8 +281,15 @@ extension SearchEngine {
     // MARK: Zones
 
     /// Appends what the zone (-1: the Local Zone) finds to `collecting` (deduplicated within the current level,
-    /// which starts at `levelStart`) and records failures in `row`.
-    private mutating func queryZone(_ clusterIndex: Int, zone: Int32, hop: HopRow, alias: Int32, protocol callProtocol: CallProtocol, hops: Int, levelStart: Int, into row: inout ResultRow) {
+    /// which starts at `levelStart`) and records failures in `row`. The zone is searched in the call's protocol
+    /// when it speaks it; when that finds nothing (or it does not speak it), it is searched again in the other
+    /// protocol if the cluster's interworking mode allows it for a call from `source`. [VCS D14049.08
+    /// "Interworking": "the VCS uses the protocol of the incoming call when searching a zone … If the search is
+    /// unsuccessful the VCS may then search the same zone again using the alternative protocol"]
+    private mutating func queryZone(
+        _ clusterIndex: Int, zone: Int32, hop: HopRow, alias: Int32, protocol callProtocol: CallProtocol, source: CallSource, hops: Int, state: CallState,
+        levelStart: Int, into row: inout ResultRow
+    ) {
         let clusterID = ClusterID(clusterIndex)
         guard zone >= 0 else {
             if zone == RoutingTables.RuleRow.policyService {
@@ -224,12 +301,53 @@ extension SearchEngine {
         }
         let zoneRef = ZoneRef(cluster: clusterID, zone: ZoneID(rawValue: zone))
         let globalZone = zoneBase[clusterIndex] + Int(zone)
-        let target = zoneRows[globalZone]
         if !Recorder.isRecording { coverage.zones[globalZone] = true }
-        if target.isENUM {
+        if zoneRows[globalZone].isENUM {
             notSimulated(hop: hop, alias: alias, into: &row)
             return
         }
+        let before = collecting.count
+        let native = zoneSpeaks(globalZone, callProtocol)
+        if native {
+            searchZone(clusterIndex, zone: zone, hop: hop, alias: alias, protocol: callProtocol, hops: hops, state: state, levelStart: levelStart, into: &row)
+        } else {
+            recorder.record(.zoneProtocolOff(zoneRef, alias: text(alias), protocol: callProtocol))
+        }
+        guard collecting.count == before, callProtocol != .mssip else { return }
+        let other = callProtocol.interworked
+        guard zoneSpeaks(globalZone, other) else {
+            if !native && !row.unrouted.isPresent { row.unrouted = FailureRow(route: routes.route(hop, then: -1), alias: alias) }
+            return
+        }
+        guard interworking[clusterIndex].interworks(from: source) else {
+            // Only a zone that does not speak the call's protocol makes this the reason the call fails here.
+            if !native {
+                recorder.record(.notInterworked(zoneRef, alias: text(alias), mode: interworking[clusterIndex], source: source))
+                if !row.unrouted.isPresent { row.unrouted = FailureRow(route: routes.route(hop, then: -1), alias: alias) }
+            }
+            return
+        }
+        recorder.record(.interworking(zoneRef, alias: text(alias), from: callProtocol, to: other))
+        var interworkedHop = hop
+        interworkedHop.interworkedTo = other.index
+        searchZone(clusterIndex, zone: zone, hop: interworkedHop, alias: alias, protocol: other, hops: hops, state: state, levelStart: levelStart, into: &row)
+    }
+
+    /// Whether zone `globalZone` is searched in `callProtocol` (its SIP mode or H.323 mode). [VCS "Zones"]
+    @inline(__always)
+    private func zoneSpeaks(_ globalZone: Int, _ callProtocol: CallProtocol) -> Bool {
+        callProtocol == .h323 ? zoneModes[globalZone].h323 : zoneModes[globalZone].sip
+    }
+
+    /// Searches zone `zone` of a cluster in `callProtocol`: its Pexip nodes, DNS, or the clusters behind it.
+    private mutating func searchZone(
+        _ clusterIndex: Int, zone: Int32, hop: HopRow, alias: Int32, protocol callProtocol: CallProtocol, hops: Int, state: CallState,
+        levelStart: Int, into row: inout ResultRow
+    ) {
+        let clusterID = ClusterID(clusterIndex)
+        let zoneRef = ZoneRef(cluster: clusterID, zone: ZoneID(rawValue: zone))
+        let globalZone = zoneBase[clusterIndex] + Int(zone)
+        let target = zoneRows[globalZone]
         let hopRoute = routes.route(hop, then: -1)
         recorder.enter()
         defer { recorder.leave() }
@@ -266,7 +384,8 @@ extension SearchEngine {
             }
             let source = sourceFrom[Int(next)][clusterIndex]
             recorder.record(.passedOn(zoneRef, alias: text(alias), next: ClusterID(rawValue: next), hopsLeft: budget - 1, seenFrom: source))
-            let found = search(cluster: Int(next), alias: alias, protocol: callProtocol, source: source, hops: budget - 1)
+            let nextState = authenticationMatters ? tables.stateAfter(sendingZone: globalZone, next: Int(next), source: source, state: state, protocol: callProtocol) : state
+            let found = search(cluster: Int(next), alias: alias, protocol: callProtocol, source: source, hops: budget - 1, state: nextState)
             let sub = results[Int(found)]
             for offset in 0..<Int(sub.landingCount) {
                 var landing = landingPool[Int(sub.landingStart) + offset]

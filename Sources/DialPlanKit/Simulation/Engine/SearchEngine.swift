@@ -41,6 +41,12 @@ struct SearchEngine<Recorder: TraceRecorder> {
     let applicableBase: [Int]
     let subzoneCount: [Int]
     let zoneCount: [Int]
+    let policyRows: [RoutingTables.PolicyRow]
+    let policyBase: [Int]
+    let policyCount: [Int]
+    let interworking: [InterworkingMode]
+    let zoneModes: [RoutingTables.ZoneModes]
+    let authenticationMatters: Bool
 
     // Per epoch: aliases, caches, results.
     var aliases = AliasArena()
@@ -50,6 +56,8 @@ struct SearchEngine<Recorder: TraceRecorder> {
     var serviceCache: [Stamped<Int32>] = []
     var parsedCache: [Stamped<Int32>] = []
     var pexipCache: [Stamped<PexipCell>] = []
+    /// Per caller alias (`CallState.caller`): its id in this epoch.
+    var callerIDs: [Stamped<Int32>] = []
     var memo = FastTable<StateKey>(capacity: 1024)
     private(set) var results: [ResultRow] = []
     var landingPool: [LandingRow] = []
@@ -78,6 +86,9 @@ struct SearchEngine<Recorder: TraceRecorder> {
     /// `position * protocolCount + protocol`.
     var coverage: Coverage
     var sourceCoverage: [Bool]
+    /// Rules that took an alias but were skipped because the call was unauthenticated, numbered as `coverage.rules`
+    /// and `sourceCoverage` are.
+    var sourceUnauthenticated: [Bool]
 
     /// The hop budget of a search that starts at an endpoint's own cluster (the largest hop count).
     static var initialHops: Int { 255 }
@@ -118,11 +129,19 @@ struct SearchEngine<Recorder: TraceRecorder> {
         applicableBase = tables.applicableBase
         subzoneCount = tables.subzoneCount
         zoneCount = tables.zoneCount
+        policyRows = tables.policyRows
+        policyBase = tables.policyBase
+        policyCount = tables.policyCount
+        interworking = tables.interworking
+        zoneModes = tables.zoneModes
+        authenticationMatters = tables.authenticationMatters
+        callerIDs = [Stamped<Int32>](repeating: Stamped(epoch: 0, value: -1), count: tables.callerAliases.count)
         locationCount = plan.locations.count
         clusterCount = plan.clusters.count
         matcherCount = tables.matchers.count
         coverage = Coverage(tables: tables)
         sourceCoverage = [Bool](repeating: false, count: tables.applicable.count * SearchEngine.protocolCount)
+        sourceUnauthenticated = sourceCoverage
     }
 
     // MARK: Entry points
@@ -138,6 +157,7 @@ struct SearchEngine<Recorder: TraceRecorder> {
             for index in serviceCache.indices { serviceCache[index].epoch = 0 }
             for index in parsedCache.indices { parsedCache[index].epoch = 0 }
             for index in pexipCache.indices { pexipCache[index].epoch = 0 }
+            for index in callerIDs.indices { callerIDs[index].epoch = 0 }
         }
         aliases.removeAll()
         memo.removeAll()
@@ -149,15 +169,16 @@ struct SearchEngine<Recorder: TraceRecorder> {
     }
 
     /// Simulates the alias `id` dialled by a caller whose call enters `cluster` from `source` (an endpoint's
-    /// subzone, or a zone or the Default Zone for callers from outside); returns an index into `results`.
-    mutating func simulate(alias id: Int32, cluster: Int, source: CallSource, protocol callProtocol: CallProtocol) -> Int32 {
+    /// subzone, or a zone or the Default Zone for callers from outside) in `state` (`RoutingTables.entryState`);
+    /// returns an index into `results`.
+    mutating func simulate(alias id: Int32, cluster: Int, source: CallSource, protocol callProtocol: CallProtocol, state: CallState) -> Int32 {
         // Each search empties what it pushed, so after a call these are empty already; clear them cheaply anyway.
         if !stack.isEmpty { stack.removeAll(keepingCapacity: true) }
         if !visiting.isEmpty { visiting.removeAll(keepingCapacity: true) }
         if !collecting.isEmpty { collecting.removeAll(keepingCapacity: true) }
         minTouched = Int.max
         searchCount = 0
-        let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: source, hops: SearchEngine.initialHops)
+        let result = search(cluster: cluster, alias: id, protocol: callProtocol, source: source, hops: SearchEngine.initialHops, state: state)
         guard searchCount > LimitHit.searchBudget else { return result }
         // Over budget, whatever the search found so far is partial: the outcome is the limit alone, alike for a
         // recorded and a remembered search.
@@ -219,6 +240,15 @@ struct SearchEngine<Recorder: TraceRecorder> {
         if pexipCache.count < pexipSlots {
             pexipCache.append(contentsOf: repeatElement(Stamped(epoch: 0, value: PexipCell(decision: .rejected, outgoing: -1, outgoingLocation: -1, limit: -1)), count: pexipSlots - pexipCache.count))
         }
+    }
+
+    /// The id of caller alias `caller` (`CallState.caller`) in this epoch.
+    mutating func callerID(_ caller: Int32) -> Int32 {
+        let slot = Int(caller)
+        if callerIDs[slot].epoch == epoch { return callerIDs[slot].value }
+        let id = intern(tables.callerAliases[slot])
+        callerIDs[slot] = Stamped(epoch: epoch, value: id)
+        return id
     }
 
     /// Alias `id` as text (traces and stored outcomes only).

@@ -17,6 +17,10 @@ public enum TraceEvent: Sendable, Hashable {
     case transformApplied(TransformRef, before: String, after: String)
     /// No transform of a cluster that has some applies.
     case noTransform(cluster: ClusterID, alias: String)
+    /// A Call Policy rule was tried on the alias (after transforms, before the search). [VCS "Call Policy"]
+    case callPolicy(CallPolicyRuleRef, alias: String, caller: String?, step: CallPolicyStep)
+    /// No Call Policy rule of a cluster that has some matched: the call is allowed.
+    case callPolicyNoMatch(cluster: ClusterID, alias: String)
     case searchRuleSkipped(SearchRuleRef, alias: String, reason: RuleSkipReason)
     case searchRuleNotMatched(SearchRuleRef, alias: String)
     case searchRuleLimit(SearchRuleRef, alias: String)
@@ -31,6 +35,14 @@ public enum TraceEvent: Sendable, Hashable {
     /// A rule targets the Local Zone (registered endpoints, which the plan does not model).
     case localZone(cluster: ClusterID, alias: String)
     case zoneQueried(ZoneRef, alias: String)
+    /// The zone does not speak the call's protocol (its SIP or H.323 mode is off), so it is not searched natively.
+    case zoneProtocolOff(ZoneRef, alias: String, protocol: CallProtocol)
+    /// The zone found nothing in the call's protocol (or does not speak it), and the cluster's interworking mode
+    /// allows it: the zone is searched again in `to`. [VCS "Interworking"]
+    case interworking(ZoneRef, alias: String, from: CallProtocol, to: CallProtocol)
+    /// The zone found nothing in the call's protocol (or does not speak it), and the cluster's interworking mode
+    /// does not allow searching it in the other for a call from `source`.
+    case notInterworked(ZoneRef, alias: String, mode: InterworkingMode, source: CallSource)
     /// The zone's peers are neither Pexip nodes nor clusters of the plan.
     case zoneUnknownPeers(ZoneRef, alias: String)
     case dnsNoDomain(ZoneRef, alias: String)
@@ -99,6 +111,25 @@ public enum RuleSkipReason: Sendable, Hashable {
     case source(CallSource)
     /// The rule is Any IP address and the alias is not one, or Any alias and the alias is an IP address.
     case mode(SearchMode)
+    /// The rule takes the alias but requires an authenticated request, and the call is not authenticated.
+    case unauthenticated
+}
+
+/// What a Call Policy rule did with a call. [VCS "Call Policy"]
+public enum CallPolicyStep: Sendable, Hashable {
+    /// The destination pattern does not match the alias.
+    case destinationNotMatched
+    /// The source pattern does not match the caller's alias.
+    case sourceNotMatched
+    /// A blank source pattern applies to unauthenticated callers only, and this call is authenticated.
+    case authenticatedCaller
+    /// The source pattern decides, and the site gives no caller alias: the outcome depends on the caller.
+    case callerUnknown
+    /// A pattern hit PCRE2's limit.
+    case limit
+    /// The rule matched: the call is allowed or rejected.
+    case allowed
+    case rejected
 }
 
 /// Why a Call Routing Rule did not apply to a call. [PX-configuring_gateway_rules]
