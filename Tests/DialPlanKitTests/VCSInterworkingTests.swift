@@ -276,4 +276,51 @@ import Testing
             #expect(error.diagnostics.first?.message.contains("destination_pattern: pattern does not compile") == true, "\(error.diagnostics)")
         }
     }
+
+    // MARK: From xConfiguration
+
+    // The export's settings read as the plan's: `Interworking Mode`, the Default Zone's, Default Subzone's and
+    // subzones' `Authentication Mode`, a zone's `Neighbor SIP Mode` / `Neighbor H323 Mode`, `Neighbor Authentication
+    // Mode` and `Neighbor SIP AuthenticationTrust Mode`, a search rule's `Authentication`. [EXPORTS §2.2]
+    @Test func anExportsInterworkingAndAuthenticationSettingsReadAsThePlans() throws {
+        let export = """
+            *c xConfiguration SystemUnit Name: "vcs-x"
+            *c xConfiguration Interworking Mode: "Off"
+            *c xConfiguration Zones DefaultZone Authentication Mode: "TreatAsAuthenticated"
+            *c xConfiguration Zones LocalZone DefaultSubZone Authentication Mode: "CheckCredentials"
+            *c xConfiguration Zones LocalZone SubZones SubZone 1 Name: "SZ"
+            *c xConfiguration Zones LocalZone SubZones SubZone 1 Authentication Mode: "TreatAsAuthenticated"
+            *c xConfiguration Zones Zone 1 Name: "Pexip-Oslo"
+            *c xConfiguration Zones Zone 1 Type: "Neighbor"
+            *c xConfiguration Zones Zone 1 Neighbor Peer 1 Address: "10.1.0.1"
+            *c xConfiguration Zones Zone 1 Neighbor H323 Mode: "Off"
+            *c xConfiguration Zones Zone 1 Neighbor SIP Mode: "On"
+            *c xConfiguration Zones Zone 1 Neighbor Authentication Mode: "CheckCredentials"
+            *c xConfiguration Zones Zone 1 Neighbor SIP AuthenticationTrust Mode: "On"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Name: "To Oslo"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Mode: "AnyAlias"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Authentication: "Yes"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Target Name: "Pexip-Oslo"
+
+            """
+        let directory = URL(fileURLWithPath: ExportImportTests.temporaryDirectory("vcs-modes"))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try export.write(to: directory.appendingPathComponent("vcs.txt"), atomically: true, encoding: .utf8)
+        let yaml = InlinePlan.yaml(clusters: []).replacingOccurrences(of: "call_control:\n", with: "")
+            .replacingOccurrences(of: "registers_to: vcs,", with: "registers_to: vcs-x,")
+        try ("imports:\n  call_control: [vcs.txt]\n" + yaml).write(to: directory.appendingPathComponent("plan.yaml"), atomically: true, encoding: .utf8)
+        let plan = try PlanLoader.load(path: directory.path)
+        let cluster = try #require(plan.clusters.first)
+        #expect(cluster.interworking == .off)
+        #expect(cluster.defaultZoneAuthentication == .treatAsAuthenticated)
+        #expect(cluster.subzones.map(\.name) == ["DefaultSubZone", "SZ"])
+        #expect(cluster.subzones.map(\.authentication) == [.checkCredentials, .treatAsAuthenticated])
+        let zone = try #require(cluster.zones.first)
+        #expect(!zone.h323Mode && zone.sipMode && zone.authentication == .checkCredentials && zone.sipAuthenticationTrust)
+        #expect(cluster.searchRules.first?.requiresAuthentication == true)
+        // Simulated as the VCS would: SIP lands (authenticated in SZ), H.323 is not interworked.
+        #expect(Self.call(plan, protocol: .sip).verdict == .local)
+        #expect(Self.call(plan, protocol: .h323).verdict == .unrouted)
+    }
 }

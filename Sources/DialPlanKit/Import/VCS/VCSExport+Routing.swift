@@ -92,6 +92,13 @@ extension VCSExport.Reader {
                 }
             }
             if let hopCount = zone.entry("hop_count", "HopCount") { entries.append(hopCount) }
+            // Protocol modes (`Neighbor SIP Mode`, or the type-less `SIP Mode`), the authentication policy and SIP
+            // authentication trust. [VCS "Zones"; "Authentication policy"] [EXPORTS §2.2 Zones]
+            let modePrefix = prefix ?? (type == "dns" ? "DNS" : nil)
+            for (key, exportKey) in [("sip_mode", "SIP Mode"), ("h323_mode", "H323 Mode"), ("authentication_mode", "Authentication Mode"),
+                                     ("sip_authentication_trust", "SIP AuthenticationTrust Mode")] {
+                if let entry = modePrefix.flatMap({ zone.entry(key, "\($0) \(exportKey)") }) ?? zone.entry(key, exportKey) { entries.append(entry) }
+            }
             if let prefix, type != "neighbor" {
                 // What pairs a client zone with its server zone. [X15REF ≈364k–382k] [C1]
                 if let username = zone.nonEmpty("\(prefix) Authentication UserName") { entries.append(.imported("username", username)) }

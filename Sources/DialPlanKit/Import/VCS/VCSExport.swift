@@ -63,6 +63,10 @@ enum VCSExport {
             {
                 entries.append(YAMLTree.Entry("cpl", .text("true", at: mode.valueLocation), label: mode.key))
             }
+            // H.323 <-> SIP interworking and the Default Zone's authentication policy. [VCS "Interworking";
+            // "Authentication policy"] [EXPORTS §2.2 Default Zone]
+            if let mode = settings.nonEmpty("Interworking Mode") { entries.append(.imported("interworking", mode)) }
+            if let mode = settings.nonEmpty("Zones DefaultZone Authentication Mode") { entries.append(.imported("default_zone_authentication_mode", mode)) }
             if let addresses = addresses() { entries.append(addresses) }
             if let domains = sipDomains() { entries.append(domains) }
             let subzones = subzones()
@@ -150,10 +154,16 @@ enum VCSExport {
                 if let target = rule.record("SubZoneName") { bySubzone[target.value, default: []].append(rule) }
             }
             var result: [(name: String, tree: YAMLTree)] = []
+            // The Default Subzone has no name record, only its settings. [EXPORTS §2.2 Local Zone]
+            if let mode = settings.nonEmpty("Zones LocalZone DefaultSubZone Authentication Mode") {
+                let name = YAMLTree.Entry("name", .text(PlanBuilder.defaultSubzone, at: mode.start), label: mode.key)
+                result.append((PlanBuilder.defaultSubzone, .map([name, .imported("authentication_mode", mode)], at: mode.start)))
+            }
             var placed: Set<Int> = []
             for subzone in settings.objects("Zones LocalZone SubZones SubZone", in: 1...1000, into: &sections) {
                 guard let name = name(of: subzone, what: "subzone") else { continue }
                 var entries: [YAMLTree.Entry] = [.imported("name", name)]
+                if let entry = subzone.entry("authentication_mode", "Authentication Mode") { entries.append(entry) }
                 let members = bySubzone[name.value] ?? []
                 if !members.isEmpty {
                     let trees = members.map { rule -> YAMLTree in
