@@ -129,6 +129,46 @@ import Testing
 
     // [VCS loop detection] issue 2 §3.5: whether a search loops depends on the searches still running above it,
     // so a result found under one site's path must not be reused where that path differs.
+    // A search's authenticated state and caller are part of what is remembered: sites in subzones that authenticate
+    // differently, with different caller aliases, through two clusters with Call Policy, authentication-only rules
+    // and a zone that needs interworking, get the outcome of their own traces, call for call.
+    @Test func memoisationRespectsAuthenticationCallersAndInterworking() throws {
+        let plan = try InlinePlan.load(clusters: [
+            Cluster(
+                name: "vcs-a", address: "10.0.0.2",
+                subzones: ["{name: Trusted, authentication_mode: treat_as_authenticated}", "Open", "{name: Checked, authentication_mode: check_credentials}"],
+                zones: ["{name: To-B, peers: [10.0.0.3]}", "{name: Pexip-Singapore, peers: [10.2.0.1], sip_mode: off}"],
+                rules: [
+                    "{name: Singapore, priority: 10, pattern_type: prefix, pattern_string: '1', target: Pexip-Singapore}",
+                    "{name: Via B, priority: 20, mode: any_alias, target: To-B}",
+                ],
+                settings: ["call_policy:", #"  - {priority: 10, source_pattern: 'guest\..*', destination_pattern: '2.*', action: reject}"#]),
+            Cluster(
+                name: "vcs-b", address: "10.0.0.3",
+                zones: ["{name: From-A, peers: [10.0.0.2], sip_authentication_trust: on}"] + InlinePlan.pexipZones,
+                rules: [
+                    "{name: Authenticated London, priority: 10, mode: any_alias, authentication: yes, target: Pexip-London}",
+                    "{name: Oslo, priority: 20, mode: any_alias, target: Pexip-Oslo}",
+                ],
+                settings: ["call_policy:", "  - {priority: 10, destination_pattern: '3.*', action: reject}"]),
+        ], sites: [
+            "{name: T1, registers_to: vcs-a, subzone: Trusted, local_locations: [London], caller_alias: guest.1@x.example}",
+            "{name: T2, registers_to: vcs-a, subzone: Trusted, local_locations: [London], caller_alias: room.1@x.example}",
+            "{name: O1, registers_to: vcs-a, subzone: Open, local_locations: [Oslo], caller_alias: guest.2@x.example}",
+            "{name: C1, registers_to: vcs-a, subzone: Checked, local_locations: [London]}",
+            "{name: C2, registers_to: vcs-a, subzone: Checked, local_locations: [London], credentials: false, caller_alias: room.2@x.example}",
+        ])
+        let probes = ["1001", "2001", "3001", "meet.alice@vc.example", "4001@vc.example"]
+        let simulation = Simulation(plan: plan, aliases: probes.map { DialledAlias(alias: $0, origin: .probe) }, workers: 3)
+        let (calls, differences) = mismatches(simulation)
+        #expect(calls == 5 * 5 * 2)
+        #expect(differences.isEmpty, "\(differences.count) calls differ, e.g.\n\(differences.prefix(10).joined(separator: "\n"))")
+        // The cases differ from one another: the state is not ignored.
+        var verdicts = Set<Verdict>()
+        simulation.forEachCall { verdicts.insert(simulation.verdict(of: $0)) }
+        #expect(verdicts.isSuperset(of: [.local, .remote, .rejected, .error]), "\(verdicts)")
+    }
+
     @Test func memoisationAcrossSitesRespectsLoopDetection() throws {
         let plan = try TestPlans.load(Self.crossSiteLoops)
         // What the semantics say, call by call.
