@@ -130,6 +130,18 @@ import Testing
         #expect(found.first?.notes.contains { $0.contains("SZ") && $0.contains("do_not_check_credentials") } == true, "\(found.first?.notes ?? [])")
     }
 
+    // [VCS X7 "Search rules": Request must be authenticated] a Stop rule for authenticated requests only does not
+    // end the search of unauthenticated ones, so it shadows only later rules that require authentication too.
+    @Test func aStopRuleForAuthenticatedRequestsShadowsOnlyRulesThatRequireAuthentication() throws {
+        let plan = try InlinePlan.single(rules: [
+            "{name: Authenticated, priority: 10, mode: any_alias, authentication: yes, progress: stop, target: Pexip-Oslo}",
+            "{name: Everyone, priority: 20, pattern_type: suffix, pattern_string: '@vc.example', target: Pexip-Singapore}",
+            "{name: Authenticated too, priority: 30, pattern_type: suffix, pattern_string: '@vc.example', authentication: yes, target: Pexip-London}",
+        ])
+        let found = PlanChecks.run(RoutingTables(plan: plan)).filter { $0.check == .shadowedSearchRule }
+        #expect(found.map { $0.message.components(separatedBy: " is never tried")[0] } == ["vcs search rule 'Authenticated too' (priority 30)"])
+    }
+
     // [VCS X7 "Authentication policy configuration options"] Treat as authenticated: "all messages are classified
     // as authenticated"; Check credentials: authenticated when the credentials verify.
     @Test func aSubzonesAuthenticationPolicyClassifiesItsEndpointsCalls() throws {

@@ -28,7 +28,10 @@ enum ShadowedSearchRule: PlanCheck {
             }
             let findings = ShadowAnalysis.run(aliases.map { $0 ?? .every }, membership: context.membership) { earlier, later in
                 guard rules[earlier].enabled, rules[later].enabled, rules[earlier].progress == .stop, level[earlier] < level[later],
-                    aliases[earlier] != nil, aliases[later] != nil
+                    aliases[earlier] != nil, aliases[later] != nil,
+                    // A Stop rule for authenticated requests only leaves the unauthenticated ones to later rules.
+                    // [VCS "Search rules": Request must be authenticated]
+                    !rules[earlier].requiresAuthentication || rules[later].requiresAuthentication
                 else { return false }
                 // Every protocol and every source the later rule admits, the earlier one admits too.
                 let (first, second) = (admitted[earlier], admitted[later])
