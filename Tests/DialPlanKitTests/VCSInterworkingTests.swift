@@ -123,6 +123,10 @@ import Testing
         let skipped = trace.steps.first { $0.name == "Authenticated only" }
         #expect(skipped?.status == .skipped)
         #expect(skipped?.detail.contains("requires an authenticated request") == true)
+        // check's group for the calls says which rule passed them by and which policy made them unauthenticated.
+        let site = "{name: Site, registers_to: vcs, subzone: SZ, local_locations: [Singapore]}"
+        let remote = try #require(Self.groups(try InlinePlan.single(rules: rules, sites: [site])).first { $0.verdict == .remote })
+        #expect(remote.diagnostic.notes.contains { $0.hasPrefix("authentication: vcs search rule 'Authenticated only' (priority 10) would take them") && $0.contains("subzone SZ has authentication_mode do_not_check_credentials") }, "\(remote.diagnostic.notes)")
         // The finding: no simulated call can satisfy the rule.
         let found = PlanChecks.run(Simulation(plan: plan, workers: 1)).filter { $0.check == .searchRuleUnauthenticated }
         #expect(found.count == 1, "\(found.map(\.message))")

@@ -124,6 +124,7 @@ extension CauseFinder {
         case .local:
             message = "\(count) land locally"
         }
+        if let note = authenticationNote(call: calls[0]) { notes.append(note) }
         notes += siteNotes(calls: calls, examples: examples)
         return Diagnostic(.error, message, at: location(of: cause.blame), check: CheckID(verdict: cause.verdict), notes: notes)
     }
@@ -205,6 +206,34 @@ extension CauseFinder {
     /// "hint: rule 'APAC to Pexip Singapore' (priority 100) also matches and would send them to Pexip-Singapore
     /// (Singapore), but 'Fallback to Pexip Oslo' (priority 90) is searched first". The alias the rules saw is read
     /// from the example call's own trace; the rules that would also take it come from `RoutingTables`.
+    /// Where a rule that requires authentication would have taken the call and passed it by because the call is
+    /// unauthenticated: the rule, and the subzone or zone whose authentication policy made it so (only for plans
+    /// with such rules, as it traces the call).
+    private func authenticationNote(call: CallRef) -> String? {
+        guard simulation.tables.authenticationMatters, call.callProtocol != .mssip,
+            let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: simulation.aliases[call.alias.index].alias, protocol: call.callProtocol, network: simulation.network)
+        else { return nil }
+        var from: (cluster: ClusterID, source: CallSource)?
+        for traced in trace.events {
+            switch traced.event {
+            case .search(let cluster, _, _, let source, _):
+                from = (cluster, source)
+            case .searchRuleSkipped(let ref, _, .unauthenticated):
+                guard let from, from.cluster == ref.cluster else { continue }
+                let cluster = plan.clusters[ref.cluster]
+                let policy: String = switch from.source {
+                case .subzone(let subzone): "subzone \(cluster.subzones[subzone].name) has authentication_mode \(cluster.subzones[subzone].authentication.rawValue)"
+                case .zone(let zone): "zone \(cluster.zones[zone].name) has authentication_mode \(cluster.zones[zone].authentication.rawValue)"
+                case .defaultZone: "the Default Zone has authentication_mode \(cluster.defaultZoneAuthentication.rawValue)"
+                }
+                return "authentication: \(plan.describe(ref)) would take them but requires an authenticated request, and they are not authenticated (at \(cluster.name), \(policy))"
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
     private func priorityHint(cause: Cause, call: CallRef) -> String? {
         guard case .searchRule(let deciding) = cause.blame, cause.route.count == 1 else { return nil }
         let site = plan.sites[call.site]
