@@ -278,6 +278,14 @@ import Testing
         #expect(group.diagnostic.message.contains("caller_alias"), "\(group.diagnostic.message)")
     }
 
+    // Call Policy patterns are regexes like search rules': the pattern lints read them too ('.*' for "any" excepted).
+    @Test func callPolicyPatternsAreLinted() throws {
+        let plan = try Self.policyPlan([#"{priority: 10, source_pattern: '.*', destination_pattern: '.*@vc.example', action: reject}"#])
+        let found = PlanChecks.run(RoutingTables(plan: plan)).filter { $0.check == .patternUnescapedDot || $0.check == .patternMatchesEmpty }
+        #expect(found.map(\.check) == [.patternUnescapedDot], "\(found.map(\.message))")
+        #expect(found.first?.message.hasPrefix("vcs Call Policy rule 1 (priority 10") == true, "\(found.first?.message ?? "")")
+    }
+
     @Test func aCallPolicyRuleWithoutAnActionIsALoadError() throws {
         do {
             _ = try Self.policyPlan(["{priority: 10, destination_pattern: '.*'}"])

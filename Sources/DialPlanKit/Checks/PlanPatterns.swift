@@ -1,6 +1,7 @@
 import PatternAutomata
 
-/// Every regex of the plan that the analyzer can read as a tree: transforms, search rules, Call Routing Rules.
+/// Every regex of the plan that the analyzer can read as a tree: transforms, search rules, Call Policy rules' source
+/// and destination patterns, Call Routing Rules.
 struct PlanPattern {
     let site: PatternSite
     let matcher: AliasMatcher
@@ -20,6 +21,11 @@ struct PlanPattern {
             }
             for (index, rule) in cluster.searchRules.enumerated() where rule.enabled && rule.mode == .aliasPatternMatch {
                 add(.searchRule(SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(index))), rule.matcher, rule.source)
+            }
+            for (index, rule) in cluster.callPolicy.enumerated() {
+                let site = PatternSite.callPolicy(CallPolicyRuleRef(cluster: ClusterID(clusterIndex), rule: CallPolicyRuleID(index)))
+                add(site, rule.sourcePattern, rule.source)
+                add(site, rule.destinationPattern, rule.source)
             }
         }
         for (index, rule) in plan.gatewayRules.enumerated() where rule.enable {
