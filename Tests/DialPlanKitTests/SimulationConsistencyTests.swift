@@ -127,8 +127,6 @@ import Testing
             "{name: Second, registers_to: a, subzone: S2, local_locations: [Singapore]}",
         ])
 
-    // [VCS loop detection] issue 2 §3.5: whether a search loops depends on the searches still running above it,
-    // so a result found under one site's path must not be reused where that path differs.
     // A search's authenticated state and caller are part of what is remembered: sites in subzones that authenticate
     // differently, with different caller aliases, through two clusters with Call Policy, authentication-only rules
     // and a zone that needs interworking, get the outcome of their own traces, call for call.
@@ -169,6 +167,8 @@ import Testing
         #expect(verdicts.isSuperset(of: [.local, .remote, .rejected, .error]), "\(verdicts)")
     }
 
+    // [VCS loop detection] issue 2 §3.5: whether a search loops depends on the searches still running above it,
+    // so a result found under one site's path must not be reused where that path differs.
     @Test func memoisationAcrossSitesRespectsLoopDetection() throws {
         let plan = try TestPlans.load(Self.crossSiteLoops)
         // What the semantics say, call by call.

@@ -54,6 +54,38 @@ import Testing
         #expect(!trace.steps.contains { $0.kind == .interworking })
     }
 
+    // [VCS D14049.08 "Interworking"] "If the search is unsuccessful the VCS may then search the same zone again
+    // using the alternative protocol": a zone that speaks both, where the H.323 search finds nothing (Pexip takes
+    // the alias over SIP only), is searched again in SIP.
+    @Test func aZoneThatFindsNothingInTheCallsProtocolIsSearchedAgainInTheOther() throws {
+        let plan = try InlinePlan.load(
+            gatewayRules: ["{name: SIP only, priority: 200, match_string: '.+', match_incoming_h323: false}"],
+            clusters: [InlinePlan.Cluster(
+                name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+                rules: ["{name: To Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"])])
+        let trace = Self.call(plan, "room@vc.example", protocol: .h323)
+        #expect(trace.verdict == .local)
+        #expect(trace.outcome.landings.allSatisfy { $0.interworkedAt == ClusterID(0) })
+        #expect(trace.steps.contains { $0.kind == .interworking && $0.detail.hasPrefix("not found in h323") })
+        let off = try InlinePlan.load(
+            gatewayRules: ["{name: SIP only, priority: 200, match_string: '.+', match_incoming_h323: false}"],
+            clusters: [InlinePlan.Cluster(
+                name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: InlinePlan.pexipZones,
+                rules: ["{name: To Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"], settings: ["interworking: off"])])
+        #expect(Self.call(off, "room@vc.example", protocol: .h323).verdict == .rejected)
+    }
+
+    // A zone with both protocols off is searched in neither; the finding says so, not that interworking is to blame.
+    @Test func aZoneWithBothModesOffIsSearchedInNeither() throws {
+        let plan = try InlinePlan.load(clusters: [InlinePlan.Cluster(
+            name: "vcs", address: "10.0.0.2", subzones: ["SZ"], zones: ["{name: Pexip-Oslo, peers: [10.1.0.1], sip_mode: off, h323_mode: off}"],
+            rules: ["{name: To Oslo, priority: 10, mode: any_alias, target: Pexip-Oslo}"], settings: ["interworking: on"])])
+        #expect(plan.warnings.contains { $0.message.contains("both sip_mode and h323_mode are off") })
+        let group = try #require(Self.groups(plan).first { $0.verdict == .unrouted })
+        #expect(group.diagnostic.message.contains("sip_mode and h323_mode are both off"), "\(group.diagnostic.message)")
+        #expect(Self.call(plan, protocol: .sip).steps.filter { $0.kind == .zone && $0.status == .skipped }.count == 2)
+    }
+
     // [VCS D14049.08 "Interworking"] "If the request has come from a neighboring system and Interworking mode is set
     // to RegisteredOnly, the VCS will search … all other zones using the native protocol only."
     @Test func registeredOnlyInterworksOnlyCallsFromLocallyRegisteredEndpoints() throws {
@@ -213,7 +245,7 @@ import Testing
         #expect(trace.steps.contains { $0.kind == .callPolicy && $0.status == .rejected && $0.alias == "1001@vc.example" })
         #expect(!trace.steps.contains { $0.kind == .searchRule })
         let group = try #require(Self.groups(plan).first { $0.verdict == .rejected })
-        #expect(group.diagnostic.message.contains("rejected by Call Policy: vcs Call Policy rule 1 (priority 10"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.message.contains("rejected by Call Policy: vcs Call Policy rule at priority 10 ("), "\(group.diagnostic.message)")
         #expect(group.diagnostic.location == plan.clusters[0].callPolicy[0].source)
         // The alias the transform left alone is not the policy's.
         #expect(TestPlans.call(plan, from: "Site", "meet.alice@vc.example").verdict == .local)
@@ -283,7 +315,79 @@ import Testing
         let plan = try Self.policyPlan([#"{priority: 10, source_pattern: '.*', destination_pattern: '.*@vc.example', action: reject}"#])
         let found = PlanChecks.run(RoutingTables(plan: plan)).filter { $0.check == .patternUnescapedDot || $0.check == .patternMatchesEmpty }
         #expect(found.map(\.check) == [.patternUnescapedDot], "\(found.map(\.message))")
-        #expect(found.first?.message.hasPrefix("vcs Call Policy rule 1 (priority 10") == true, "\(found.first?.message ?? "")")
+        #expect(found.first?.message.hasPrefix("vcs Call Policy rule at priority 10 (") == true, "\(found.first?.message ?? "")")
+    }
+
+    // A source pattern that matches every caller ('.*') needs no caller alias: the rule decides for every site.
+    @Test func aSourcePatternMatchingEveryCallerNeedsNoCallerAlias() throws {
+        let plan = try Self.policyPlan([#"{priority: 10, source_pattern: '.*', destination_pattern: '1\d{3}@vc\.example', action: reject}"#])
+        #expect(TestPlans.call(plan, from: "Site", "1001").verdict == .rejected)
+        #expect(!RoutingTables(plan: plan).callerMatters)
+    }
+
+    // Rules are ordered by priority, each unique, as the VCS's list has one order.
+    @Test func aCallPolicyPriorityIsUnique() throws {
+        do {
+            _ = try Self.policyPlan(["{priority: 10, destination_pattern: 'a.*', action: reject}", "{priority: 10, destination_pattern: 'b.*', action: allow}"])
+            Issue.record("loaded")
+        } catch let error as PlanLoadError {
+            #expect(error.diagnostics.count == 1)
+            #expect(error.diagnostics.first?.message.contains("priority 10 is taken by the rule at ") == true, "\(error.diagnostics)")
+        }
+    }
+
+    // Subzones whose searches are one (a class) but whose endpoints authenticate differently: each member's own
+    // rule is judged by its own sites' calls, so the unauthenticated member's rule is reported and the other's not.
+    @Test func aSubzoneClassMembersAuthenticationRuleIsJudgedByItsOwnCalls() throws {
+        let plan = try InlinePlan.load(clusters: [InlinePlan.Cluster(
+            name: "vcs", address: "10.0.0.2",
+            subzones: ["{name: A, authentication_mode: treat_as_authenticated}", "{name: B}"], zones: InlinePlan.pexipZones,
+            rules: [
+                "{name: A own, priority: 10, source_mode: named, source_name: A, mode: any_alias, authentication: yes, target: Pexip-Singapore}",
+                "{name: B own, priority: 10, source_mode: named, source_name: B, mode: any_alias, authentication: yes, target: Pexip-Singapore}",
+                "{name: Everyone, priority: 20, mode: any_alias, target: Pexip-Oslo}",
+            ])], sites: [
+                "{name: SA, registers_to: vcs, subzone: A, local_locations: [Singapore]}",
+                "{name: SB, registers_to: vcs, subzone: B, local_locations: [Oslo]}",
+            ])
+        let tables = RoutingTables(plan: plan)
+        #expect(tables.subzoneClasses[0].representative[2] == tables.subzoneClasses[0].representative[1], "A and B share a search")
+        let found = PlanChecks.run(Simulation(plan: plan, workers: 1)).filter { $0.check == .searchRuleUnauthenticated }
+        #expect(found.map { $0.message.components(separatedBy: " requires")[0] } == ["vcs search rule 'B own' (priority 10)"])
+    }
+
+    // An exported Local CPL policy is the VCS's Call Policy rules or an uploaded script: given with the import
+    // (`call_policy` in the imports entry), the rules are simulated and nothing is reported as not simulated.
+    @Test func callPolicyRulesGivenWithAnImportedLocalCPLAreSimulated() throws {
+        let export = """
+            *c xConfiguration SystemUnit Name: "vcs-x"
+            *c xConfiguration Policy AdministratorPolicy Mode: "LocalCPL"
+            *c xConfiguration Zones LocalZone SubZones SubZone 1 Name: "SZ"
+            *c xConfiguration Zones Zone 1 Name: "Pexip-Oslo"
+            *c xConfiguration Zones Zone 1 Type: "Neighbor"
+            *c xConfiguration Zones Zone 1 Neighbor Peer 1 Address: "10.1.0.1"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Name: "To Oslo"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Mode: "AnyAlias"
+            *c xConfiguration Zones Policy SearchRules Rule 1 Target Name: "Pexip-Oslo"
+
+            """
+        func load(_ entry: String) throws -> DialPlan {
+            let directory = URL(fileURLWithPath: ExportImportTests.temporaryDirectory("vcs-cpl"))
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try export.write(to: directory.appendingPathComponent("vcs.txt"), atomically: true, encoding: .utf8)
+            let yaml = InlinePlan.yaml(clusters: []).replacingOccurrences(of: "call_control:\n", with: "")
+                .replacingOccurrences(of: "registers_to: vcs,", with: "registers_to: vcs-x,")
+            try ("imports:\n  call_control: [\(entry)]\n" + yaml).write(to: directory.appendingPathComponent("plan.yaml"), atomically: true, encoding: .utf8)
+            return try PlanLoader.load(path: directory.path)
+        }
+        let withRules = try load(#"{file: vcs.txt, call_policy: [{priority: 10, destination_pattern: '1.*', action: reject}]}"#)
+        #expect(withRules.clusters[0].unsimulatedPolicy == nil)
+        #expect(withRules.clusters[0].callPolicy.count == 1)
+        #expect(Self.call(withRules, "1001@vc.example", protocol: .sip).verdict == .rejected)
+        let without = try load("vcs.txt")
+        #expect(without.clusters[0].unsimulatedPolicy != nil)
+        #expect(PlanChecks.run(Simulation(plan: without, workers: 1)).contains { $0.check == .callPolicyNotSimulated })
     }
 
     @Test func aCallPolicyRuleWithoutAnActionIsALoadError() throws {

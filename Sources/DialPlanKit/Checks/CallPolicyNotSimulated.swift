@@ -41,7 +41,10 @@ enum CallPolicyNotSimulated: PlanCheck {
             }
             return Diagnostic(
                 .warning, message, at: cluster.unsimulatedPolicy, check: id,
-                notes: ["the policy may reject or redirect these calls; check it before trusting their verdicts"])
+                notes: [
+                    "the policy may reject or redirect these calls; check it before trusting their verdicts",
+                    "if it is Call Policy rules (source and destination patterns, allow or reject), give them as the cluster's call_policy (for an imported export, in its imports entry) and they are simulated",
+                ])
         }
     }
 }

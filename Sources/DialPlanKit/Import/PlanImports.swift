@@ -6,7 +6,7 @@ import Foundation
 ///       pexip: exports/pexip/                    # Management API JSON: a directory (every *.json) or files
 ///       call_control:                            # one VCS/Expressway cluster per xConfiguration file
 ///         - exports/exp-lon.txt                  # the name from the export (Alternates Cluster Name, SystemUnit Name)
-///         - {file: exports/exp-sin.txt, name: vcs-apac}
+///         - {file: exports/exp-sin.txt, name: vcs-apac, call_policy: [...]}   # Call Policy rules, not exported
 ///       skype_for_business: [exports/static-routes.txt, exports/trusted-pools.txt]
 ///
 /// Paths are relative to the file that names them. What the exports hold becomes plan sections in the native
@@ -32,6 +32,7 @@ enum PlanImports {
         for item in fields.list("call_control") {
             var path: (String, SourceLocation)?
             var name: (String, SourceLocation)?
+            var callPolicy: YAMLTree.Entry?
             switch item {
             case .scalar(let text, false, let location):
                 path = (text, location)
@@ -39,15 +40,16 @@ enum PlanImports {
                 guard var itemFields = FieldReader(item, what: "imports call_control entry", sink: sink) else { continue }
                 if let file = itemFields.requiredString("file") { path = (file, itemFields.location(of: "file")) }
                 if let given = itemFields.string("name") { name = (given, itemFields.location(of: "name")) }
-                itemFields.reportUnknownKeys()
+                callPolicy = itemFields.entry("call_policy")
+                itemFields.reportUnknownKeys(alsoKnown: ["call_policy"])
             default:
-                sink.error("imports: a call_control entry is an xConfiguration file or {file: …, name: …}, not \(item.kindName)", at: item.location)
+                sink.error("imports: a call_control entry is an xConfiguration file or {file: …, name: …, call_policy: […]}, not \(item.kindName)", at: item.location)
             }
             guard let (text, location) = path else { continue }
             do {
                 let export = try exportFiles(.vcs, at: resolve(text, namedIn: location), namedAt: location)[0]
                 files.append(export)
-                sections.append(VCSExport.read(export, name: name?.0, nameAt: name?.1))
+                sections.append(VCSExport.read(export, name: name?.0, nameAt: name?.1, callPolicy: callPolicy))
             } catch { sink.append(error.diagnostics) }
         }
 

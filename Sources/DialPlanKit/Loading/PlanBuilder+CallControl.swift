@@ -67,7 +67,7 @@ extension PlanBuilder {
             let defaultZoneAuthentication = fields.enumValue("default_zone_authentication_mode", as: AuthenticationMode.self, default: .doNotCheckCredentials) ?? .doNotCheckCredentials
             let callPolicy = fields.node("call_policy").map { readCallPolicy($0, cluster: fields.what, variables: variables) } ?? []
             if cpl != nil, !callPolicy.isEmpty {
-                sink.warning("\(fields.what): with an uploaded CPL script (cpl: true) the VCS ignores its Call Policy rules; 'call_policy' is not simulated", at: fields.location(of: "call_policy"))
+                sink.warning("\(fields.what): its Call Policy is a CPL script or a policy service (cpl: true), which replaces Call Policy rules; 'call_policy' is not simulated", at: fields.location(of: "call_policy"))
             }
             fields.reportUnknownKeys(alsoKnown: ["description"])
             clusters.append(CallControlCluster(
@@ -258,11 +258,20 @@ extension PlanBuilder {
     /// [VCS X7.0 "Configuring Call Policy rules using the web interface"]
     private func readCallPolicy(_ tree: YAMLTree, cluster: String, variables: PatternVariables) -> [CallPolicyRule] {
         var rules: [CallPolicyRule] = []
+        // Priorities order the rules, as the list's order does on the VCS: each is unique.
+        var taken: [Int: SourceLocation] = [:]
         for item in items(tree, section: "call_policy") {
             guard var fields = FieldReader(item, what: "\(cluster) call_policy rule", sink: sink) else { continue }
             let priority = fields.int("priority", in: 1...65534, default: nil)
             if fields.entry("priority") == nil { sink.error("\(fields.what) has no 'priority' (1–65534)", at: fields.location) }
-            if let priority { fields.what = "\(cluster) call_policy rule at priority \(priority)" }
+            if let priority {
+                fields.what = "\(cluster) call_policy rule at priority \(priority)"
+                if let first = taken[priority] {
+                    sink.error("\(fields.what): priority \(priority) is taken by the rule at \(first); each Call Policy rule's priority is unique", at: fields.location(of: "priority"))
+                } else {
+                    taken[priority] = fields.location
+                }
+            }
             let sourceText = fields.string("source_pattern") ?? ""
             let destinationText = fields.requiredString("destination_pattern")
             let action = fields.enumValue("action", as: CallPolicyRule.Action.self, default: nil)

@@ -84,6 +84,8 @@ public struct CallPolicyRule: Sendable {
     public var sourcePattern: AliasMatcher?
     /// The pattern as written (empty when blank).
     public var sourceText: String
+    /// The source in words: "'guest\..*'", or "unauthenticated callers" for a blank one.
+    public var sourceDescription: String { sourceText.isEmpty ? "unauthenticated callers (blank source)" : "'\(sourceText)'" }
     /// The destination alias pattern (a regex, whole alias, case-insensitive), matched after transforms.
     public var destinationPattern: AliasMatcher
     public var destinationText: String
@@ -149,8 +151,19 @@ public struct Zone: Sendable {
 
     /// Whether the zone is queried in `callProtocol`.
     public func speaks(_ callProtocol: CallProtocol) -> Bool {
-        callProtocol == .h323 ? h323Mode : sipMode
+        callProtocol.isSpoken(sipMode: sipMode, h323Mode: h323Mode)
     }
+}
+
+extension CallProtocol {
+    /// Whether a zone with these modes is searched in this protocol (SIP for Skype's too). [VCS "Zones"]
+    @inline(__always)
+    public func isSpoken(sipMode: Bool, h323Mode: Bool) -> Bool {
+        self == .h323 ? h323Mode : sipMode
+    }
+
+    /// The plan key of a zone's mode for this protocol: `h323_mode` or `sip_mode`.
+    public var zoneModeKey: String { self == .h323 ? "h323_mode" : "sip_mode" }
 }
 
 /// Which calls a search rule applies to, by where they come from. [VCS "Search rules"]

@@ -79,7 +79,7 @@ extension CauseFinder {
                 message = "\(count) unrouted: zone '\(plan.clusters[zone.cluster].zones[zone.zone].name)' of \(plan.clusters[zone.cluster].name) reaches no Pexip node that can take them (\(zoneProblem(zone)))"
             case .interworking(let zone, let spoken):
                 let cluster = plan.clusters[zone.cluster]
-                message = "\(count) unrouted: zone '\(cluster.zones[zone.zone].name)' of \(cluster.name) does not speak \(spoken.rawValue) (\(spoken == .h323 ? "h323_mode" : "sip_mode") off), and \(cluster.name)'s interworking is \(cluster.interworking.rawValue), so it does not search the zone in \(spoken.interworked.rawValue) for them"
+                message = "\(count) unrouted: zone '\(cluster.zones[zone.zone].name)' of \(cluster.name) does not speak \(spoken.rawValue) (\(spoken.zoneModeKey) off), and \(cluster.name)'s interworking is \(cluster.interworking.rawValue), so it does not search the zone in \(spoken.interworked.rawValue) for them"
                 notes.append("interworking: \(cluster.interworkingSource) (registered_only interworks only calls from endpoints registered to the cluster; on interworks every call)")
             case .staticRoute(let route):
                 message = "\(count) unrouted: \(who) reaches no Pexip node that can take them (\(routeProblem(simulation.tables.sfbTargets[route.configuration.index][route.route.index])))"
@@ -184,6 +184,8 @@ extension CauseFinder {
     }
 
     private func zoneProblem(_ zone: ZoneRef) -> String {
+        let info = plan.clusters[zone.cluster].zones[zone.zone]
+        if !info.sipMode && !info.h323Mode { return "its sip_mode and h323_mode are both off, so it is searched in neither" }
         let target = simulation.tables.zoneTargets[zone.cluster.index][zone.zone.index]
         if target.isDNS { return "no DNS record leads to a Pexip node" }
         if !target.nodes.isEmpty && target.nodes.allSatisfy({ plan.nodes[$0].maintenanceMode }) { return "every Pexip peer is in maintenance mode" }

@@ -83,7 +83,8 @@ struct CauseFinder {
                 return Cause(verdict: verdict, blame: .callPolicy(rule), route: failure.route)
             }
             if verdict == .unrouted, let end = failure.route.last, let zone = plan.zone(of: end),
-                let spoken = protocolAt(failure.route, call: call), !plan.clusters[zone.cluster].zones[zone.zone].speaks(spoken)
+                let spoken = protocolAt(failure.route, call: call), !plan.clusters[zone.cluster].zones[zone.zone].speaks(spoken),
+                plan.clusters[zone.cluster].zones[zone.zone].speaks(spoken.interworked)
             {
                 return Cause(verdict: verdict, blame: .interworking(zone, spoken), route: failure.route)
             }

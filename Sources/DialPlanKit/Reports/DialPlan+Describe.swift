@@ -12,11 +12,10 @@ extension DialPlan {
         return "\(clusters[transform.cluster].name) transform '\(info.name)' (priority \(info.priority))"
     }
 
-    /// "vcs-emea Call Policy rule 2 (priority 20: 'guest.*' → '9.*', reject)".
+    /// "vcs-emea Call Policy rule at priority 20 ('guest.*' → '9.*', reject)".
     public func describe(_ rule: CallPolicyRuleRef) -> String {
         let info = clusters[rule.cluster].callPolicy[rule.rule]
-        let source = info.sourceText.isEmpty ? "unauthenticated callers" : "'\(info.sourceText)'"
-        return "\(clusters[rule.cluster].name) Call Policy rule \(rule.rule.index + 1) (priority \(info.priority): \(source) → '\(info.destinationText)', \(info.action.rawValue))"
+        return "\(clusters[rule.cluster].name) Call Policy rule at priority \(info.priority) (\(info.sourceDescription) → '\(info.destinationText)', \(info.action.rawValue))"
     }
 
     /// "vcs-amer zone 'Pexip-NewYork'".
@@ -135,7 +134,7 @@ extension DialPlan {
             let cluster = clusters[clusterID]
             var parts: [String] = []
             if let transform { parts.append("transform '\(cluster.transforms[transform].name)'") }
-            parts.append("Call Policy rule \(rule.index + 1) (priority \(cluster.callPolicy[rule].priority)) rejects")
+            parts.append("Call Policy rule at priority \(cluster.callPolicy[rule].priority) rejects")
             return "\(cluster.name): " + parts.joined(separator: " → ")
         }
     }

@@ -149,7 +149,7 @@ private struct EventWording {
             }
         case .callPolicy(let ref, let alias, let caller, let policyStep):
             let info = plan.clusters[ref.cluster].callPolicy[ref.rule]
-            let pattern = "source \(info.sourceText.isEmpty ? "(blank: unauthenticated callers)" : "'\(info.sourceText)'"), destination '\(info.destinationText)'"
+            let pattern = "source \(info.sourceDescription), destination '\(info.destinationText)'"
             let callerText = caller.map { "the caller '\($0)'" } ?? "the caller"
             let (status, detail): (TraceStep.Status, String) = switch policyStep {
             case .destinationNotMatched: (.notMatched, "\(pattern): the destination does not match '\(alias)'")
@@ -160,7 +160,7 @@ private struct EventWording {
             case .allowed: (.accepted, "\(pattern): matches; the call is allowed, later rules are not tried")
             case .rejected: (.rejected, "\(pattern): matches; the call is rejected")
             }
-            return step(.callPolicy, status, name: "rule \(ref.rule.index + 1)", cluster: ref.cluster, priority: info.priority, alias: alias, source: info.source, detail)
+            return step(.callPolicy, status, name: "priority \(info.priority)", cluster: ref.cluster, priority: info.priority, alias: alias, source: info.source, detail)
         case .callPolicyNoMatch(let cluster, let alias):
             return step(.callPolicy, .info, cluster: cluster, alias: alias, "no Call Policy rule matches '\(alias)': the call is allowed")
         case .searchRuleNotMatched(let ref, let alias):
@@ -193,11 +193,11 @@ private struct EventWording {
         case .zoneProtocolOff(let ref, let alias, let callProtocol):
             let zone = zoneInfo(ref)
             return step(.zone, .skipped, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
-                        "the zone's \(callProtocol == .h323 ? "h323_mode" : "sip_mode") is off: it is not searched in \(callProtocol.rawValue)")
+                        "the zone's \(callProtocol.zoneModeKey) is off: it is not searched in \(callProtocol.rawValue)")
         case .interworking(let ref, let alias, let from, let to):
             let zone = zoneInfo(ref)
             return step(.interworking, .info, name: zone.name, cluster: ref.cluster, alias: alias, source: zone.source,
-                        "not found in \(from.rawValue): \(plan.clusters[ref.cluster].name) interworks the call (interworking \(plan.clusters[ref.cluster].interworking.rawValue)) and searches the zone in \(to.rawValue)")
+                        "\(zone.speaks(from) ? "not found in \(from.rawValue)" : "the zone does not speak \(from.rawValue)"): \(plan.clusters[ref.cluster].name) interworks the call (interworking \(plan.clusters[ref.cluster].interworking.rawValue)) and searches the zone in \(to.rawValue)")
         case .notInterworked(let ref, let alias, let mode, let from):
             let zone = zoneInfo(ref)
             let why = mode == .off ? "interworking is off" : "interworking is registered_only and the call comes from \(source(from, at: ref.cluster)), not a registered endpoint"

@@ -39,7 +39,9 @@ public struct Coverage: Sendable, Equatable {
             for (index, transform) in cluster.transforms.enumerated() where transform.enabled && !transforms[tables.transformBase[clusterIndex] + index] {
                 findings.append(Diagnostic(.note, "\(plan.describe(TransformRef(cluster: ClusterID(clusterIndex), transform: TransformID(index)))) applied to no alias \(suffix)", at: transform.source, check: .unusedTransform))
             }
-            for (index, rule) in cluster.searchRules.enumerated() where rule.enabled && !rules[tables.ruleBase[clusterIndex] + index] {
+            // A rule refused only because its calls were unauthenticated is `search-rule-unauthenticated`'s.
+            for (index, rule) in cluster.searchRules.enumerated()
+            where rule.enabled && !rules[tables.ruleBase[clusterIndex] + index] && !unauthenticated[tables.ruleBase[clusterIndex] + index] {
                 findings.append(Diagnostic(.note, "\(plan.describe(SearchRuleRef(cluster: ClusterID(clusterIndex), rule: SearchRuleID(index)))) matched no call \(suffix)", at: rule.source, check: .unusedSearchRule))
             }
             for (index, zone) in cluster.zones.enumerated() where !zones[tables.zoneBase[clusterIndex] + index] {

@@ -344,7 +344,7 @@ final class OutcomeStore: Sendable {
     var routeSetCount: Int { routeSetStarts.count }
 
     /// Route set `index` as plain hops, the same in every store for the same routes: each route's hops (cluster,
-    /// transform, rule), ended by a separator, for the landings and then the three failure slots.
+    /// transform, rule, interworking), ended by a separator, for the landings and then the three failure slots.
     func routeSetSignature(_ index: Int) -> [Int32] {
         let start = Int(routeSetStarts[index])
         let end = index + 1 < routeSetStarts.count ? Int(routeSetStarts[index + 1]) : routeIDs.count
@@ -353,7 +353,7 @@ final class OutcomeStore: Sendable {
             var current = routeIDs[slot]
             while current >= 0 {
                 let hop = routeHops[Int(current)]
-                signature += [hop.cluster, hop.transform, hop.rule]
+                signature += [hop.cluster, hop.transform, hop.rule, Int32(hop.interworkedTo)]
                 current = routeTails[Int(current)]
             }
             signature.append(Int32.min)

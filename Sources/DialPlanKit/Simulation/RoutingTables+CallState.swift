@@ -1,3 +1,5 @@
+import PatternAutomata
+
 /// What a call carries from cluster to cluster besides its alias and protocol: whether the VCS treats it as
 /// authenticated, and the caller's alias for Call Policy. Part of a search's identity (two calls that differ in it
 /// may be searched differently), not of loop detection's.
@@ -75,6 +77,16 @@ extension RoutingTables {
             break
         }
         return after
+    }
+}
+
+extension RoutingTables {
+    /// Whether `matcher` matches every alias, proven by the automata (`.*`, `(.*)`): a Call Policy source pattern
+    /// that does needs no caller alias.
+    static func matchesEveryAlias(_ matcher: AliasMatcher) -> Bool {
+        guard let language = RuleAliases.pattern(matcher).language else { return false }
+        var comparison = LanguageComparison([.anything, language], membership: PCRE2Membership())
+        return comparison.inclusion(of: 0, in: 1) == .included
     }
 }
 

@@ -124,6 +124,8 @@ public final class RoutingTables: Sendable {
         var sourceMatcher: Int32
         var destinationMatcher: Int32
         var rejects: Bool
+        /// The source pattern matches every alias (`.*`): the caller does not matter.
+        var sourceMatchesEveryone: Bool
     }
 
     /// The parts of a search rule the search loop reads, without strings or classes.
@@ -226,7 +228,7 @@ public final class RoutingTables: Sendable {
             for rule in cluster.callPolicy {
                 policyRows.append(PolicyRow(
                     sourceMatcher: rule.sourcePattern.map(intern) ?? -1, destinationMatcher: intern(rule.destinationPattern),
-                    rejects: rule.action == .reject))
+                    rejects: rule.action == .reject, sourceMatchesEveryone: rule.sourcePattern.map(RoutingTables.matchesEveryAlias) ?? false))
             }
         }
         self.policyRows = policyRows
@@ -241,7 +243,7 @@ public final class RoutingTables: Sendable {
             }
         }
         let callerRules = plan.clusters.flatMap(\.callPolicy)
-        callerMatters = callerRules.contains { $0.sourcePattern != nil }
+        callerMatters = policyRows.contains { $0.sourceMatcher >= 0 && !$0.sourceMatchesEveryone }
         authenticationMatters = callerRules.contains { $0.sourcePattern == nil } || plan.clusters.contains { $0.searchRules.contains(where: \.requiresAuthentication) }
         var callers: [String] = []
         if callerMatters {

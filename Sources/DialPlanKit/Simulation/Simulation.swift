@@ -344,24 +344,23 @@ public final class Simulation: Sendable {
         verdictCounts = counts
         callCount = countsByIndex.reduce(0, +)
 
-        // Coverage: a search standing for a class of subzones marked rule positions; each member that some site
-        // registers to used its own rule at that position, for the protocols its sites place.
+        // Coverage: a search standing for a class of subzones marked rule positions in its row; each member that a
+        // site of that row registers to used its own rule at that position.
         var coverage = run.coverage
         var used = Set<[Int]>()
-        for site in plan.sites {
+        for (siteIndex, site) in plan.sites.enumerated() {
             guard let subzone = site.subzone else { continue }
-            for callProtocol in site.protocols where callProtocol != .mssip { used.insert([site.registersTo.index, subzone.index, Int(callProtocol.index)]) }
+            for callProtocol in site.protocols where callProtocol != .mssip {
+                let row = Int(siteColumns[siteIndex][Int(callProtocol.index)].row)
+                if row >= 0 { used.insert([site.registersTo.index, subzone.index, row]) }
+            }
         }
         for key in used {
-            let (cluster, subzone, protocolIndex) = (key[0], key[1], key[2])
-            let classes = tables.subzoneClasses[cluster]
-            let representative = Int(classes.representative[subzone])
-            let representativeRow = tables.applicableRows[tables.applicableRow(cluster: cluster, source: .subzone(SubzoneID(representative)))]
-            for (position, rule) in classes.rules[subzone].enumerated()
-            {
-                let slot = (Int(representativeRow.ruleStart) + position) * protocolCount + protocolIndex
-                if run.sourceCoverage[slot] { coverage.rules[tables.ruleBase[cluster] + Int(rule)] = true }
-                if run.sourceUnauthenticated[slot] { coverage.unauthenticated[tables.ruleBase[cluster] + Int(rule)] = true }
+            let (cluster, subzone, row) = (key[0], key[1], key[2])
+            let base = run.rowCoverage[row]
+            for (position, rule) in tables.subzoneClasses[cluster].rules[subzone].enumerated() {
+                if run.sourceCoverage[base + position] { coverage.rules[tables.ruleBase[cluster] + Int(rule)] = true }
+                if run.sourceUnauthenticated[base + position] { coverage.unauthenticated[tables.ruleBase[cluster] + Int(rule)] = true }
             }
         }
         self.coverage = coverage
@@ -402,7 +401,9 @@ public final class Simulation: Sendable {
             core: Int(core & OutcomeStore.indexMask), routeSet: Int(routes & OutcomeStore.indexMask), dialled: aliases[call.alias.index].alias,
             plan: plan, rename: { hop in
                 guard let rename, hop.cluster == rename.cluster, let own = rename.map[hop.rule] else { return hop }
-                return HopRow(cluster: hop.cluster, transform: hop.transform, rule: own)
+                var renamed = hop
+                renamed.rule = own
+                return renamed
             })
     }
 

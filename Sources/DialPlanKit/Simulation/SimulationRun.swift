@@ -18,8 +18,13 @@ final class SimulationRun: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var stores: [OutcomeStore?] = []
     private(set) var coverage: Coverage
+    /// Marks of search rules taken (and refused as unauthenticated) from a subzone, per row: row `r`'s rule at
+    /// position `p` of its subzone's applicable list is `sourceCoverage[rowCoverage[r] + p]` (see `SearchEngine`).
     private(set) var sourceCoverage: [Bool]
     private(set) var sourceUnauthenticated: [Bool]
+    let rowCoverage: [Int]
+    /// Per row: where its subzone's rules start in `applicable` (0 for a row that starts elsewhere).
+    private let rowRuleStart: [Int]
 
     init(tables: RoutingTables, aliases: [DialledAlias], rows: [Simulation.Row], callsPerAlias: Int, progress: SimulationProgress?) {
         self.tables = tables
@@ -30,7 +35,22 @@ final class SimulationRun: @unchecked Sendable {
         chunkCount = (aliases.count + chunkSize - 1) / chunkSize
         cells = CellStorage(count: rows.count * aliases.count)
         coverage = Coverage(tables: tables)
-        sourceCoverage = [Bool](repeating: false, count: tables.applicable.count * CallProtocol.allCases.count)
+        var rowCoverage: [Int] = []
+        var rowRuleStart: [Int] = []
+        var total = 0
+        for row in rows {
+            rowCoverage.append(total)
+            if case .vcs(let cluster, let source, _) = row.entry, case .subzone = source {
+                let applicable = tables.applicableRows[tables.applicableRow(cluster: cluster, source: source)]
+                rowRuleStart.append(Int(applicable.ruleStart))
+                total += Int(applicable.ruleCount)
+            } else {
+                rowRuleStart.append(0)
+            }
+        }
+        self.rowCoverage = rowCoverage
+        self.rowRuleStart = rowRuleStart
+        sourceCoverage = [Bool](repeating: false, count: total)
         sourceUnauthenticated = sourceCoverage
     }
 
@@ -43,6 +63,8 @@ final class SimulationRun: @unchecked Sendable {
 
     private func work(worker: Int, queue: WorkQueue) {
         var engine = SearchEngine(tables: tables, recorder: NoTrace())
+        engine.sourceCoverage = [Bool](repeating: false, count: sourceCoverage.count)
+        engine.sourceUnauthenticated = engine.sourceCoverage
         var writer = OutcomeWriter(worker: worker)
         let aliasCount = aliases.count
         let coreCells = cells.cores
@@ -62,6 +84,7 @@ final class SimulationRun: @unchecked Sendable {
                     let result: Int32
                     switch row.entry {
                     case .vcs(let cluster, let source, let state):
+                        engine.coverageSlot = rowCoverage[rowIndex] - rowRuleStart[rowIndex]
                         result = engine.simulate(alias: id, cluster: cluster, source: source, protocol: row.callProtocol, state: state)
                     case .skype(_, let pool):
                         guard placesSkype else { continue }

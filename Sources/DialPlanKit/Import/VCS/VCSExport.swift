@@ -16,7 +16,9 @@
 /// (zone and target types, Yes/No) are mapped. Pattern variables (`%localdomains%`, `%systemname%`, …) are left for
 /// the builder to expand. Keys the analyzer does not use (hundreds per zone) are ignored.
 enum VCSExport {
-    static func read(_ file: ExportFile, name: String?, nameAt: SourceLocation?) -> ImportedSections {
+    /// `callPolicy`: the cluster's Call Policy rules as the plan gives them (its imports entry's `call_policy`), which
+    /// xConfiguration does not print.
+    static func read(_ file: ExportFile, name: String?, nameAt: SourceLocation?, callPolicy: YAMLTree.Entry? = nil) -> ImportedSections {
         var sections = ImportedSections()
         let parsed = XConfiguration(parsing: file)
         sections.diagnostics += parsed.diagnostics
@@ -28,7 +30,7 @@ enum VCSExport {
         }
         let settings = XConfiguration.Settings(parsed.records, into: &sections)
         var reader = Reader(settings: settings, sections: sections)
-        if let cluster = reader.cluster(name: name, at: nameAt) {
+        if let cluster = reader.cluster(name: name, at: nameAt, callPolicy: callPolicy) {
             reader.sections.entries.append(YAMLTree.Entry("call_control", .list([cluster], at: cluster.location)))
         }
         return reader.sections
@@ -46,7 +48,7 @@ enum VCSExport {
         /// Where the export starts: the place of anything that has no record of its own.
         var start: SourceLocation { settings.records[0].start }
 
-        mutating func cluster(name given: String?, at givenAt: SourceLocation?) -> YAMLTree? {
+        mutating func cluster(name given: String?, at givenAt: SourceLocation?, callPolicy: YAMLTree.Entry?) -> YAMLTree? {
             var entries: [YAMLTree.Entry] = []
             if let given {
                 entries.append(YAMLTree.Entry("name", .text(given, at: givenAt ?? start)))
@@ -57,12 +59,16 @@ enum VCSExport {
                 return nil
             }
             if let system = settings.nonEmpty("SystemUnit Name") { entries.append(.imported("system_name", system)) }
-            // Call Policy by a CPL script or a policy service is not simulated; the plan says so with `cpl`.
-            if let mode = settings.nonEmpty("Policy AdministratorPolicy Mode"),
-                ["localcpl", "policyservice"].contains(mode.value.lowercased().filter { $0 != " " })
-            {
-                entries.append(YAMLTree.Entry("cpl", .text("true", at: mode.valueLocation), label: mode.key))
+            // Call Policy: Local CPL is the rules configured on the VCS or an uploaded CPL script, and a policy service
+            // is external. The rules are not in the export: given with the import (`call_policy`), they are
+            // simulated; otherwise the plan says the policy is not (`cpl`). [VCS "Call Policy"]
+            if let mode = settings.nonEmpty("Policy AdministratorPolicy Mode") {
+                let normalized = FieldReader.normalize(mode.value)
+                if normalized == "policyservice" || normalized == "localcpl" && callPolicy == nil {
+                    entries.append(YAMLTree.Entry("cpl", .text("true", at: mode.valueLocation), label: mode.key))
+                }
             }
+            if let callPolicy { entries.append(callPolicy) }
             // H.323 <-> SIP interworking and the Default Zone's authentication policy. [VCS "Interworking";
             // "Authentication policy"] [EXPORTS §2.2 Default Zone]
             if let mode = settings.nonEmpty("Interworking Mode") { entries.append(.imported("interworking", mode)) }

@@ -48,6 +48,7 @@ extension SearchEngine {
     /// of one level that reach a node with the same result are one landing.
     @inline(__always)
     mutating func appendLanding(_ landing: LandingRow, levelStart: Int) {
+        offeredLandings += 1
         var index = levelStart
         while index < collecting.count {
             let other = collecting[index]

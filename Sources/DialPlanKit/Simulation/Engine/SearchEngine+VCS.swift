@@ -134,13 +134,13 @@ extension SearchEngine {
                 if rule.requiresAuthentication && !state.authenticated {
                     recorder.record(.searchRuleSkipped(ref, alias: text(alias), reason: .unauthenticated))
                     if !Recorder.isRecording {
-                        if fromSubzone { sourceUnauthenticated[position * SearchEngine.protocolCount + Int(callProtocol.index)] = true } else { coverage.unauthenticated[ruleBase + ruleIndex] = true }
+                        if fromSubzone { sourceUnauthenticated[coverageSlot + position] = true } else { coverage.unauthenticated[ruleBase + ruleIndex] = true }
                     }
                     continue
                 }
                 anyMatched = true
                 if !Recorder.isRecording {
-                    if fromSubzone { sourceCoverage[position * SearchEngine.protocolCount + Int(callProtocol.index)] = true } else { coverage.rules[ruleBase + ruleIndex] = true }
+                    if fromSubzone { sourceCoverage[coverageSlot + position] = true } else { coverage.rules[ruleBase + ruleIndex] = true }
                 }
                 if rule.stop { stoppedBy = ruleIndex }
                 recorder.record(.searchRuleMatched(ref, alias: text(alias), sent: text(target)))
@@ -201,12 +201,9 @@ extension SearchEngine {
                     recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .authenticatedCaller))
                     continue
                 }
-            } else {
+            } else if !policy.sourceMatchesEveryone {
                 guard caller >= 0 else {
-                    if limitIndex < 0 {
-                        limits.append(LimitRow(reason: .callerUnknown(ref), alias: alias))
-                        limitIndex = Int32(limits.count - 1)
-                    }
+                    if limitIndex < 0 { limitIndex = limit(.callerUnknown(ref), alias: alias) }
                     recorder.record(.callPolicy(ref, alias: text(alias), caller: nil, step: .callerUnknown))
                     return nil
                 }
@@ -306,17 +303,20 @@ extension SearchEngine {
             notSimulated(hop: hop, alias: alias, into: &row)
             return
         }
-        let before = collecting.count
+        let before = offeredLandings
         let native = zoneSpeaks(globalZone, callProtocol)
         if native {
             searchZone(clusterIndex, zone: zone, hop: hop, alias: alias, protocol: callProtocol, hops: hops, state: state, levelStart: levelStart, into: &row)
         } else {
             recorder.record(.zoneProtocolOff(zoneRef, alias: text(alias), protocol: callProtocol))
         }
-        guard collecting.count == before, callProtocol != .mssip else { return }
+        guard offeredLandings == before, callProtocol != .mssip else { return }
         let other = callProtocol.interworked
         guard zoneSpeaks(globalZone, other) else {
-            if !native && !row.unrouted.isPresent { row.unrouted = FailureRow(route: routes.route(hop, then: -1), alias: alias) }
+            if !native {
+                recorder.record(.zoneProtocolOff(zoneRef, alias: text(alias), protocol: other))
+                if !row.unrouted.isPresent { row.unrouted = FailureRow(route: routes.route(hop, then: -1), alias: alias) }
+            }
             return
         }
         guard interworking[clusterIndex].interworks(from: source) else {
@@ -336,7 +336,7 @@ extension SearchEngine {
     /// Whether zone `globalZone` is searched in `callProtocol` (its SIP mode or H.323 mode). [VCS "Zones"]
     @inline(__always)
     private func zoneSpeaks(_ globalZone: Int, _ callProtocol: CallProtocol) -> Bool {
-        callProtocol == .h323 ? zoneModes[globalZone].h323 : zoneModes[globalZone].sip
+        callProtocol.isSpoken(sipMode: zoneModes[globalZone].sip, h323Mode: zoneModes[globalZone].h323)
     }
 
     /// Searches zone `zone` of a cluster in `callProtocol`: its Pexip nodes, DNS, or the clusters behind it.
@@ -408,10 +408,7 @@ extension SearchEngine {
     private mutating func notSimulated(hop: HopRow, alias: Int32, into row: inout ResultRow) {
         let ref = SearchRuleRef(cluster: ClusterID(rawValue: hop.cluster), rule: SearchRuleID(rawValue: hop.rule))
         recorder.record(.targetNotSimulated(ref, alias: text(alias)))
-        if row.limit < 0 {
-            limits.append(LimitRow(reason: .notSimulated(ref), alias: alias))
-            row.limit = Int32(limits.count - 1)
-        }
+        if row.limit < 0 { row.limit = limit(.notSimulated(ref), alias: alias) }
     }
 
     /// Nodes and clusters a DNS zone reaches for `domain`: the first SRV name that has records, its lowest

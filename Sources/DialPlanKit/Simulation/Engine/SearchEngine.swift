@@ -74,6 +74,8 @@ struct SearchEngine<Recorder: TraceRecorder> {
     var searchCount = 0
     /// Landings being collected by the searches on the stack; each search owns the region it appended.
     var collecting: [LandingRow] = []
+    /// Landings offered to `collecting`, counting those it already held: whether a zone found the alias.
+    var offeredLandings = 0
     /// A buffer for rewritten aliases.
     var output: [UInt8] = []
 
@@ -81,14 +83,16 @@ struct SearchEngine<Recorder: TraceRecorder> {
     var routes = RouteTable()
     var dnsCache: [String: DNSAnswer] = [:]
     /// What the simulated calls used, for coverage reports (global numbering, see `RoutingTables`). Search rules
-    /// matched from a subzone are marked by position in the subzone's applicable list (`sourceCoverage`), so that
-    /// a search standing for a class of subzones marks each member's own rule (see `SubzoneClasses`); index
-    /// `position * protocolCount + protocol`.
+    /// matched from a subzone are marked per simulation row, by position in the subzone's applicable list
+    /// (`sourceCoverage[coverageSlot + position]`), so that a search standing for a class of subzones marks each
+    /// member's own rule for the sites of that row only (see `SubzoneClasses`).
     var coverage: Coverage
-    var sourceCoverage: [Bool]
-    /// Rules that took an alias but were skipped because the call was unauthenticated, numbered as `coverage.rules`
-    /// and `sourceCoverage` are.
-    var sourceUnauthenticated: [Bool]
+    var sourceCoverage: [Bool] = []
+    /// Rules that took an alias but were skipped because the call was unauthenticated, numbered as
+    /// `sourceCoverage` is (`coverage.unauthenticated` for searches from zones).
+    var sourceUnauthenticated: [Bool] = []
+    /// Where the current row's marks start in `sourceCoverage`, less the row's first position in `applicable`.
+    var coverageSlot = 0
 
     /// The hop budget of a search that starts at an endpoint's own cluster (the largest hop count).
     static var initialHops: Int { 255 }
@@ -140,8 +144,6 @@ struct SearchEngine<Recorder: TraceRecorder> {
         clusterCount = plan.clusters.count
         matcherCount = tables.matchers.count
         coverage = Coverage(tables: tables)
-        sourceCoverage = [Bool](repeating: false, count: tables.applicable.count * SearchEngine.protocolCount)
-        sourceUnauthenticated = sourceCoverage
     }
 
     // MARK: Entry points
@@ -283,7 +285,12 @@ struct SearchEngine<Recorder: TraceRecorder> {
     // MARK: Limits
 
     mutating func limit(_ site: PatternSite, alias: Int32) -> Int32 {
-        limits.append(LimitRow(reason: .regex(site), alias: alias))
+        limit(.regex(site), alias: alias)
+    }
+
+    /// Records a limit hit; its index, for a result's `limit`.
+    mutating func limit(_ reason: LimitHit.Reason, alias: Int32) -> Int32 {
+        limits.append(LimitRow(reason: reason, alias: alias))
         return Int32(limits.count - 1)
     }
 }
