@@ -34,7 +34,7 @@ import Testing
         #expect(NetworkPlans.pair("sin2", "osl1", in: analysis) != nil)
         #expect(NetworkPlans.pair("mgr", "sin1", in: analysis) != nil)
         #expect(NetworkPlans.pair("sin1", "mgr", in: analysis) != nil)
-        #expect(analysis.pairs.allSatisfy { $0.check.flows.map(\.flow) == [.ike, .esp] })
+        #expect(analysis.pairs.allSatisfy { $0.check.flows.map(\.flow) == [PortUsage.ike, PortUsage.esp] })
     }
 
     static let edgePexip = """

@@ -3,21 +3,22 @@ import Foundation
 /// Rule presets: the port sets Pexip documents, so that the common rules are one line.
 /// [PX-gs_server_network] [PX-port_usage]
 enum FirewallPreset: String, CaseIterable {
-    /// IKE (UDP 500) and ESP (IP protocol 50): what every pair of Pexip nodes needs, both ways.
+    /// IKE and ESP: what every pair of Pexip nodes needs, both ways.
     case ipsec
-    /// SIP over TCP (5060) and TLS (5061) to a node.
+    /// SIP over TCP and TLS to a node.
     case sip
-    /// H.323: Q.931 call signalling TCP 1720, RAS UDP 1719, H.245 TCP 33000–39999 to a node.
+    /// H.323 to a node: call signalling, RAS and H.245.
     case h323
-    /// Media (RTP/RTCP) UDP 40000–49999 to a node.
+    /// Media (RTP/RTCP) to a node.
     case media
 
+    /// The protocols and ports it allows, from Pexip's port usage table (`PortUsage`).
     var components: [(IPProtocol, PortSet?)] {
         switch self {
-        case .ipsec: [(.udp, PortSet(500)), (.esp, nil)]
-        case .sip: [(.tcp, PortSet([5060...5061]))]
-        case .h323: [(.tcp, PortSet([1720...1720, 33000...39999])), (.udp, PortSet(1719))]
-        case .media: [(.udp, PortSet([40000...49999]))]
+        case .ipsec: PortUsage.presetComponents([PortUsage.ike, PortUsage.esp])
+        case .sip: PortUsage.presetComponents([PortUsage.sipTCP, PortUsage.sipTLS])
+        case .h323: PortUsage.presetComponents([PortUsage.h323, PortUsage.h245, PortUsage.ras])
+        case .media: PortUsage.presetComponents([PortUsage.media])
         }
     }
 }

@@ -158,19 +158,15 @@ public struct NetworkAnalysis: Sendable {
     }
 
     /// Whether endpoints of site index `site` reach node index `node` for a call of `callProtocol` (signalling +
-    /// media); nil when the plan does not say where the site's endpoints are. SIP passes over TLS 5061 or TCP 5060;
-    /// H.323 needs TCP 1720; every call needs media UDP 40000–49999; NAT is allowed on this leg. [PX-port_usage]
-    /// Thread-safe, computed once per (site, node, protocol).
+    /// media, the flows `PortUsage.endpointToNode` lists); nil when the plan does not say where the site's
+    /// endpoints are. NAT is allowed on this leg. This is the one place a site's calls are found `blocked`
+    /// (`NetworkVerdicts.unreachable` asks here). [PX-port_usage] Thread-safe, computed once per (site, node,
+    /// protocol).
     public func reachability(site: SiteID, node: NodeID, protocol callProtocol: CallProtocol) -> PathCheck? {
         guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
         let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
         if let known = reachabilityCache.get(key) { return known }
-        let flows: [(FlowSpec, Int)]
-        switch callProtocol {
-        case .sip: flows = [(.sipTLS, 0), (.sipTCP, 0), (.media, 1)]
-        case .h323: flows = [(.h323, 0), (.media, 1)]
-        case .mssip: flows = [(.sipTLS, 0), (.media, 1)]
-        }
+        let flows = PortUsage.endpointToNode(callProtocol)
         let from = "\(plan.sites[site].name) endpoints (\(endpoints.text))"
         let to = NetworkAnalysis.place(.node(node), plan: plan, network: network)
         let check = NetworkAnalysis.pathCheck(
@@ -232,11 +228,11 @@ public struct NetworkAnalysis: Sendable {
     static func meshCheck(from: Place, to: Place, engine: NetworkEngine) -> PathCheck {
         pathCheck(
             from: from.label, sources: from.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: from.segment,
-            to: to, flows: [(.ike, 0), (.esp, 1)], natAllowed: false, engine: engine, sourceProblem: from.segment == nil ? (from.problem, from.source) : nil)
+            to: to, flows: PortUsage.mesh, natAllowed: false, engine: engine, sourceProblem: from.segment == nil ? (from.problem, from.source) : nil)
     }
 
     static func pathCheck(
-        from label: String, sources: AddressSet, sourceSegment: Int?, to: Place, flows: [(FlowSpec, Int)], natAllowed: Bool,
+        from label: String, sources: AddressSet, sourceSegment: Int?, to: Place, flows: [PortUsage.Requirement], natAllowed: Bool,
         engine: NetworkEngine, sourceProblem: (String, SourceLocation?)? = nil
     ) -> PathCheck {
         let network = engine.network

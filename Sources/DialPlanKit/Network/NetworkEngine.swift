@@ -70,7 +70,7 @@ final class NetworkEngine: @unchecked Sendable {
                 if mapping.outside.contains(point) { cuts.insert(point.shifted(from: mapping.outside.lower, to: mapping.inside.lower)) }
             }
         }
-        for flow in [FlowSpec.ike, .esp, .sipTLS, .sipTCP, .h323, .media] {
+        for flow in PortUsage.all {
             cut(flow.ports)
             cut(flow.sourcePorts)
         }

@@ -13,16 +13,6 @@ public struct FlowSpec: Sendable, Hashable, CustomStringConvertible {
         guard let ports else { return ipProtocol.label }
         return "\(ipProtocol.label) \(ports)"
     }
-
-    /// IKE between nodes: UDP from port 500 to port 500. [PX-port_usage]
-    public static let ike = FlowSpec(ipProtocol: .udp, ports: PortSet(500), sourcePorts: PortSet(500), purpose: "IKE")
-    /// ESP (IP protocol 50) between nodes. [PX-port_usage]
-    public static let esp = FlowSpec(ipProtocol: .esp, ports: nil, sourcePorts: nil, purpose: "ESP")
-    /// Endpoint-facing ports on a node. [PX-port_usage]
-    public static let sipTLS = FlowSpec(ipProtocol: .tcp, ports: PortSet(5061), sourcePorts: .ephemeral, purpose: "SIP TLS")
-    public static let sipTCP = FlowSpec(ipProtocol: .tcp, ports: PortSet(5060), sourcePorts: .ephemeral, purpose: "SIP TCP")
-    public static let h323 = FlowSpec(ipProtocol: .tcp, ports: PortSet(1720), sourcePorts: .ephemeral, purpose: "H.323 call signalling")
-    public static let media = FlowSpec(ipProtocol: .udp, ports: PortSet([40000...49999]), sourcePorts: .ephemeral, purpose: "media")
 }
 
 /// Why a flow does not get through.
