@@ -11,19 +11,32 @@ public struct NetworkAnalysis: Sendable {
     /// warnings, in file order.
     public let findings: [Diagnostic]
     /// The broken pairs grouped by what breaks them, each group with its finding (one of `findings`), in the order
-    /// met: for reports that show a cause with its pairs.
+    /// met: for reports that show a cause with its pairs. A pair with several causes is in the group of each.
     public let brokenPairGroups: [BrokenPairGroup]
 
+    /// One cause and every pair it breaks.
     public struct BrokenPairGroup: Sendable {
+        /// What breaks the pairs: one rule, firewall default, NAT or missing path.
+        public let cause: PathCause
+        /// The flows it fails, in the mesh's order (UDP 500, then ESP).
+        public let flows: [FlowSpec]
+        /// The first failure met for it, flow and all.
         public let failure: PathFailure
+        /// Every pair it breaks, in pair order, whether or not the pair has other causes too.
         public let pairs: [MeshPair]
+        /// How many of `pairs` have no other cause: what fixing this one alone repairs.
+        public let repairedAlone: Int
         public let diagnostic: Diagnostic
+
+        /// "UDP 500, ESP: denied by firewall 'wan-fw' default deny (no rule matches) on link 'oslo-wan'".
+        public var description: String { cause.description(failing: flows) }
     }
 
     private let engine: NetworkEngine?
     private let requirements: MeshRequirements
     private let pairIndex: [MeshEnd: [Int]]
     private let pairLookup: [PairKey: Int]
+    private let groupIndex: [PathCause: Int]
 
     private struct PairKey: Hashable {
         var from: MeshEnd
@@ -49,6 +62,7 @@ public struct NetworkAnalysis: Sendable {
             pairLookup = [:]
             findings = NodeLints.run(plan: plan, network: nil).sorted(by: NetworkAnalysis.fileOrder)
             brokenPairGroups = []
+            groupIndex = [:]
             return
         }
         let engine = NetworkEngine(network: network)
@@ -92,6 +106,7 @@ public struct NetworkAnalysis: Sendable {
         self.pairLookup = pairLookup
         let unplaced = Set(ends.indices.filter { places[$0].segment == nil }.map { ends[$0] })
         brokenPairGroups = NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)
+        groupIndex = Dictionary(uniqueKeysWithValues: brokenPairGroups.enumerated().map { ($0.element.cause, $0.offset) })
         findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic))
             .sorted(by: NetworkAnalysis.fileOrder)
     }
@@ -108,6 +123,13 @@ public struct NetworkAnalysis: Sendable {
     public func pair(from: MeshEnd, to: MeshEnd) -> MeshPair? {
         pairLookup[PairKey(from: from, to: to)].map { pairs[$0] }
     }
+
+    /// The index in `brokenPairGroups` of the group of `cause` (nil for a cause of no group: a pair with a node
+    /// that no segment holds, which that node's lint reports).
+    public func groupIndex(of cause: PathCause) -> Int? { groupIndex[cause] }
+
+    /// The indices in `brokenPairGroups` of every cause of `pair`, in path order.
+    public func groupIndices(of pair: MeshPair) -> [Int] { pair.check.causes.compactMap { groupIndex[$0] } }
 
     /// Broken pairs involving `node` (empty when healthy), for the call verdict `mesh-broken`.
     public func brokenPairs(involving node: NodeID) -> [MeshPair] {
@@ -240,21 +262,16 @@ public struct NetworkAnalysis: Sendable {
         let unplaced = sourceProblem ?? (to.segment == nil || to.address == nil ? (to.problem, to.source) : nil)
         for (flow, group) in flows {
             if let (problem, source) = unplaced {
-                let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil)
+                let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil, hop: nil)
                 let packet = Packet(ipProtocol: flow.ipProtocol, source: .zero, destination: .zero, sourcePort: 0, destinationPort: 0)
-                checks.append(FlowCheck(flow: flow, status: .noRoute, failure: failure, group: group, witness: packet))
+                checks.append(FlowCheck(flow: flow, status: .noRoute, failures: [failure], group: group, witness: packet))
             } else {
                 checks.append(engine.check(flow, group: group, from: sources, to: to.address!, destinationSegment: to.segment!, natAllowed: natAllowed))
             }
         }
-        var status = PathCheck.Status.ok
-        for group in Set(checks.map(\.group)).sorted() {
-            let members = checks.filter { $0.group == group }
-            if !members.contains(where: { $0.status == .ok }) {
-                status = members[0].status
-                break
-            }
-        }
+        // The first problem on the path decides the status.
+        let failures = PathCheck.breaking(checks)
+        let status = failures.first.map { PathCheck.Status($0.kind) } ?? .ok
         var segments: [String] = []
         if unplaced == nil, let sourceSegment, let destination = to.segment {
             if let hops = engine.walker.paths.path(from: sourceSegment, to: destination) {
@@ -263,35 +280,67 @@ public struct NetworkAnalysis: Sendable {
         }
         return PathCheck(
             from: label, to: to.label, status: status, flows: checks, segments: segments, natAllowed: natAllowed,
-            sourceSegment: sourceSegment, destinationSegment: unplaced == nil ? to.segment : nil)
+            sourceSegment: sourceSegment, destinationSegment: unplaced == nil ? to.segment : nil, failures: failures)
     }
 
     // MARK: Findings
 
     /// One diagnostic per cause (rule, firewall default, NAT, missing path), at the place responsible, with every
-    /// pair it breaks as a note. Pairs of a node that no segment holds are left to that node's lint.
+    /// pair it breaks as a note, and how many of them fixing it alone repairs (the pairs it is the only cause of).
+    /// A pair with several causes is under each. Pairs of a node that no segment holds are left to that node's lint.
     static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [BrokenPairGroup] {
-        var order: [PathFailure] = []
-        var groups: [PathFailure: [MeshPair]] = [:]
-        for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
-            guard let failure = pair.check.failure else { continue }
-            if groups[failure] == nil { order.append(failure) }
-            groups[failure, default: []].append(pair)
+        struct Group {
+            var failure: PathFailure
+            var flows: [FlowSpec] = []
+            var pairs: [MeshPair] = []
+            var alone = 0
         }
-        return order.map { failure in
-            let broken = groups[failure]!
+        var order: [PathCause] = []
+        var groups: [PathCause: Group] = [:]
+        for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
+            let failures = pair.check.failures
+            let causes = pair.check.causes
+            for cause in causes {
+                let first = failures.first { $0.cause == cause }!
+                if groups[cause] == nil {
+                    order.append(cause)
+                    groups[cause] = Group(failure: first)
+                }
+                groups[cause]!.pairs.append(pair)
+                if causes.count == 1 { groups[cause]!.alone += 1 }
+                for failure in failures where failure.cause == cause && !groups[cause]!.flows.contains(failure.flow) {
+                    groups[cause]!.flows.append(failure.flow)
+                }
+            }
+        }
+        let meshOrder = PortUsage.mesh.map(\.flow)
+        return order.map { cause in
+            let group = groups[cause]!
+            let broken = group.pairs
+            let flows = group.flows.sorted { (meshOrder.firstIndex(of: $0) ?? .max) < (meshOrder.firstIndex(of: $1) ?? .max) }
             let count = broken.count == 1 ? "1 ordered pair of Pexip nodes" : "\(broken.count) ordered pairs of Pexip nodes"
             let what: String
-            switch failure.kind {
-            case .blocked: what = "cannot set up IPsec: \(failure.flow)\(failure.isReturnTraffic ? " replies" : "") \(failure.reason)"
-            case .nat: what = "go through NAT: \(failure.reason)"
-            case .noRoute: what = "have no route: \(failure.reason)"
+            switch cause.kind {
+            case .blocked: what = "cannot set up IPsec: \(flows.map(\.description).joined(separator: " and "))\(cause.isReturnTraffic ? " replies" : "") \(cause.reason)"
+            case .nat: what = "go through NAT: \(cause.reason)"
+            case .noRoute: what = "have no route: \(cause.reason)"
             }
-            let check: CheckID = failure.kind == .blocked ? .meshBlocked : failure.kind == .nat ? .meshNAT : .meshNoRoute
+            let others = broken.count - group.alone
+            let repair: String
+            switch (broken.count, group.alone) {
+            case (1, 1): repair = "fixing this alone repairs it"
+            case (1, _): repair = "fixing this alone does not repair it (it has another cause too)"
+            case (_, broken.count): repair = "fixing this alone repairs all \(broken.count)"
+            case (_, 0): repair = "fixing this alone repairs none of them (each has another cause too)"
+            default: repair = "fixing this alone repairs \(group.alone) of them (\(others) \(others == 1 ? "has" : "have") another cause too)"
+            }
+            let check: CheckID = cause.kind == .blocked ? .meshBlocked : cause.kind == .nat ? .meshNAT : .meshNoRoute
             // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
             var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
             if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
-            return BrokenPairGroup(failure: failure, pairs: broken, diagnostic: Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes))
+            return BrokenPairGroup(
+                cause: cause, flows: flows, failure: group.failure, pairs: broken, repairedAlone: group.alone,
+                diagnostic: Diagnostic(.error, "\(count) \(what); \(repair)", at: cause.source, check: check, notes: notes))
         }
     }
 

@@ -320,7 +320,7 @@ private struct Page {
                 // The finding's notes are its pairs (and, past the network's own bound, a line saying how many more).
                 let shown = diagnostic.notes.prefix(limits.pairsPerCause)
                 let more = shown.last?.hasPrefix("…") != true && cause.pairs.count > shown.count ? "<li class=\"more\">… and \(cause.pairs.count - shown.count) more</li>" : ""
-                add("<li class=\"cause \(cause.failure.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
+                add("<li class=\"cause \(cause.cause.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
             }
             add("</ol>\n")
         }
