@@ -134,6 +134,17 @@ import Testing
         ])
     }
 
+    @Test func aBadNATScopeIsABadInputWithFileLineAndColumn() throws {
+        let run = try Self.run(["mesh", "Fixtures/network/badNATScope"], in: TestPlans.root)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Fixtures/network/badNATScope/network.yaml:7:96: error: link 'oslo-wan' nat except_to: 'wna' is not an address, a prefix or the name of a segment; did you mean 'wan'?",
+            "Fixtures/network/badNATScope/network.yaml:8:101: error: link 'wan-internet' nat only_to: '0.0.0.0/33': the prefix length must be between 0 and 32",
+        ])
+    }
+
     @Test func meshHelpDescribesTheFormatsAndExitCodes() throws {
         let run = try Self.run(["mesh", "--help"])
         #expect(run.status == 0)

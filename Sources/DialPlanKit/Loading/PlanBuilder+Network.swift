@@ -384,6 +384,38 @@ extension PlanBuilder {
                 sink.error("\(fields.what): 'map' is a mapping of inside addresses to outside ones ({192.0.2.21: 198.51.100.21})", at: mapNode.location)
             }
         }
+        // The scope: the far-side addresses it translates for. `except_to` alone exempts destinations; with
+        // `only_to` it carves them out of it.
+        func readScope(_ key: String) -> (set: AddressSet, text: String, location: SourceLocation)? {
+            guard let entry = fields.entry(key) else { return nil }
+            let texts = fields.strings(key)
+            guard !texts.isEmpty else {
+                // A mapping is already reported as not a list.
+                if case .mapping = entry.value { return nil }
+                sink.error("\(fields.what): '\(key)' is empty; list address ranges or segment names, or leave it out", at: entry.value.location)
+                return nil
+            }
+            var set = AddressSet()
+            var ok = true
+            for (text, location) in texts {
+                if let resolved = resolver.resolveNATScope(text, what: "\(fields.what) \(key)", at: location) { set = set.union(resolved) } else { ok = false }
+            }
+            return ok ? (set, texts.map(\.0).joined(separator: ", "), entry.value.location) : nil
+        }
+        let onlyTo = readScope("only_to")
+        let exceptTo = readScope("except_to")
+        var scope = onlyTo?.set ?? .all
+        var scopeText: [String] = []
+        if let onlyTo { scopeText.append("only to \(onlyTo.text)") }
+        if let exceptTo {
+            scopeText.append("except to \(exceptTo.text)")
+            if let onlyTo, !onlyTo.set.overlaps(exceptTo.set) {
+                sink.error("\(fields.what): 'except_to' (\(exceptTo.text)) exempts nothing: none of it is in 'only_to' (\(onlyTo.text))", at: exceptTo.location)
+            } else if scope.subtracting(exceptTo.set).isEmpty {
+                sink.error("\(fields.what): 'except_to' (\(exceptTo.text)) exempts every address\(onlyTo == nil ? "" : " of 'only_to'"), so the NAT never translates; remove the NAT instead", at: exceptTo.location)
+            }
+            scope = scope.subtracting(exceptTo.set)
+        }
         fields.reportUnknownKeys(alsoKnown: ["description"])
         guard let kind, let inside else { return nil }
         switch kind {
@@ -409,7 +441,9 @@ extension PlanBuilder {
                 sink.error("\(fields.what): \(kind.rawValue) NAT translates every inside source; 'map' is for static NAT", at: fields.entry("map")!.keyLocation)
             }
         }
-        return NetworkNAT(kind: kind, inside: inside, mappings: mappings, address: address, source: fields.location)
+        return NetworkNAT(
+            kind: kind, inside: inside, mappings: mappings, address: address, scope: scope,
+            scopeText: scopeText.isEmpty ? nil : scopeText.joined(separator: ", "), source: fields.location)
     }
 
     // MARK: Routes
@@ -543,6 +577,11 @@ struct NetworkNameResolver {
 
     /// A site's subnet: an address, prefix or range, or a segment's name (endpoints anywhere in it).
     func resolveSubnet(_ text: String, what: String, at location: SourceLocation) -> AddressSet? {
+        resolve(text, what: what, at: location, kinds: [.segment])
+    }
+
+    /// An entry of a NAT's `only_to` or `except_to`: an address, prefix or range, or a segment's name.
+    func resolveNATScope(_ text: String, what: String, at location: SourceLocation) -> AddressSet? {
         resolve(text, what: what, at: location, kinds: [.segment])
     }
 

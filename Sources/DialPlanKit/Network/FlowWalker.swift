@@ -19,13 +19,14 @@ struct FlowWalker: Sendable {
     let network: Network
     let paths: SegmentPaths
 
-    /// The address a sender in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
-    /// address of each static NAT on the way in, as an endpoint on the Internet dials a node's static NAT address.
-    func dialledAddress(_ address: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
+    /// The address `sender` in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
+    /// address of each static NAT on the way in whose scope holds the sender, as an endpoint on the Internet dials
+    /// a node's static NAT address.
+    func dialledAddress(_ address: IPAddressValue, by sender: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
         guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else { return address }
         var address = address
         for hop in hops.reversed() {
-            if let nat = network.links[hop.link].nat, nat.inside == hop.to, let outside = nat.outside(of: address) {
+            if let nat = network.links[hop.link].nat, nat.inside == hop.to, nat.translates(remote: sender), let outside = nat.outside(of: address) {
                 address = outside
             }
         }
@@ -69,8 +70,11 @@ struct FlowWalker: Sendable {
             var translated = false
             var rejected = false
             var failedNAT = false
-            // Inbound through a NAT: the destination is translated before the firewall sees it.
-            if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
+            // Inbound through a NAT: the destination is translated before the firewall sees it, when the sender is
+            // in the NAT's scope.
+            if let nat = link.nat, nat.inside == hop.to, nat.inside(of: packet.destination) != nil, !nat.translates(remote: packet.source) {
+                notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
+            } else if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
                 let note = "static NAT translates the destination \(packet.destination) → \(inside)"
                 if natAllowed {
                     translated = true
@@ -78,7 +82,7 @@ struct FlowWalker: Sendable {
                     notes.append(note)
                 } else {
                     events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
-                    fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)' translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                    fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
                     rejected = true
                     failedNAT = true
                     notes.append("walked on as if it did not translate")
@@ -106,8 +110,11 @@ struct FlowWalker: Sendable {
             } else {
                 notes.append("no firewall")
             }
-            // Outbound through a NAT: the source is translated after the firewall.
-            if let nat = link.nat, nat.inside == hop.from {
+            // Outbound through a NAT: the source is translated after the firewall, when the destination is in the
+            // NAT's scope.
+            if let nat = link.nat, nat.inside == hop.from, nat.kind != .static || nat.outside(of: packet.source) != nil, !nat.translates(remote: packet.destination) {
+                notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
+            } else if let nat = link.nat, nat.inside == hop.from {
                 var translatedSource: IPAddressValue?
                 switch nat.kind {
                 case .static: translatedSource = nat.outside(of: packet.source)
@@ -121,7 +128,7 @@ struct FlowWalker: Sendable {
                         notes.append(note)
                     } else {
                         events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; ")); \(note)", source: nat.source))
-                        fail(.nat, hop: number, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)' translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
+                        fail(.nat, hop: number, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)'\(scoped(nat)) translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
                         rejected = true
                         failedNAT = true
                         notes.append("walked on as if it did not translate")
@@ -140,9 +147,10 @@ struct FlowWalker: Sendable {
             let link = network.links[hop.link]
             let reply = views[number].reply
             let crossing = "reply hop \(number + 1): \(segments[hop.to].name) → \(segments[hop.from].name) over link '\(link.name)'"
-            if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], !natFailed[number], nat.outside(of: reply.source) != nil {
+            if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], !natFailed[number],
+                nat.translates(remote: reply.destination), nat.outside(of: reply.source) != nil {
                 // The request reached the host's real address, but its replies leave with the mapped one.
-                let reason = "static NAT on link '\(link.name)' translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
+                let reason = "static NAT on link '\(link.name)'\(scoped(nat)) translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
                 events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(reason)", source: nat.source))
                 fail(.nat, hop: number, link: hop.link, isReturn: true, reason: reason, source: nat.source)
             }
@@ -165,6 +173,9 @@ struct FlowWalker: Sendable {
         }
         return failures
     }
+
+    /// " (only to internet)": a scoped NAT's scope, for messages.
+    private func scoped(_ nat: NetworkNAT) -> String { nat.scopeText.map { " (\($0))" } ?? "" }
 
     /// The first rule of `firewall` that matches `packet`, or its default action.
     func decide(_ firewall: Firewall, _ packet: Packet) -> (allowed: Bool, rule: Int?, stateful: Bool) {

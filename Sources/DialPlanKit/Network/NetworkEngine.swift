@@ -56,6 +56,7 @@ final class NetworkEngine: @unchecked Sendable {
         for link in network.links {
             guard let nat = link.nat else { continue }
             if let address = nat.address { cut(AddressRange(address)) }
+            nat.scope.ranges.forEach(cut)
             for mapping in nat.mappings {
                 cut(mapping.inside)
                 cut(mapping.outside)
@@ -176,7 +177,7 @@ final class NetworkEngine: @unchecked Sendable {
             let source = representative(sourceRange)
             // Endpoints dial a node's public address through static NAT; Pexip nodes use each other's own
             // addresses, which is why NAT between them breaks IPsec. [PX-public_dmz_configuration]
-            let dialled = natAllowed ? walker.dialledAddress(destination, from: sourceSegment, to: destinationSegment) : destination
+            let dialled = natAllowed ? walker.dialledAddress(destination, by: source, from: sourceSegment, to: destinationSegment) : destination
             for sourcePort in sourcePorts {
                 for destinationPort in destinationPorts {
                     let packet = Packet(
