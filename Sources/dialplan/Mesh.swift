@@ -4,7 +4,7 @@ import DialPlanKit
 /// `dialplan mesh [PLAN]`: whether every pair of Pexip nodes that must talk can, over the plan's network.
 struct Mesh: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check that every pair of Pexip nodes reaches the other over IPsec (UDP 500 and ESP), without NAT.",
+        abstract: "Check that every pair of Pexip nodes reaches the other over IPsec (\(PortUsage.meshFlows)), without NAT.",
         discussion: """
             Follows the path between every ordered pair of nodes that must talk (the Management Node and every \
             Conferencing Node, full mesh; a Proxying Edge Node only with the nodes it needs) through the links, \

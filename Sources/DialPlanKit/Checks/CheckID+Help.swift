@@ -32,7 +32,7 @@ extension CheckID {
         case .sfbTLSRouteToAddress: "A TLS static route to an IP address"
         case .sfbDestinationUnresolved: "A static route whose destination does not resolve"
         case .sfbDestinationNotPexip: "A static route whose destination is no Pexip node"
-        case .sfbTLSPort: "A TLS static route to a port other than 5061"
+        case .sfbTLSPort: "A TLS static route to a port other than \(PortUsage.sipTLS.ports!)"
         case .sfbDomainNotLocal: "A static route for a domain no location takes Skype for Business calls for"
         case .sfbRouteShadowed: "A static route that an earlier route shadows"
         case .sfbNodeWithoutFQDN: "A node that TLS static routes reach without an FQDN"
@@ -61,7 +61,7 @@ extension CheckID {
         case .unknownExportField: "A field of an export that the analyzer does not know"
         case .missingExportPage: "An export whose pages are incomplete"
         case .exportIgnored: "Export content the analyzer does not read"
-        case .meshBlocked: "Pexip node pairs whose IPsec (UDP 500, ESP) a firewall blocks"
+        case .meshBlocked: "Pexip node pairs whose IPsec (\(PortUsage.meshFlows)) a firewall blocks"
         case .meshNAT: "Pexip node pairs with NAT between them"
         case .meshNoRoute: "Pexip node pairs with no route between them"
         case .locationMixesStaticNAT: "A location whose nodes mix static NAT and none"
@@ -107,7 +107,7 @@ extension CheckID {
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
         case .meshBlocked, .meshNAT, .meshNoRoute:
-            "All Pexip nodes must be fully meshed in both directions over IPsec (UDP 500 and IP protocol 50), with no NAT between any two nodes. Fix the firewall rule, NAT or link named."
+            "All Pexip nodes must be fully meshed in both directions over IPsec (\(PortUsage.meshFlows); ESP is IP protocol 50), with no NAT between any two nodes. Fix the firewall rule, NAT or link named."
         case .unusedTransform, .unusedSearchRule, .unusedZone, .unusedStaticRoute, .unusedGatewayRule:
             "No simulated call used it: either it is dead configuration, or the plan lacks the sites or aliases that would use it."
         default:

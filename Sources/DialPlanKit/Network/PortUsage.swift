@@ -39,6 +39,9 @@ public enum PortUsage {
     /// Between two Pexip nodes, each way: IKE and ESP, both needed. [PX-gs_server_network]
     public static let mesh: [Requirement] = [(ike, 0), (esp, 1)]
 
+    /// "UDP 500 and ESP": the mesh's flows, for messages and help.
+    public static var meshFlows: String { mesh.map(\.flow.description).joined(separator: " and ") }
+
     /// From a site's endpoints to the node a call of `callProtocol` lands on: SIP over TLS 5061 or TCP 5060
     /// (alternatives); H.323 needs call signalling, RAS and H.245; Skype for Business (MS-SIP) TLS 5061; every call
     /// needs media.
