@@ -11,7 +11,7 @@ struct Mesh: ParsableCommand {
             firewalls and NAT of the plan's `network:` section, both directions separately, and prints the \
             node-by-node matrix, then every broken pair with the firewall rule, NAT or missing link responsible.
 
-            Exit codes: 0 the mesh is healthy; 1 a pair is broken or a node lint is an error; 2 usage error, a \
+            Exit codes: 0 the mesh is healthy; 1 a pair is broken or a network finding (a node lint, webrtc-blocked) is an error; 2 usage error, a \
             plan that cannot be loaded, or a plan without a `network:` section (nothing to verify).
 
             Examples:

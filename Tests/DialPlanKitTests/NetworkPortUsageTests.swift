@@ -6,8 +6,11 @@ import Testing
 // [PX-port_usage] https://docs.pexip.com/admin/port_usage.htm
 @Suite struct NetworkPortUsageTests {
     /// Oslo Office's endpoints (10.9.0.0/16) reach the nodes through `office-fw`, whose rules the test writes.
-    static func plan(office rules: [String]) throws -> DialPlan {
-        try TestPlans.load(TestPlans.minimal + """
+    static func plan(office rules: [String], protocols: String? = nil) throws -> DialPlan {
+        let minimal = protocols.map {
+            TestPlans.minimal.replacingOccurrences(of: "subzone: OsloSZ, local_locations: [Oslo]}", with: "subzone: OsloSZ, local_locations: [Oslo], protocols: \($0)}")
+        } ?? TestPlans.minimal
+        return try TestPlans.load(minimal + """
 
             network:
               segments:
@@ -88,5 +91,32 @@ import Testing
         // A preset opens what the checks need: H.323 through `preset: [sip, h323, media]` passes.
         let analysis = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323, media]}"]))
         #expect(CallProtocol.allCases.allSatisfy { analysis.reachability(site: 0, node: 0, protocol: $0)?.status == .ok })
+    }
+
+    // [PX-port_usage] Infinity Connect (WebRTC) clients reach a Conferencing Node on HTTPS TCP 443, then media.
+    @Test func webRTCClientsOfASiteMustReachItsLocalNodesOnHTTPS() throws {
+        #expect(PortUsage.webRTC.map(\.flow) == [PortUsage.https, PortUsage.media])
+        #expect(PortUsage.https.description == "TCP 443")
+        let closed = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323, media]}"], protocols: "[sip, webrtc]"))
+        #expect(closed.plan.sites[0].webRTC && closed.plan.sites[0].protocols == [.sip])
+        let findings = closed.findings.filter { $0.check == .webRTCBlocked }
+        #expect(findings.map(\.message) == ["WebRTC clients of site 'Oslo Office' (office) cannot reach nodes osl1, osl2 of their local locations: TCP 443: denied by firewall 'office-fw' default deny (no rule matches) on link 'dc — office'"])
+        #expect(findings.first?.severity == .error)
+        #expect(!closed.isHealthy)
+        // Open: no finding; a site without WebRTC clients is not checked for HTTPS.
+        let open = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323, media]}", "{action: allow, protocol: tcp, ports: 443}"], protocols: "[sip, webrtc]"))
+        #expect(!open.findings.contains { $0.check == .webRTCBlocked })
+        let none = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323, media]}"]))
+        #expect(!none.findings.contains { $0.check == .webRTCBlocked })
+        // Media is needed too, and every problem is named.
+        let neither = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323]}"], protocols: "[h323, webrtc]"))
+        #expect(neither.findings.filter { $0.check == .webRTCBlocked }.map { $0.message.components(separatedBy: "local locations: ").last!.prefix(14) } == ["TCP 443: denie", "UDP 40000–4999"])
+    }
+
+    @Test func webRTCIsASiteProtocolBesideSIPAndH323() {
+        let only = TestPlans.minimal.replacingOccurrences(of: "subzone: OsloSZ, local_locations: [Oslo]}", with: "subzone: OsloSZ, local_locations: [Oslo], protocols: [webrtc]}")
+        #expect(TestPlans.errors(only).map(\.message) == ["site 'Oslo Office': 'protocols' has only webrtc; list sip and/or h323 too (webrtc adds the WebRTC clients' network check to the site's calls)"])
+        let typo = TestPlans.minimal.replacingOccurrences(of: "subzone: OsloSZ, local_locations: [Oslo]}", with: "subzone: OsloSZ, local_locations: [Oslo], protocols: [sip, webrtcc]}")
+        #expect(TestPlans.errors(typo).map(\.message) == ["site 'Oslo Office': protocols are sip, h323 and webrtc, not 'webrtcc'; did you mean 'webrtc'?"])
     }
 }

@@ -29,6 +29,9 @@ public struct Site: Sendable, Hashable {
     public var localLocations: [LocationID]
     /// The Skype for Business pool the site's Skype users are homed on.
     public var sfbPool: PoolID?
+    /// Whether the site has WebRTC (Infinity Connect) clients (`webrtc` among its `protocols`): they connect to
+    /// the nodes of its local locations over HTTPS, which the network check verifies; no call is simulated for them.
+    public var webRTC: Bool = false
     public var source: SourceLocation
 }
 

@@ -107,7 +107,8 @@ public struct NetworkAnalysis: Sendable {
         let unplaced = Set(ends.indices.filter { places[$0].segment == nil }.map { ends[$0] })
         brokenPairGroups = NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)
         groupIndex = Dictionary(uniqueKeysWithValues: brokenPairGroups.enumerated().map { ($0.element.cause, $0.offset) })
-        findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic))
+        let webRTC = NetworkAnalysis.webRTCFindings(plan: plan, network: network, engine: engine)
+        findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic) + webRTC)
             .sorted(by: NetworkAnalysis.fileOrder)
     }
 
@@ -188,14 +189,50 @@ public struct NetworkAnalysis: Sendable {
         guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
         let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
         if let known = reachabilityCache.get(key) { return known }
-        let flows = PortUsage.endpointToNode(callProtocol)
-        let from = "\(plan.sites[site].name) endpoints (\(endpoints.text))"
-        let to = NetworkAnalysis.place(.node(node), plan: plan, network: network)
-        let check = NetworkAnalysis.pathCheck(
-            from: from, sources: endpoints.addresses, sourceSegment: network.segment(containing: endpoints.addresses.first ?? .zero),
-            to: to, flows: flows, natAllowed: true, engine: engine)
+        let check = NetworkAnalysis.endpointsCheck(
+            endpoints, of: plan.sites[site].name, to: node, flows: PortUsage.endpointToNode(callProtocol), plan: plan, engine: engine)
         reachabilityCache.set(key, check)
         return check
+    }
+
+    /// The path from a site's endpoints to a node, for `flows`; NAT is allowed on this leg.
+    static func endpointsCheck(
+        _ endpoints: SiteEndpoints, of site: String, to node: NodeID, flows: [PortUsage.Requirement], plan: DialPlan, engine: NetworkEngine
+    ) -> PathCheck {
+        let network = engine.network
+        return NetworkAnalysis.pathCheck(
+            from: "\(site) endpoints (\(endpoints.text))", sources: endpoints.addresses,
+            sourceSegment: network.segment(containing: endpoints.addresses.first ?? .zero),
+            to: NetworkAnalysis.place(.node(node), plan: plan, network: network), flows: flows, natAllowed: true, engine: engine)
+    }
+
+    /// Sites with WebRTC clients (`webrtc` among their protocols) whose endpoints cannot reach a node of their
+    /// local locations over HTTPS or media: one error per site and problem (every problem on each path), at the
+    /// rule or default responsible, naming the nodes. Per (site, local node), not per call. [PX-port_usage]
+    static func webRTCFindings(plan: DialPlan, network: Network, engine: NetworkEngine) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (index, site) in zip(plan.sites.ids, plan.sites) where site.webRTC {
+            guard let endpoints = network.endpoints(ofSite: index) else { continue }
+            var order: [String] = []
+            var groups: [String: (failure: PathFailure, nodes: [String])] = [:]
+            for node in plan.nodes.ids where site.localLocations.contains(plan.nodes[node].location) {
+                // Every problem on the way, so that fixing one reveals no other.
+                let check = endpointsCheck(endpoints, of: site.name, to: node, flows: PortUsage.webRTC, plan: plan, engine: engine)
+                for failure in check.failures {
+                    let key = failure.description
+                    if groups[key] == nil { order.append(key) }
+                    if groups[key]?.nodes.contains(plan.nodes[node].name) != true { groups[key, default: (failure, [])].nodes.append(plan.nodes[node].name) }
+                }
+            }
+            for key in order {
+                let (failure, nodes) = groups[key]!
+                let names = nodes.count == 1 ? "node \(nodes[0])" : "nodes \(nodes.joined(separator: ", "))"
+                findings.append(Diagnostic(
+                    .error, "WebRTC clients of site '\(site.name)' (\(endpoints.text)) cannot reach \(names) of their local locations: \(failure)",
+                    at: failure.source, check: .webRTCBlocked))
+            }
+        }
+        return findings
     }
 
     /// Hop-by-hop steps of a path check, traceroute style: the path, then per flow its hops (segment, firewall

@@ -6,11 +6,11 @@
 /// https://docs.pexip.com/admin/gs_server_network.htm (DOMAIN.md §3):
 /// - between all nodes: UDP 500 (IKE) and IP protocol 50 (ESP), both ways;
 /// - to a Conferencing Node: SIP TCP 5060 / TLS 5061, H.323 Q.931 TCP 1720, RAS UDP 1719, H.245 TCP
-///   33000–39999, media UDP 40000–49999 (HTTPS TCP 443 for Infinity Connect / WebRTC clients is documented too,
-///   but no site can declare WebRTC clients yet, so it is not checked).
+///   33000–39999, media UDP 40000–49999, and HTTPS TCP 443 for Infinity Connect (WebRTC) clients.
 ///
-/// Model: clients send from an ephemeral port (`PortSet.ephemeral`); IKE is sent from port 500 to port 500. SIP over
-/// UDP 5060 is not checked: no zone or site in the plan says it uses UDP.
+/// Model: clients send from an ephemeral port (`PortSet.ephemeral`); IKE is sent from port 500 to port 500; WebRTC
+/// clients (a site's `webrtc` protocol) reach the nodes of their site's local locations. SIP over UDP 5060 is not
+/// checked: no zone in the plan says it uses UDP.
 public enum PortUsage {
     /// IKE between nodes: UDP from port 500 to port 500.
     public static let ike = FlowSpec(ipProtocol: .udp, ports: PortSet(500), sourcePorts: PortSet(500), purpose: "IKE")
@@ -28,9 +28,11 @@ public enum PortUsage {
     public static let h245 = FlowSpec(ipProtocol: .tcp, ports: PortSet([33000...39999]), sourcePorts: .ephemeral, purpose: "H.245")
     /// Media (RTP/RTCP) to a node.
     public static let media = FlowSpec(ipProtocol: .udp, ports: PortSet([40000...49999]), sourcePorts: .ephemeral, purpose: "media")
+    /// HTTPS to a node: Infinity Connect (WebRTC) clients' signalling.
+    public static let https = FlowSpec(ipProtocol: .tcp, ports: PortSet(443), sourcePorts: .ephemeral, purpose: "HTTPS")
 
     /// Every flow in the table.
-    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, h323, ras, h245, media]
+    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, h323, ras, h245, media, https]
 
     /// What one path must carry: each flow with its group; flows of one group are alternatives, and every group
     /// must have one that passes.
@@ -52,6 +54,9 @@ public enum PortUsage {
         case .mssip: [(sipTLS, 0), (media, 1)]
         }
     }
+
+    /// From a site's WebRTC (Infinity Connect) clients to a node: HTTPS and media.
+    public static let webRTC: [Requirement] = [(https, 0), (media, 1)]
 
     /// The flows of a firewall rule preset, merged per protocol (`sip` is one rule for TCP 5060–5061).
     static func presetComponents(_ flows: [FlowSpec]) -> [(IPProtocol, PortSet?)] {
