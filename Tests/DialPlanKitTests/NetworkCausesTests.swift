@@ -133,6 +133,8 @@ import Testing
         let steps = analysis.traceSteps(pair.check, depth: 0)
         #expect(steps.filter { $0.status == .rejected && $0.depth == 2 }.count >= 3)
         #expect(steps.contains { $0.detail.contains("walked on as if it did not translate") })
+        #expect(steps[0].detail.hasSuffix("(and 1 more cause on the path, below)"))
+        #expect(steps.contains { $0.name == "ESP" && $0.detail.hasSuffix("there must be no NAT between Pexip nodes; then blocked: denied by firewall 'sin-fw' default deny (no rule matches) on link 'sin-wan'") })
         #expect(steps.contains { $0.detail.contains("firewall 'sin-fw' default deny (no rule matches) denies ESP") })
     }
 

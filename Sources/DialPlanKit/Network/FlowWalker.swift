@@ -70,6 +70,8 @@ struct FlowWalker: Sendable {
             var translated = false
             var rejected = false
             var failedNAT = false
+            // After a rejection (its own event), the hop's event goes on from there.
+            var shownFrom = 0
             // Inbound through a NAT: the destination is translated before the firewall sees it, when the sender is
             // in the NAT's scope.
             if let nat = link.nat, nat.inside == hop.to, nat.inside(of: packet.destination) != nil, !nat.translates(remote: packet.source) {
@@ -84,6 +86,7 @@ struct FlowWalker: Sendable {
                     events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
                     fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
                     rejected = true
+                    shownFrom = notes.count
                     failedNAT = true
                     notes.append("walked on as if it did not translate")
                 }
@@ -103,6 +106,7 @@ struct FlowWalker: Sendable {
                     fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
                         reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'", source: ruleSource)
                     rejected = true
+                    shownFrom = notes.count
                     // As if a rule allowed it, with the firewall's own default state.
                     if firewall.stateful { stateFirewalls.insert(firewallIndex) }
                     notes.append("walked on as if firewall '\(firewall.name)' allowed it")
@@ -130,13 +134,14 @@ struct FlowWalker: Sendable {
                         events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; ")); \(note)", source: nat.source))
                         fail(.nat, hop: number, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)'\(scoped(nat)) translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
                         rejected = true
+                        shownFrom = notes.count
                         failedNAT = true
                         notes.append("walked on as if it did not translate")
                     }
                 }
             }
             let status: TraceStep.Status = rejected || link.firewall == nil ? .info : .accepted
-            events?.append(WalkEvent(status: status, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; "))", source: ruleSource ?? link.source))
+            events?.append(WalkEvent(status: status, name: link.name, detail: "\(crossing): \(notes[shownFrom...].joined(separator: "; "))", source: ruleSource ?? link.source))
             views.append(view)
             translatedRequest.append(translated)
             natFailed.append(failedNAT)

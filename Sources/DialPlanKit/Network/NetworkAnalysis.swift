@@ -242,14 +242,18 @@ public struct NetworkAnalysis: Sendable {
         let path = check.segments.isEmpty ? "no path" : "path " + check.segments.joined(separator: " → ")
         steps.append(TraceStep(
             depth: depth, kind: .hop, status: check.status == .ok ? .accepted : .rejected, name: "\(check.from) → \(check.to)",
-            detail: "\(path): " + (check.failure.map { "\(check.status.rawValue): \($0)" } ?? "ok")))
+            detail: "\(path): " + (check.failure.map { "\(check.status.rawValue): \($0)" } ?? "ok")
+                + (check.causes.count > 1 ? " (and \(check.causes.count - 1) more cause\(check.causes.count == 2 ? "" : "s") on the path, below)" : "")))
         guard let engine, let network = plan.network else { return steps }
         let satisfied = Set(check.flows.filter { $0.status == .ok }.map(\.group))
         for flow in check.flows {
             let status: TraceStep.Status = flow.status == .ok ? .accepted : satisfied.contains(flow.group) ? .skipped : .rejected
             // "IKE: ok", "media: blocked (UDP 45000–49999): denied by …"; ESP is its own purpose.
             let purpose = flow.flow.purpose == flow.flow.description ? "" : flow.flow.purpose + ": "
-            var detail = flow.status == .ok ? "\(purpose)ok" : "\(purpose)\(flow.status.rawValue)" + (flow.failure.map { ($0.part.map { " (\($0))" } ?? "") + ": " + $0.reason } ?? "")
+            // Every problem of the flow, in path order.
+            var detail = flow.status == .ok ? "\(purpose)ok" : purpose + flow.failures.map { failure in
+                PathCheck.Status(failure.kind).rawValue + (failure.isReturnTraffic ? " (replies)" : "") + (failure.part.map { " (\($0))" } ?? "") + ": " + failure.reason
+            }.joined(separator: "; then ")
             if status == .skipped { detail += " (an alternative passes)" }
             steps.append(TraceStep(depth: depth + 1, kind: .hop, status: status, name: flow.flow.description, detail: detail, source: flow.failure?.source))
             guard let destination = check.destinationSegment, let source = network.segment(containing: flow.witness.source) else { continue }
