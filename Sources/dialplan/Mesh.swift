@@ -4,14 +4,14 @@ import DialPlanKit
 /// `dialplan mesh [PLAN]`: whether every pair of Pexip nodes that must talk can, over the plan's network.
 struct Mesh: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check that every pair of Pexip nodes reaches the other over IPsec (UDP 500 and ESP), without NAT.",
+        abstract: "Check that every pair of Pexip nodes reaches the other over IPsec (\(PortUsage.meshFlows)), without NAT.",
         discussion: """
             Follows the path between every ordered pair of nodes that must talk (the Management Node and every \
             Conferencing Node, full mesh; a Proxying Edge Node only with the nodes it needs) through the links, \
             firewalls and NAT of the plan's `network:` section, both directions separately, and prints the \
             node-by-node matrix, then every broken pair with the firewall rule, NAT or missing link responsible.
 
-            Exit codes: 0 the mesh is healthy; 1 a pair is broken or a node lint is an error; 2 usage error, a \
+            Exit codes: 0 the mesh is healthy; 1 a pair is broken or a network finding (a node lint, webrtc-blocked) is an error; 2 usage error, a \
             plan that cannot be loaded, or a plan without a `network:` section (nothing to verify).
 
             Examples:

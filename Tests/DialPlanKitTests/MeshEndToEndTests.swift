@@ -23,9 +23,10 @@ import Testing
         let run = try Self.run(["mesh", "DialPlans/acme-misrouted"], in: TestPlans.root)
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:43:16: error: [mesh-blocked] 24 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'singapore-wan-fw' default deny (no rule matches) on link 'singapore-wan'"))
-        #expect(lines.contains { $0.hasPrefix("DialPlans/acme-misrouted/network.yaml:") && $0.contains("error: [mesh-nat] 14 ordered pairs of Pexip nodes go through NAT: masquerade NAT on link 'london-wan'") })
-        #expect(lines.contains("    lon-px01 (10.20.1.11) → sin-px01 (10.40.1.11)"))
+        // London → Singapore crosses the NAT and then the Singapore firewall: its 4 pairs are under both causes.
+        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:43:16: error: [mesh-blocked] 28 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'singapore-wan-fw' default deny (no rule matches) on link 'singapore-wan'; fixing this alone repairs 24 of them (4 have another cause too)"))
+        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:64:89: error: [mesh-nat] 14 ordered pairs of Pexip nodes go through NAT: masquerade NAT on link 'london-wan' translates the source of packets leaving segment 'london-dc'; there must be no NAT between Pexip nodes; fixing this alone repairs 10 of them (4 have another cause too)"))
+        #expect(lines.filter { $0 == "    lon-px01 (10.20.1.11) → sin-px01 (10.40.1.11)" }.count == 2)
         #expect(lines.contains { $0.hasPrefix(" 9  sin-px01") && $0.contains("B") })
         #expect(lines.contains { $0.hasPrefix(" 5  lon-px01") && $0.contains("N") })
         #expect(run.stdout.contains("— FAIL"))
@@ -35,9 +36,12 @@ import Testing
         let run = try Self.run(["mesh", "DialPlans/acme-misrouted", "--format", "csv"], in: TestPlans.root)
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n")
-        #expect(lines.first == "from,from_location,from_address,to,to_location,to_address,result,udp_500,esp,link,firewall,rule,reason,source")
+        #expect(lines.first == "from,from_location,from_address,to,to_location,to_address,result,udp_500,esp,link,firewall,rule,reason,source,causes")
         #expect(lines.count == 1 + 11 * 10)
         #expect(lines.contains { $0.hasPrefix("osl-px01,Oslo,10.10.1.11,sin-px01,Singapore,10.40.1.11,blocked,ok,blocked,singapore-wan,singapore-wan-fw,default,") })
+        // The last column lists every cause in path order: the London NAT, then the Singapore firewall.
+        let london = try #require(lines.first { $0.hasPrefix("lon-px01,London,10.20.1.11,sin-px01,") })
+        #expect(london.hasSuffix(",\"UDP 500, ESP: masquerade NAT on link 'london-wan' translates the source of packets leaving segment 'london-dc'; there must be no NAT between Pexip nodes | ESP: denied by firewall 'singapore-wan-fw' default deny (no rule matches) on link 'singapore-wan'\""))
         #expect(lines.contains { $0.hasPrefix("osl-edge01,Oslo-Edge,192.0.2.21,lon-px01,London,10.20.1.11,not-required,") })
     }
 
@@ -127,6 +131,17 @@ import Testing
             "Fixtures/network/brokenNetworkIsABadInput/network.yaml:4:34: error: segment 'wan': range 10.1.128.0/17 overlaps segment 'oslo' (10.1.0.0/16 at Fixtures/network/brokenNetworkIsABadInput/network.yaml:3:34); segments must not overlap",
             "Fixtures/network/brokenNetworkIsABadInput/network.yaml:8:33: error: firewall 'wan-fw' rule 1 'IPsec': 'preset' must be one of ipsec, sip, h323, media, not 'ipsek'; did you mean 'ipsec'?",
             "Fixtures/network/brokenNetworkIsABadInput/network.yaml:10:24: error: link 'oslo — wna': no segment named 'wna'; did you mean 'wan'?",
+        ])
+    }
+
+    @Test func aBadNATScopeIsABadInputWithFileLineAndColumn() throws {
+        let run = try Self.run(["mesh", "Fixtures/network/badNATScope"], in: TestPlans.root)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Fixtures/network/badNATScope/network.yaml:7:96: error: link 'oslo-wan' nat except_to: 'wna' is not an address, a prefix or the name of a segment; did you mean 'wan'?",
+            "Fixtures/network/badNATScope/network.yaml:8:101: error: link 'wan-internet' nat only_to: '0.0.0.0/33': the prefix length must be between 0 and 32",
         ])
     }
 

@@ -34,7 +34,7 @@ import Testing
         #expect(NetworkPlans.pair("sin2", "osl1", in: analysis) != nil)
         #expect(NetworkPlans.pair("mgr", "sin1", in: analysis) != nil)
         #expect(NetworkPlans.pair("sin1", "mgr", in: analysis) != nil)
-        #expect(analysis.pairs.allSatisfy { $0.check.flows.map(\.flow) == [.ike, .esp] })
+        #expect(analysis.pairs.allSatisfy { $0.check.flows.map(\.flow) == [PortUsage.ike, PortUsage.esp] })
     }
 
     static let edgePexip = """
@@ -280,7 +280,7 @@ import Testing
         let finding = try #require(blocked.first)
         #expect(finding.severity == .error)
         #expect(finding.location == NetworkPlans.position(of: "{name: No ESP", in: yaml))
-        #expect(finding.message == "12 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'sin-fw' rule 1 'No ESP' on link 'sin-wan'")
+        #expect(finding.message == "12 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'sin-fw' rule 1 'No ESP' on link 'sin-wan'; fixing this alone repairs all 12")
         #expect(finding.notes.contains("osl1 (10.1.0.1) → sin1 (10.2.0.1)"))
         #expect(!analysis.isHealthy)
     }

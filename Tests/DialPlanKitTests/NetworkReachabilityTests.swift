@@ -49,7 +49,7 @@ import Testing
         // H.323 call signalling, TCP 1720, is not open.
         let h323 = try #require(analysis.reachability(site: Self.site("Oslo Office", analysis), node: Self.node("osl1", analysis), protocol: .h323))
         #expect(h323.status == .blocked)
-        #expect(h323.failure?.flow == .h323)
+        #expect(h323.failure?.flow == PortUsage.h323)
         #expect(h323.failure?.reason.contains("firewall 'office-fw' default deny") == true)
     }
 
@@ -66,7 +66,7 @@ import Testing
         let analysis = try Self.analysis(office: ["{preset: sip}", "{action: allow, protocol: udp, ports: 40000-44999}"])
         let check = try #require(analysis.reachability(site: 0, node: Self.node("osl1", analysis), protocol: .sip))
         #expect(check.status == .blocked)
-        #expect(check.failure?.flow == .media)
+        #expect(check.failure?.flow == PortUsage.media)
         #expect(check.failure?.part == "UDP 45000–49999")
     }
 

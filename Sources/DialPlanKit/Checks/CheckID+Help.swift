@@ -5,7 +5,7 @@ extension CheckID {
     public var defaultSeverity: Severity {
         switch self {
         case .remote, .ambiguous, .rejected, .loop, .unrouted, .error, .meshBroken, .blocked,
-            .meshBlocked, .meshNAT, .meshNoRoute, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
+            .meshBlocked, .meshNAT, .meshNoRoute, .webRTCBlocked, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
             .sfbDestinationNotPexip, .staticNATMismatch, .duplicateAddress:
             return .error
         case .unusedTransform, .unusedSearchRule, .unusedZone, .unusedStaticRoute, .unusedGatewayRule, .exportIgnored:
@@ -32,7 +32,7 @@ extension CheckID {
         case .sfbTLSRouteToAddress: "A TLS static route to an IP address"
         case .sfbDestinationUnresolved: "A static route whose destination does not resolve"
         case .sfbDestinationNotPexip: "A static route whose destination is no Pexip node"
-        case .sfbTLSPort: "A TLS static route to a port other than 5061"
+        case .sfbTLSPort: "A TLS static route to a port other than \(PortUsage.sipTLS.ports!)"
         case .sfbDomainNotLocal: "A static route for a domain no location takes Skype for Business calls for"
         case .sfbRouteShadowed: "A static route that an earlier route shadows"
         case .sfbNodeWithoutFQDN: "A node that TLS static routes reach without an FQDN"
@@ -62,9 +62,10 @@ extension CheckID {
         case .unknownExportField: "A field of an export that the analyzer does not know"
         case .missingExportPage: "An export whose pages are incomplete"
         case .exportIgnored: "Export content the analyzer does not read"
-        case .meshBlocked: "Pexip node pairs whose IPsec (UDP 500, ESP) a firewall blocks"
+        case .meshBlocked: "Pexip node pairs whose IPsec (\(PortUsage.meshFlows)) a firewall blocks"
         case .meshNAT: "Pexip node pairs with NAT between them"
         case .meshNoRoute: "Pexip node pairs with no route between them"
+        case .webRTCBlocked: "A site's WebRTC clients that cannot reach its local nodes (\(PortUsage.webRTC.map(\.flow.description).joined(separator: " and ")))"
         case .locationMixesStaticNAT: "A location whose nodes mix static NAT and none"
         case .locationMixesNodeTypes: "A location that mixes transcoding and proxying nodes"
         case .duplicateAddress: "An address given to two nodes or systems"
@@ -109,8 +110,10 @@ extension CheckID {
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
+        case .webRTCBlocked:
+            "Infinity Connect (WebRTC) clients connect to a Conferencing Node of their local locations over HTTPS and send media to it, with no call control in between. Open the firewall rule or default named for the site's endpoints."
         case .meshBlocked, .meshNAT, .meshNoRoute:
-            "All Pexip nodes must be fully meshed in both directions over IPsec (UDP 500 and IP protocol 50), with no NAT between any two nodes. Fix the firewall rule, NAT or link named."
+            "All Pexip nodes must be fully meshed in both directions over IPsec (\(PortUsage.meshFlows); ESP is IP protocol 50), with no NAT between any two nodes. Fix the firewall rule, NAT or link named."
         case .unusedTransform, .unusedSearchRule, .unusedZone, .unusedStaticRoute, .unusedGatewayRule:
             "No simulated call used it: either it is dead configuration, or the plan lacks the sites or aliases that would use it."
         default:

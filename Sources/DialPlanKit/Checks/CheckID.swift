@@ -54,6 +54,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case meshBlocked = "mesh-blocked"
     case meshNAT = "mesh-nat"
     case meshNoRoute = "mesh-no-route"
+    case webRTCBlocked = "webrtc-blocked"
     case locationMixesStaticNAT = "location-mixes-static-nat"
     case locationMixesNodeTypes = "location-mixes-node-types"
     case duplicateAddress = "duplicate-address"

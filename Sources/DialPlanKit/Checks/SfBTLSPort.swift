@@ -4,9 +4,11 @@ enum SfBTLSPort: PlanCheck {
     static let id = CheckID.sfbTLSPort
 
     static func run(_ context: CheckContext) -> [Diagnostic] {
-        StaticRouteVisit.all(context).compactMap { visit in
-            guard visit.route.transport == .tls && visit.route.port != 5061 else { return nil }
-            return Diagnostic(.warning, "\(visit.name) uses TLS on port \(visit.route.port); Pexip takes SIP TLS on 5061", at: visit.route.source, check: id)
+        // The port Pexip takes SIP TLS on, from its port usage table.
+        let pexip = PortUsage.sipTLS.ports!
+        return StaticRouteVisit.all(context).compactMap { visit in
+            guard visit.route.transport == .tls && !pexip.contains(visit.route.port) else { return nil }
+            return Diagnostic(.warning, "\(visit.name) uses TLS on port \(visit.route.port); Pexip takes SIP TLS on \(pexip)", at: visit.route.source, check: id)
         }
     }
 }

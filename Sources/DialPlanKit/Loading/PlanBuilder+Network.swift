@@ -3,21 +3,22 @@ import Foundation
 /// Rule presets: the port sets Pexip documents, so that the common rules are one line.
 /// [PX-gs_server_network] [PX-port_usage]
 enum FirewallPreset: String, CaseIterable {
-    /// IKE (UDP 500) and ESP (IP protocol 50): what every pair of Pexip nodes needs, both ways.
+    /// IKE and ESP: what every pair of Pexip nodes needs, both ways.
     case ipsec
-    /// SIP over TCP (5060) and TLS (5061) to a node.
+    /// SIP over TCP and TLS to a node.
     case sip
-    /// H.323: Q.931 call signalling TCP 1720, RAS UDP 1719, H.245 TCP 33000–39999 to a node.
+    /// H.323 to a node: call signalling, RAS and H.245.
     case h323
-    /// Media (RTP/RTCP) UDP 40000–49999 to a node.
+    /// Media (RTP/RTCP) to a node.
     case media
 
+    /// The protocols and ports it allows, from Pexip's port usage table (`PortUsage`).
     var components: [(IPProtocol, PortSet?)] {
         switch self {
-        case .ipsec: [(.udp, PortSet(500)), (.esp, nil)]
-        case .sip: [(.tcp, PortSet([5060...5061]))]
-        case .h323: [(.tcp, PortSet([1720...1720, 33000...39999])), (.udp, PortSet(1719))]
-        case .media: [(.udp, PortSet([40000...49999]))]
+        case .ipsec: PortUsage.presetComponents([PortUsage.ike, PortUsage.esp])
+        case .sip: PortUsage.presetComponents([PortUsage.sipTCP, PortUsage.sipTLS])
+        case .h323: PortUsage.presetComponents([PortUsage.h323, PortUsage.h245, PortUsage.ras])
+        case .media: PortUsage.presetComponents([PortUsage.media])
         }
     }
 }
@@ -383,6 +384,38 @@ extension PlanBuilder {
                 sink.error("\(fields.what): 'map' is a mapping of inside addresses to outside ones ({192.0.2.21: 198.51.100.21})", at: mapNode.location)
             }
         }
+        // The scope: the far-side addresses it translates for. `except_to` alone exempts destinations; with
+        // `only_to` it carves them out of it.
+        func readScope(_ key: String) -> (set: AddressSet, text: String, location: SourceLocation)? {
+            guard let entry = fields.entry(key) else { return nil }
+            let texts = fields.strings(key)
+            guard !texts.isEmpty else {
+                // A mapping is already reported as not a list.
+                if case .mapping = entry.value { return nil }
+                sink.error("\(fields.what): '\(key)' is empty; list address ranges or segment names, or leave it out", at: entry.value.location)
+                return nil
+            }
+            var set = AddressSet()
+            var ok = true
+            for (text, location) in texts {
+                if let resolved = resolver.resolveNATScope(text, what: "\(fields.what) \(key)", at: location) { set = set.union(resolved) } else { ok = false }
+            }
+            return ok ? (set, texts.map(\.0).joined(separator: ", "), entry.value.location) : nil
+        }
+        let onlyTo = readScope("only_to")
+        let exceptTo = readScope("except_to")
+        var scope = onlyTo?.set ?? .all
+        var scopeText: [String] = []
+        if let onlyTo { scopeText.append("only to \(onlyTo.text)") }
+        if let exceptTo {
+            scopeText.append("except to \(exceptTo.text)")
+            if let onlyTo, !onlyTo.set.overlaps(exceptTo.set) {
+                sink.error("\(fields.what): 'except_to' (\(exceptTo.text)) exempts nothing: none of it is in 'only_to' (\(onlyTo.text))", at: exceptTo.location)
+            } else if scope.subtracting(exceptTo.set).isEmpty {
+                sink.error("\(fields.what): 'except_to' (\(exceptTo.text)) exempts every address\(onlyTo == nil ? "" : " of 'only_to'"), so the NAT never translates; remove the NAT instead", at: exceptTo.location)
+            }
+            scope = scope.subtracting(exceptTo.set)
+        }
         fields.reportUnknownKeys(alsoKnown: ["description"])
         guard let kind, let inside else { return nil }
         switch kind {
@@ -408,7 +441,9 @@ extension PlanBuilder {
                 sink.error("\(fields.what): \(kind.rawValue) NAT translates every inside source; 'map' is for static NAT", at: fields.entry("map")!.keyLocation)
             }
         }
-        return NetworkNAT(kind: kind, inside: inside, mappings: mappings, address: address, source: fields.location)
+        return NetworkNAT(
+            kind: kind, inside: inside, mappings: mappings, address: address, scope: scope,
+            scopeText: scopeText.isEmpty ? nil : scopeText.joined(separator: ", "), source: fields.location)
     }
 
     // MARK: Routes
@@ -542,6 +577,11 @@ struct NetworkNameResolver {
 
     /// A site's subnet: an address, prefix or range, or a segment's name (endpoints anywhere in it).
     func resolveSubnet(_ text: String, what: String, at location: SourceLocation) -> AddressSet? {
+        resolve(text, what: what, at: location, kinds: [.segment])
+    }
+
+    /// An entry of a NAT's `only_to` or `except_to`: an address, prefix or range, or a segment's name.
+    func resolveNATScope(_ text: String, what: String, at location: SourceLocation) -> AddressSet? {
         resolve(text, what: what, at: location, kinds: [.segment])
     }
 

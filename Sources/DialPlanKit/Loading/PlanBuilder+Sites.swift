@@ -62,10 +62,16 @@ extension PlanBuilder {
                 }
             }
             var protocols: [CallProtocol] = []
+            // `webrtc`: the site also has WebRTC clients, which reach their nodes directly (no call control).
+            var webRTC = false
             let protocolValues = fields.strings("protocols")
             for (value, location) in protocolValues {
+                if value.trimmingSpaces.lowercased() == "webrtc" {
+                    webRTC = true
+                    continue
+                }
                 guard let parsed = FieldReader.parseEnum(value, as: CallProtocol.self), parsed != .mssip else {
-                    sink.error("\(fields.what): protocols are sip and h323, not '\(value)'\(FieldReader.didYouMean(value, in: ["sip", "h323"]))", at: location)
+                    sink.error("\(fields.what): protocols are sip, h323 and webrtc, not '\(value)'\(FieldReader.didYouMean(value, in: ["sip", "h323", "webrtc"]))", at: location)
                     continue
                 }
                 if !protocols.contains(parsed) { protocols.append(parsed) }
@@ -74,6 +80,9 @@ extension PlanBuilder {
                 protocols = [.sip, .h323]
             } else if protocolValues.isEmpty {
                 sink.error("\(fields.what): 'protocols' is empty; list sip and/or h323, or leave it out for both", at: fields.location(of: "protocols"))
+            } else if webRTC && protocols.isEmpty && protocolValues.count == protocolValues.filter({ $0.0.trimmingSpaces.lowercased() == "webrtc" }).count {
+                // Calls are simulated for sip and h323 only; webrtc adds the clients' network check.
+                sink.error("\(fields.what): 'protocols' has only webrtc; list sip and/or h323 too (webrtc adds the WebRTC clients' network check to the site's calls)", at: fields.location(of: "protocols"))
             }
             var local: [Int] = []
             let localValues = fields.strings("local_locations")
@@ -107,7 +116,7 @@ extension PlanBuilder {
             }
             sites.append(Site(
                 name: name, registersTo: ClusterID(cluster), entry: entry, protocols: protocols, localLocations: local.map(LocationID.init),
-                sfbPool: sfbPool.map(PoolID.init), presentsCredentials: credentials, callerAlias: callerAlias, source: fields.location))
+                sfbPool: sfbPool.map(PoolID.init), presentsCredentials: credentials, callerAlias: callerAlias, webRTC: webRTC, source: fields.location))
         }
         requireUniqueNames(sites.map { ($0.name, $0.source) }, kind: "site")
         return sites

@@ -133,7 +133,18 @@ public struct NetworkNAT: Sendable, Hashable {
     public var mappings: [Mapping]
     /// The address dynamic NAT or masquerade translates sources to (nil: the device's own, unnamed).
     public var address: IPAddressValue?
+    /// The far-side addresses it translates for (`only_to` less `except_to`; every address when neither is
+    /// given): a packet leaving the inside is translated only when its destination is in the scope, and one
+    /// entering a static mapping only when its source is; replies follow their request. Real firewalls exempt
+    /// destinations this way ("NAT to the Internet, not to the MPLS core"; ASA twice NAT / identity NAT, Linux
+    /// `-d`/`! -d` on a MASQUERADE rule) (model).
+    public var scope: AddressSet = .all
+    /// `only_to` and `except_to` as written, for messages ("except to wan"); nil when the NAT is not scoped.
+    public var scopeText: String?
     public var source: SourceLocation
+
+    /// Whether a packet between an inside host and `remote` (the far side's address) is translated.
+    func translates(remote: IPAddressValue) -> Bool { scope.contains(remote) }
 
     /// The outside address of `address` under a static mapping.
     func outside(of address: IPAddressValue) -> IPAddressValue? {

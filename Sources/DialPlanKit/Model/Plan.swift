@@ -35,6 +35,9 @@ public struct Site: Sendable, Hashable {
     public var presentsCredentials: Bool = true
     /// What the site's endpoints present as the caller's alias (`caller_alias`), for Call Policy source patterns.
     public var callerAlias: String?
+    /// Whether the site has WebRTC (Infinity Connect) clients (`webrtc` among its `protocols`): they connect to
+    /// the nodes of its local locations over HTTPS, which the network check verifies; no call is simulated for them.
+    public var webRTC: Bool = false
     public var source: SourceLocation
 }
 

@@ -19,57 +19,77 @@ struct FlowWalker: Sendable {
     let network: Network
     let paths: SegmentPaths
 
-    /// The address a sender in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
-    /// address of each static NAT on the way in, as an endpoint on the Internet dials a node's static NAT address.
-    func dialledAddress(_ address: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
+    /// The address `sender` in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
+    /// address of each static NAT on the way in whose scope holds the sender, as an endpoint on the Internet dials
+    /// a node's static NAT address.
+    func dialledAddress(_ address: IPAddressValue, by sender: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
         guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else { return address }
         var address = address
         for hop in hops.reversed() {
-            if let nat = network.links[hop.link].nat, nat.inside == hop.to, let outside = nat.outside(of: address) {
+            if let nat = network.links[hop.link].nat, nat.inside == hop.to, nat.translates(remote: sender), let outside = nat.outside(of: address) {
                 address = outside
             }
         }
         return address
     }
 
-    /// The first failure of `packet` on its way from its source's segment to `destinationSegment` and back, or nil
-    /// when it and its replies get through. `events`, when given, collects every hop.
+    /// Every failure of `packet` on its way from its source's segment to `destinationSegment` and back, in the
+    /// order met (empty when it and its replies get through). The walk goes on past a problem as if that hop were
+    /// fixed, so that nothing behind it is hidden: a denied packet as if the firewall allowed it (statefully when
+    /// the firewall is stateful by default, as a rule added to it would be), a forbidden NAT as if it did not
+    /// translate. Only a missing path ends the walk. `events`, when given, collects every hop.
     func walk(
         _ packet: Packet, flow: FlowSpec, from sourceSegment: Int, to destinationSegment: Int, natAllowed: Bool,
         events: inout [WalkEvent]?
-    ) -> PathFailure? {
+    ) -> [PathFailure] {
         let segments = network.segments
-        func failure(_ kind: PathFailure.Kind, link: Int?, firewall: Int? = nil, rule: String? = nil, isReturn: Bool = false, reason: String, source: SourceLocation?) -> PathFailure {
-            PathFailure(
+        var failures: [PathFailure] = []
+        func fail(_ kind: PathFailure.Kind, hop: Int?, link: Int?, firewall: Int? = nil, rule: String? = nil, isReturn: Bool = false, reason: String, source: SourceLocation?) {
+            failures.append(PathFailure(
                 kind: kind, flow: flow, link: link.map { network.links[$0].name }, firewall: firewall.map { network.firewalls[$0].name },
-                rule: rule, isReturnTraffic: isReturn, reason: reason, source: source, part: nil)
+                rule: rule, isReturnTraffic: isReturn, reason: reason, source: source, part: nil, hop: hop))
         }
         guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else {
             let reason = "no path from segment '\(segments[sourceSegment].name)' to segment '\(segments[destinationSegment].name)': no links or routes join them"
             events?.append(WalkEvent(status: .notFound, name: segments[sourceSegment].name, detail: reason, source: segments[sourceSegment].source))
-            return failure(.noRoute, link: nil, reason: reason, source: segments[sourceSegment].source)
+            fail(.noRoute, hop: nil, link: nil, reason: reason, source: segments[sourceSegment].source)
+            return failures
         }
         events?.append(WalkEvent(status: .info, name: segments[sourceSegment].name, detail: "leaves \(describe(packet)) in segment '\(segments[sourceSegment].name)'", source: segments[sourceSegment].source))
         var packet = packet
-        // What each link's firewall saw, whether its NAT translated the request, and the firewalls holding state.
+        // What each link's firewall saw, whether its NAT translated the request (or was found where no NAT may
+        // be), and the firewalls holding state.
         var views: [Packet] = []
         var translatedRequest: [Bool] = []
+        var natFailed: [Bool] = []
         var stateFirewalls: Set<Int> = []
         for (number, hop) in hops.enumerated() {
             let link = network.links[hop.link]
             let crossing = "hop \(number + 1): \(segments[hop.from].name) → \(segments[hop.to].name) over link '\(link.name)'"
             var notes: [String] = []
             var translated = false
-            // Inbound through a NAT: the destination is translated before the firewall sees it.
-            if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
+            var rejected = false
+            var failedNAT = false
+            // After a rejection (its own event), the hop's event goes on from there.
+            var shownFrom = 0
+            // Inbound through a NAT: the destination is translated before the firewall sees it, when the sender is
+            // in the NAT's scope.
+            if let nat = link.nat, nat.inside == hop.to, nat.inside(of: packet.destination) != nil, !nat.translates(remote: packet.source) {
+                notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
+            } else if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
                 let note = "static NAT translates the destination \(packet.destination) → \(inside)"
-                translated = true
-                packet.destination = inside
-                if !natAllowed {
+                if natAllowed {
+                    translated = true
+                    packet.destination = inside
+                    notes.append(note)
+                } else {
                     events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
-                    return failure(.nat, link: hop.link, reason: "static NAT on link '\(link.name)' translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                    fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                    rejected = true
+                    shownFrom = notes.count
+                    failedNAT = true
+                    notes.append("walked on as if it did not translate")
                 }
-                notes.append(note)
             }
             let view = packet
             var ruleSource: SourceLocation?
@@ -78,18 +98,27 @@ struct FlowWalker: Sendable {
                 let decision = decide(firewall, view)
                 ruleSource = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
                 let by = decision.rule.map { firewall.rules[$0].label } ?? "default \(firewall.defaultAction.rawValue) (no rule matches)"
-                guard decision.allowed else {
+                if decision.allowed {
+                    if decision.stateful { stateFirewalls.insert(firewallIndex) }
+                    notes.append("firewall '\(firewall.name)' \(by) allows \(flow)\(decision.stateful ? " (stateful)" : " (stateless)")")
+                } else {
                     events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) denies \(flow)", source: ruleSource))
-                    return failure(.blocked, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
+                    fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
                         reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'", source: ruleSource)
+                    rejected = true
+                    shownFrom = notes.count
+                    // As if a rule allowed it, with the firewall's own default state.
+                    if firewall.stateful { stateFirewalls.insert(firewallIndex) }
+                    notes.append("walked on as if firewall '\(firewall.name)' allowed it")
                 }
-                if decision.stateful { stateFirewalls.insert(firewallIndex) }
-                notes.append("firewall '\(firewall.name)' \(by) allows \(flow)\(decision.stateful ? " (stateful)" : " (stateless)")")
             } else {
                 notes.append("no firewall")
             }
-            // Outbound through a NAT: the source is translated after the firewall.
-            if let nat = link.nat, nat.inside == hop.from {
+            // Outbound through a NAT: the source is translated after the firewall, when the destination is in the
+            // NAT's scope.
+            if let nat = link.nat, nat.inside == hop.from, nat.kind != .static || nat.outside(of: packet.source) != nil, !nat.translates(remote: packet.destination) {
+                notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
+            } else if let nat = link.nat, nat.inside == hop.from {
                 var translatedSource: IPAddressValue?
                 switch nat.kind {
                 case .static: translatedSource = nat.outside(of: packet.source)
@@ -97,18 +126,25 @@ struct FlowWalker: Sendable {
                 }
                 if let translatedSource {
                     let note = "\(nat.kind.rawValue) NAT translates the source \(packet.source) → \(nat.kind == .static || nat.address != nil ? translatedSource.description : "the device's address")"
-                    if !natAllowed {
+                    if natAllowed {
+                        translated = true
+                        packet.source = translatedSource
+                        notes.append(note)
+                    } else {
                         events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; ")); \(note)", source: nat.source))
-                        return failure(.nat, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)' translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
+                        fail(.nat, hop: number, link: hop.link, reason: "\(nat.kind.rawValue) NAT on link '\(link.name)'\(scoped(nat)) translates the source of packets leaving segment '\(segments[nat.inside].name)'; there must be no NAT between Pexip nodes", source: nat.source)
+                        rejected = true
+                        shownFrom = notes.count
+                        failedNAT = true
+                        notes.append("walked on as if it did not translate")
                     }
-                    translated = true
-                    packet.source = translatedSource
-                    notes.append(note)
                 }
             }
-            events?.append(WalkEvent(status: link.firewall == nil ? .info : .accepted, name: link.name, detail: "\(crossing): \(notes.joined(separator: "; "))", source: ruleSource ?? link.source))
+            let status: TraceStep.Status = rejected || link.firewall == nil ? .info : .accepted
+            events?.append(WalkEvent(status: status, name: link.name, detail: "\(crossing): \(notes[shownFrom...].joined(separator: "; "))", source: ruleSource ?? link.source))
             views.append(view)
             translatedRequest.append(translated)
+            natFailed.append(failedNAT)
         }
         events?.append(WalkEvent(status: .found, name: segments[destinationSegment].name, detail: "arrives at \(packet.destination) in segment '\(segments[destinationSegment].name)'", source: nil))
         // Replies, back along the same links.
@@ -116,11 +152,12 @@ struct FlowWalker: Sendable {
             let link = network.links[hop.link]
             let reply = views[number].reply
             let crossing = "reply hop \(number + 1): \(segments[hop.to].name) → \(segments[hop.from].name) over link '\(link.name)'"
-            if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], nat.outside(of: reply.source) != nil {
+            if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], !natFailed[number],
+                nat.translates(remote: reply.destination), nat.outside(of: reply.source) != nil {
                 // The request reached the host's real address, but its replies leave with the mapped one.
-                let reason = "static NAT on link '\(link.name)' translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
+                let reason = "static NAT on link '\(link.name)'\(scoped(nat)) translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
                 events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(reason)", source: nat.source))
-                return failure(.nat, link: hop.link, isReturn: true, reason: reason, source: nat.source)
+                fail(.nat, hop: number, link: hop.link, isReturn: true, reason: reason, source: nat.source)
             }
             guard let firewallIndex = link.firewall else { continue }
             let firewall = network.firewalls[firewallIndex]
@@ -133,13 +170,17 @@ struct FlowWalker: Sendable {
             let source = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
             guard decision.allowed else {
                 events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies", source: source))
-                return failure(.blocked, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label }, isReturn: true,
+                fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label }, isReturn: true,
                     reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; what allows the request is not stateful", source: source)
+                continue
             }
             events?.append(WalkEvent(status: .accepted, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) allows the replies", source: source))
         }
-        return nil
+        return failures
     }
+
+    /// " (only to internet)": a scoped NAT's scope, for messages.
+    private func scoped(_ nat: NetworkNAT) -> String { nat.scopeText.map { " (\($0))" } ?? "" }
 
     /// The first rule of `firewall` that matches `packet`, or its default action.
     func decide(_ firewall: Firewall, _ packet: Packet) -> (allowed: Bool, rule: Int?, stateful: Bool) {

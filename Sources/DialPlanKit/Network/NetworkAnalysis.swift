@@ -11,19 +11,32 @@ public struct NetworkAnalysis: Sendable {
     /// warnings, in file order.
     public let findings: [Diagnostic]
     /// The broken pairs grouped by what breaks them, each group with its finding (one of `findings`), in the order
-    /// met: for reports that show a cause with its pairs.
+    /// met: for reports that show a cause with its pairs. A pair with several causes is in the group of each.
     public let brokenPairGroups: [BrokenPairGroup]
 
+    /// One cause and every pair it breaks.
     public struct BrokenPairGroup: Sendable {
+        /// What breaks the pairs: one rule, firewall default, NAT or missing path.
+        public let cause: PathCause
+        /// The flows it fails, in the mesh's order (UDP 500, then ESP).
+        public let flows: [FlowSpec]
+        /// The first failure met for it, flow and all.
         public let failure: PathFailure
+        /// Every pair it breaks, in pair order, whether or not the pair has other causes too.
         public let pairs: [MeshPair]
+        /// How many of `pairs` have no other cause: what fixing this one alone repairs.
+        public let repairedAlone: Int
         public let diagnostic: Diagnostic
+
+        /// "UDP 500, ESP: denied by firewall 'wan-fw' default deny (no rule matches) on link 'oslo-wan'".
+        public var description: String { cause.description(failing: flows) }
     }
 
     private let engine: NetworkEngine?
     private let requirements: MeshRequirements
     private let pairIndex: [MeshEnd: [Int]]
     private let pairLookup: [PairKey: Int]
+    private let groupIndex: [PathCause: Int]
 
     private struct PairKey: Hashable {
         var from: MeshEnd
@@ -49,6 +62,7 @@ public struct NetworkAnalysis: Sendable {
             pairLookup = [:]
             findings = NodeLints.run(plan: plan, network: nil).sorted(by: NetworkAnalysis.fileOrder)
             brokenPairGroups = []
+            groupIndex = [:]
             return
         }
         let engine = NetworkEngine(network: network)
@@ -92,7 +106,9 @@ public struct NetworkAnalysis: Sendable {
         self.pairLookup = pairLookup
         let unplaced = Set(ends.indices.filter { places[$0].segment == nil }.map { ends[$0] })
         brokenPairGroups = NetworkAnalysis.groupBrokenPairs(pairs, unplaced: unplaced, plan: plan)
-        findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic))
+        groupIndex = Dictionary(uniqueKeysWithValues: brokenPairGroups.enumerated().map { ($0.element.cause, $0.offset) })
+        let webRTC = NetworkAnalysis.webRTCFindings(plan: plan, network: network, engine: engine)
+        findings = (NodeLints.run(plan: plan, network: network) + network.warnings + brokenPairGroups.map(\.diagnostic) + webRTC)
             .sorted(by: NetworkAnalysis.fileOrder)
     }
 
@@ -108,6 +124,13 @@ public struct NetworkAnalysis: Sendable {
     public func pair(from: MeshEnd, to: MeshEnd) -> MeshPair? {
         pairLookup[PairKey(from: from, to: to)].map { pairs[$0] }
     }
+
+    /// The index in `brokenPairGroups` of the group of `cause` (nil for a cause of no group: a pair with a node
+    /// that no segment holds, which that node's lint reports).
+    public func groupIndex(of cause: PathCause) -> Int? { groupIndex[cause] }
+
+    /// The indices in `brokenPairGroups` of every cause of `pair`, in path order.
+    public func groupIndices(of pair: MeshPair) -> [Int] { pair.check.causes.compactMap { groupIndex[$0] } }
 
     /// Broken pairs involving `node` (empty when healthy), for the call verdict `mesh-broken`.
     public func brokenPairs(involving node: NodeID) -> [MeshPair] {
@@ -158,26 +181,58 @@ public struct NetworkAnalysis: Sendable {
     }
 
     /// Whether endpoints of site index `site` reach node index `node` for a call of `callProtocol` (signalling +
-    /// media); nil when the plan does not say where the site's endpoints are. SIP passes over TLS 5061 or TCP 5060;
-    /// H.323 needs TCP 1720; every call needs media UDP 40000–49999; NAT is allowed on this leg. [PX-port_usage]
-    /// Thread-safe, computed once per (site, node, protocol).
+    /// media, the flows `PortUsage.endpointToNode` lists); nil when the plan does not say where the site's
+    /// endpoints are. NAT is allowed on this leg. This is the one place a site's calls are found `blocked`
+    /// (`NetworkVerdicts.unreachable` asks here). [PX-port_usage] Thread-safe, computed once per (site, node,
+    /// protocol).
     public func reachability(site: SiteID, node: NodeID, protocol callProtocol: CallProtocol) -> PathCheck? {
         guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
         let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
         if let known = reachabilityCache.get(key) { return known }
-        let flows: [(FlowSpec, Int)]
-        switch callProtocol {
-        case .sip: flows = [(.sipTLS, 0), (.sipTCP, 0), (.media, 1)]
-        case .h323: flows = [(.h323, 0), (.media, 1)]
-        case .mssip: flows = [(.sipTLS, 0), (.media, 1)]
-        }
-        let from = "\(plan.sites[site].name) endpoints (\(endpoints.text))"
-        let to = NetworkAnalysis.place(.node(node), plan: plan, network: network)
-        let check = NetworkAnalysis.pathCheck(
-            from: from, sources: endpoints.addresses, sourceSegment: network.segment(containing: endpoints.addresses.first ?? .zero),
-            to: to, flows: flows, natAllowed: true, engine: engine)
+        let check = NetworkAnalysis.endpointsCheck(
+            endpoints, of: plan.sites[site].name, to: node, flows: PortUsage.endpointToNode(callProtocol), plan: plan, engine: engine)
         reachabilityCache.set(key, check)
         return check
+    }
+
+    /// The path from a site's endpoints to a node, for `flows`; NAT is allowed on this leg.
+    static func endpointsCheck(
+        _ endpoints: SiteEndpoints, of site: String, to node: NodeID, flows: [PortUsage.Requirement], plan: DialPlan, engine: NetworkEngine
+    ) -> PathCheck {
+        let network = engine.network
+        return NetworkAnalysis.pathCheck(
+            from: "\(site) endpoints (\(endpoints.text))", sources: endpoints.addresses,
+            sourceSegment: network.segment(containing: endpoints.addresses.first ?? .zero),
+            to: NetworkAnalysis.place(.node(node), plan: plan, network: network), flows: flows, natAllowed: true, engine: engine)
+    }
+
+    /// Sites with WebRTC clients (`webrtc` among their protocols) whose endpoints cannot reach a node of their
+    /// local locations over HTTPS or media: one error per site and problem (every problem on each path), at the
+    /// rule or default responsible, naming the nodes. Per (site, local node), not per call. [PX-port_usage]
+    static func webRTCFindings(plan: DialPlan, network: Network, engine: NetworkEngine) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (index, site) in zip(plan.sites.ids, plan.sites) where site.webRTC {
+            guard let endpoints = network.endpoints(ofSite: index) else { continue }
+            var order: [String] = []
+            var groups: [String: (failure: PathFailure, nodes: [String])] = [:]
+            for node in plan.nodes.ids where site.localLocations.contains(plan.nodes[node].location) {
+                // Every problem on the way, so that fixing one reveals no other.
+                let check = endpointsCheck(endpoints, of: site.name, to: node, flows: PortUsage.webRTC, plan: plan, engine: engine)
+                for failure in check.failures {
+                    let key = failure.description
+                    if groups[key] == nil { order.append(key) }
+                    if groups[key]?.nodes.contains(plan.nodes[node].name) != true { groups[key, default: (failure, [])].nodes.append(plan.nodes[node].name) }
+                }
+            }
+            for key in order {
+                let (failure, nodes) = groups[key]!
+                let names = nodes.count == 1 ? "node \(nodes[0])" : "nodes \(nodes.joined(separator: ", "))"
+                findings.append(Diagnostic(
+                    .error, "WebRTC clients of site '\(site.name)' (\(endpoints.text)) cannot reach \(names) of their local locations: \(failure)",
+                    at: failure.source, check: .webRTCBlocked))
+            }
+        }
+        return findings
     }
 
     /// Hop-by-hop steps of a path check, traceroute style: the path, then per flow its hops (segment, firewall
@@ -187,14 +242,18 @@ public struct NetworkAnalysis: Sendable {
         let path = check.segments.isEmpty ? "no path" : "path " + check.segments.joined(separator: " → ")
         steps.append(TraceStep(
             depth: depth, kind: .hop, status: check.status == .ok ? .accepted : .rejected, name: "\(check.from) → \(check.to)",
-            detail: "\(path): " + (check.failure.map { "\(check.status.rawValue): \($0)" } ?? "ok")))
+            detail: "\(path): " + (check.failure.map { "\(check.status.rawValue): \($0)" } ?? "ok")
+                + (check.causes.count > 1 ? " (and \(check.causes.count - 1) more cause\(check.causes.count == 2 ? "" : "s") on the path, below)" : "")))
         guard let engine, let network = plan.network else { return steps }
         let satisfied = Set(check.flows.filter { $0.status == .ok }.map(\.group))
         for flow in check.flows {
             let status: TraceStep.Status = flow.status == .ok ? .accepted : satisfied.contains(flow.group) ? .skipped : .rejected
             // "IKE: ok", "media: blocked (UDP 45000–49999): denied by …"; ESP is its own purpose.
             let purpose = flow.flow.purpose == flow.flow.description ? "" : flow.flow.purpose + ": "
-            var detail = flow.status == .ok ? "\(purpose)ok" : "\(purpose)\(flow.status.rawValue)" + (flow.failure.map { ($0.part.map { " (\($0))" } ?? "") + ": " + $0.reason } ?? "")
+            // Every problem of the flow, in path order.
+            var detail = flow.status == .ok ? "\(purpose)ok" : purpose + flow.failures.map { failure in
+                PathCheck.Status(failure.kind).rawValue + (failure.isReturnTraffic ? " (replies)" : "") + (failure.part.map { " (\($0))" } ?? "") + ": " + failure.reason
+            }.joined(separator: "; then ")
             if status == .skipped { detail += " (an alternative passes)" }
             steps.append(TraceStep(depth: depth + 1, kind: .hop, status: status, name: flow.flow.description, detail: detail, source: flow.failure?.source))
             guard let destination = check.destinationSegment, let source = network.segment(containing: flow.witness.source) else { continue }
@@ -232,11 +291,11 @@ public struct NetworkAnalysis: Sendable {
     static func meshCheck(from: Place, to: Place, engine: NetworkEngine) -> PathCheck {
         pathCheck(
             from: from.label, sources: from.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: from.segment,
-            to: to, flows: [(.ike, 0), (.esp, 1)], natAllowed: false, engine: engine, sourceProblem: from.segment == nil ? (from.problem, from.source) : nil)
+            to: to, flows: PortUsage.mesh, natAllowed: false, engine: engine, sourceProblem: from.segment == nil ? (from.problem, from.source) : nil)
     }
 
     static func pathCheck(
-        from label: String, sources: AddressSet, sourceSegment: Int?, to: Place, flows: [(FlowSpec, Int)], natAllowed: Bool,
+        from label: String, sources: AddressSet, sourceSegment: Int?, to: Place, flows: [PortUsage.Requirement], natAllowed: Bool,
         engine: NetworkEngine, sourceProblem: (String, SourceLocation?)? = nil
     ) -> PathCheck {
         let network = engine.network
@@ -244,21 +303,16 @@ public struct NetworkAnalysis: Sendable {
         let unplaced = sourceProblem ?? (to.segment == nil || to.address == nil ? (to.problem, to.source) : nil)
         for (flow, group) in flows {
             if let (problem, source) = unplaced {
-                let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil)
+                let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil, hop: nil)
                 let packet = Packet(ipProtocol: flow.ipProtocol, source: .zero, destination: .zero, sourcePort: 0, destinationPort: 0)
-                checks.append(FlowCheck(flow: flow, status: .noRoute, failure: failure, group: group, witness: packet))
+                checks.append(FlowCheck(flow: flow, status: .noRoute, failures: [failure], group: group, witness: packet))
             } else {
                 checks.append(engine.check(flow, group: group, from: sources, to: to.address!, destinationSegment: to.segment!, natAllowed: natAllowed))
             }
         }
-        var status = PathCheck.Status.ok
-        for group in Set(checks.map(\.group)).sorted() {
-            let members = checks.filter { $0.group == group }
-            if !members.contains(where: { $0.status == .ok }) {
-                status = members[0].status
-                break
-            }
-        }
+        // The first problem on the path decides the status.
+        let failures = PathCheck.breaking(checks)
+        let status = failures.first.map { PathCheck.Status($0.kind) } ?? .ok
         var segments: [String] = []
         if unplaced == nil, let sourceSegment, let destination = to.segment {
             if let hops = engine.walker.paths.path(from: sourceSegment, to: destination) {
@@ -267,35 +321,67 @@ public struct NetworkAnalysis: Sendable {
         }
         return PathCheck(
             from: label, to: to.label, status: status, flows: checks, segments: segments, natAllowed: natAllowed,
-            sourceSegment: sourceSegment, destinationSegment: unplaced == nil ? to.segment : nil)
+            sourceSegment: sourceSegment, destinationSegment: unplaced == nil ? to.segment : nil, failures: failures)
     }
 
     // MARK: Findings
 
     /// One diagnostic per cause (rule, firewall default, NAT, missing path), at the place responsible, with every
-    /// pair it breaks as a note. Pairs of a node that no segment holds are left to that node's lint.
+    /// pair it breaks as a note, and how many of them fixing it alone repairs (the pairs it is the only cause of).
+    /// A pair with several causes is under each. Pairs of a node that no segment holds are left to that node's lint.
     static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [BrokenPairGroup] {
-        var order: [PathFailure] = []
-        var groups: [PathFailure: [MeshPair]] = [:]
-        for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
-            guard let failure = pair.check.failure else { continue }
-            if groups[failure] == nil { order.append(failure) }
-            groups[failure, default: []].append(pair)
+        struct Group {
+            var failure: PathFailure
+            var flows: [FlowSpec] = []
+            var pairs: [MeshPair] = []
+            var alone = 0
         }
-        return order.map { failure in
-            let broken = groups[failure]!
+        var order: [PathCause] = []
+        var groups: [PathCause: Group] = [:]
+        for pair in pairs where pair.status != .ok && !unplaced.contains(pair.from) && !unplaced.contains(pair.to) {
+            let failures = pair.check.failures
+            let causes = pair.check.causes
+            for cause in causes {
+                let first = failures.first { $0.cause == cause }!
+                if groups[cause] == nil {
+                    order.append(cause)
+                    groups[cause] = Group(failure: first)
+                }
+                groups[cause]!.pairs.append(pair)
+                if causes.count == 1 { groups[cause]!.alone += 1 }
+                for failure in failures where failure.cause == cause && !groups[cause]!.flows.contains(failure.flow) {
+                    groups[cause]!.flows.append(failure.flow)
+                }
+            }
+        }
+        let meshOrder = PortUsage.mesh.map(\.flow)
+        return order.map { cause in
+            let group = groups[cause]!
+            let broken = group.pairs
+            let flows = group.flows.sorted { (meshOrder.firstIndex(of: $0) ?? .max) < (meshOrder.firstIndex(of: $1) ?? .max) }
             let count = broken.count == 1 ? "1 ordered pair of Pexip nodes" : "\(broken.count) ordered pairs of Pexip nodes"
             let what: String
-            switch failure.kind {
-            case .blocked: what = "cannot set up IPsec: \(failure.flow)\(failure.isReturnTraffic ? " replies" : "") \(failure.reason)"
-            case .nat: what = "go through NAT: \(failure.reason)"
-            case .noRoute: what = "have no route: \(failure.reason)"
+            switch cause.kind {
+            case .blocked: what = "cannot set up IPsec: \(flows.map(\.description).joined(separator: " and "))\(cause.isReturnTraffic ? " replies" : "") \(cause.reason)"
+            case .nat: what = "go through NAT: \(cause.reason)"
+            case .noRoute: what = "have no route: \(cause.reason)"
             }
-            let check: CheckID = failure.kind == .blocked ? .meshBlocked : failure.kind == .nat ? .meshNAT : .meshNoRoute
+            let others = broken.count - group.alone
+            let repair: String
+            switch (broken.count, group.alone) {
+            case (1, 1): repair = "fixing this alone repairs it"
+            case (1, _): repair = "fixing this alone does not repair it (it has another cause too)"
+            case (_, broken.count): repair = "fixing this alone repairs all \(broken.count)"
+            case (_, 0): repair = "fixing this alone repairs none of them (each has another cause too)"
+            default: repair = "fixing this alone repairs \(group.alone) of them (\(others) \(others == 1 ? "has" : "have") another cause too)"
+            }
+            let check: CheckID = cause.kind == .blocked ? .meshBlocked : cause.kind == .nat ? .meshNAT : .meshNoRoute
             // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
             var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
             if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
-            return BrokenPairGroup(failure: failure, pairs: broken, diagnostic: Diagnostic(.error, "\(count) \(what)", at: failure.source, check: check, notes: notes))
+            return BrokenPairGroup(
+                cause: cause, flows: flows, failure: group.failure, pairs: broken, repairedAlone: group.alone,
+                diagnostic: Diagnostic(.error, "\(count) \(what); \(repair)", at: cause.source, check: check, notes: notes))
         }
     }
 

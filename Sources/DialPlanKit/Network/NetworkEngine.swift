@@ -14,7 +14,7 @@ final class NetworkEngine: @unchecked Sendable {
     private let portCuts: [Int]
     // The memo is filled lazily from any thread (call verdicts are computed in parallel), hence the lock.
     private let lock = NSLock()
-    private var memo: [MemoKey: PathFailure?] = [:]
+    private var memo: [MemoKey: [PathFailure]] = [:]
 
     private struct MemoKey: Hashable {
         var ipProtocol: IPProtocol
@@ -56,6 +56,7 @@ final class NetworkEngine: @unchecked Sendable {
         for link in network.links {
             guard let nat = link.nat else { continue }
             if let address = nat.address { cut(AddressRange(address)) }
+            nat.scope.ranges.forEach(cut)
             for mapping in nat.mappings {
                 cut(mapping.inside)
                 cut(mapping.outside)
@@ -70,7 +71,7 @@ final class NetworkEngine: @unchecked Sendable {
                 if mapping.outside.contains(point) { cuts.insert(point.shifted(from: mapping.outside.lower, to: mapping.inside.lower)) }
             }
         }
-        for flow in [FlowSpec.ike, .esp, .sipTLS, .sipTCP, .h323, .media] {
+        for flow in PortUsage.all {
             cut(flow.ports)
             cut(flow.sourcePorts)
         }
@@ -131,8 +132,8 @@ final class NetworkEngine: @unchecked Sendable {
         return result
     }
 
-    /// The memoised walk of one packet.
-    func failure(of packet: Packet, flow: FlowSpec, from sourceSegment: Int, to destinationSegment: Int, natAllowed: Bool) -> PathFailure? {
+    /// The memoised walk of one packet: every failure on its path, in the order met.
+    func failures(of packet: Packet, flow: FlowSpec, from sourceSegment: Int, to destinationSegment: Int, natAllowed: Bool) -> [PathFailure] {
         let key = MemoKey(
             ipProtocol: packet.ipProtocol, source: atom(packet.source), destination: atom(packet.destination),
             sourcePort: piece(packet.sourcePort), destinationPort: piece(packet.destinationPort),
@@ -146,13 +147,14 @@ final class NetworkEngine: @unchecked Sendable {
         var events: [WalkEvent]? = nil
         let result = walker.walk(packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed, events: &events)
         lock.lock()
-        memo[key] = .some(result)
+        memo[key] = result
         lock.unlock()
         return result
     }
 
-    /// Checks `flow` from every address of `sources` (all in the plan's segments) to `destination`, reporting the
-    /// first failing part: which endpoints' addresses and which ports, when not all of them fail.
+    /// Checks `flow` from every address of `sources` (all in the plan's segments) to `destination`, reporting
+    /// every problem met, each with the part that meets it: which endpoints' addresses and which ports, when not
+    /// all of them do. Problems are in path order, and the witness packet is the first to meet the first one.
     func check(
         _ flow: FlowSpec, group: Int, from sources: AddressSet, to destination: IPAddressValue, destinationSegment: Int,
         natAllowed: Bool
@@ -160,9 +162,9 @@ final class NetworkEngine: @unchecked Sendable {
         let sourceAtoms = atoms(of: sources)
         let sourcePorts = pieces(of: flow.sourcePorts)
         let destinationPorts = pieces(of: flow.ports)
-        var firstFailure: (PathFailure, Packet)?
-        var failingSources = AddressSet()
-        var failingPorts: [ClosedRange<Int>] = []
+        // Each distinct failure with the sources and ports that meet it.
+        var found: [(failure: PathFailure, packet: Packet, sources: AddressSet, ports: [ClosedRange<Int>])] = []
+        var index: [PathFailure: Int] = [:]
         var witness: Packet?
         // A host address of the piece for the packet (x.x.x.1 rather than a subnet's .0), any address of the atom
         // giving the same answer; the largest IPv4 piece shows a passing flow in `trace`.
@@ -172,34 +174,50 @@ final class NetworkEngine: @unchecked Sendable {
         let shown = sourceAtoms.filter { $0.lower.isIPv4 }.max { $0.upper.shifted(from: $0.lower, to: .zero) < $1.upper.shifted(from: $1.lower, to: .zero) }
         for sourceRange in sourceAtoms {
             guard let sourceSegment = network.segment(containing: sourceRange.lower) else { continue }
+            let source = representative(sourceRange)
             // Endpoints dial a node's public address through static NAT; Pexip nodes use each other's own
             // addresses, which is why NAT between them breaks IPsec. [PX-public_dmz_configuration]
-            let dialled = natAllowed ? walker.dialledAddress(destination, from: sourceSegment, to: destinationSegment) : destination
+            let dialled = natAllowed ? walker.dialledAddress(destination, by: source, from: sourceSegment, to: destinationSegment) : destination
             for sourcePort in sourcePorts {
                 for destinationPort in destinationPorts {
                     let packet = Packet(
-                        ipProtocol: flow.ipProtocol, source: representative(sourceRange), destination: dialled,
+                        ipProtocol: flow.ipProtocol, source: source, destination: dialled,
                         sourcePort: sourcePort.lowerBound, destinationPort: destinationPort.lowerBound)
                     if witness == nil || sourceRange == shown && witness!.source != packet.source { witness = packet }
-                    guard let failure = failure(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed) else { continue }
-                    if firstFailure == nil { firstFailure = (failure, packet) }
+                    let failures = failures(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed)
+                    guard !failures.isEmpty else { continue }
                     // Parts that fail for the same reason are reported together.
-                    guard failure == firstFailure!.0 else { continue }
-                    failingSources.insert(sourceRange)
-                    if !failingPorts.contains(destinationPort) { failingPorts.append(destinationPort) }
+                    for failure in failures {
+                        // The same problem met at another position (from another segment) is the same.
+                        var key = failure
+                        key.hop = nil
+                        let at = index[key] ?? {
+                            index[key] = found.count
+                            found.append((failure, packet, AddressSet(), []))
+                            return found.count - 1
+                        }()
+                        found[at].sources.insert(sourceRange)
+                        if !found[at].ports.contains(destinationPort) { found[at].ports.append(destinationPort) }
+                    }
                 }
             }
         }
-        guard let (firstFound, packet) = firstFailure else {
+        guard !found.isEmpty else {
             let fallback = Packet(ipProtocol: flow.ipProtocol, source: sources.first ?? .zero, destination: destination, sourcePort: 0, destinationPort: 0)
-            return FlowCheck(flow: flow, status: .ok, failure: nil, group: group, witness: witness ?? fallback)
+            return FlowCheck(flow: flow, status: .ok, failures: [], group: group, witness: witness ?? fallback)
         }
-        var failure = firstFound
-        var parts: [String] = []
-        if failingSources != sources, sources.ranges.count > 0 { parts.append("from \(failingSources)") }
-        let failingPortSet = PortSet(failingPorts)
-        if let ports = flow.ports, failingPortSet != ports { parts.append("\(flow.ipProtocol.label) \(failingPortSet)") }
-        failure.part = parts.isEmpty ? nil : parts.joined(separator: ", ")
-        return FlowCheck(flow: flow, status: PathCheck.Status(failure.kind), failure: failure, group: group, witness: packet)
+        let failures = found.map { entry -> PathFailure in
+            var failure = entry.failure
+            var parts: [String] = []
+            if entry.sources != sources, sources.ranges.count > 0 { parts.append("from \(entry.sources)") }
+            let failingPortSet = PortSet(entry.ports)
+            if let ports = flow.ports, failingPortSet != ports { parts.append("\(flow.ipProtocol.label) \(failingPortSet)") }
+            failure.part = parts.isEmpty ? nil : parts.joined(separator: ", ")
+            return failure
+        }
+        let ordered = PathFailure.inPathOrder(failures)
+        // The packet that first meets the first problem shows it in `trace`.
+        let packet = found[failures.firstIndex(of: ordered[0])!].packet
+        return FlowCheck(flow: flow, status: PathCheck.Status(ordered[0].kind), failures: ordered, group: group, witness: packet)
     }
 }

@@ -13,16 +13,6 @@ public struct FlowSpec: Sendable, Hashable, CustomStringConvertible {
         guard let ports else { return ipProtocol.label }
         return "\(ipProtocol.label) \(ports)"
     }
-
-    /// IKE between nodes: UDP from port 500 to port 500. [PX-port_usage]
-    public static let ike = FlowSpec(ipProtocol: .udp, ports: PortSet(500), sourcePorts: PortSet(500), purpose: "IKE")
-    /// ESP (IP protocol 50) between nodes. [PX-port_usage]
-    public static let esp = FlowSpec(ipProtocol: .esp, ports: nil, sourcePorts: nil, purpose: "ESP")
-    /// Endpoint-facing ports on a node. [PX-port_usage]
-    public static let sipTLS = FlowSpec(ipProtocol: .tcp, ports: PortSet(5061), sourcePorts: .ephemeral, purpose: "SIP TLS")
-    public static let sipTCP = FlowSpec(ipProtocol: .tcp, ports: PortSet(5060), sourcePorts: .ephemeral, purpose: "SIP TCP")
-    public static let h323 = FlowSpec(ipProtocol: .tcp, ports: PortSet(1720), sourcePorts: .ephemeral, purpose: "H.323 call signalling")
-    public static let media = FlowSpec(ipProtocol: .udp, ports: PortSet([40000...49999]), sourcePorts: .ephemeral, purpose: "media")
 }
 
 /// Why a flow does not get through.
@@ -48,6 +38,9 @@ public struct PathFailure: Sendable, Hashable, CustomStringConvertible {
     public var source: SourceLocation?
     /// When only part of the flow fails: the endpoints' addresses or ports that do ("from 10.50.0.128/25").
     public var part: String?
+    /// Where on the path it happens: the position of the link (0 for the first link from the sender), nil when
+    /// there is no path. Orders a path's problems from the sender on.
+    public var hop: Int?
 
     /// "ESP: denied by firewall 'wan-fw' default deny on link 'oslo-wan'".
     public var description: String {
@@ -56,17 +49,66 @@ public struct PathFailure: Sendable, Hashable, CustomStringConvertible {
         if let part { text += " (\(part))" }
         return text + ": " + reason
     }
+
+    /// What is responsible, whichever flow it fails.
+    public var cause: PathCause {
+        PathCause(kind: kind, link: link, firewall: firewall, rule: rule, isReturnTraffic: isReturnTraffic, reason: reason, source: source)
+    }
+
+    /// Path order: by the link's position from the sender, the request before its replies (a problem met first
+    /// on the way out comes first).
+    static func pathOrder(_ a: PathFailure, _ b: PathFailure) -> Bool {
+        (a.hop ?? -1, a.isReturnTraffic ? 1 : 0) < (b.hop ?? -1, b.isReturnTraffic ? 1 : 0)
+    }
+
+    /// `failures` sorted in path order, stably: in their given order where the path does not tell them apart.
+    static func inPathOrder(_ failures: [PathFailure]) -> [PathFailure] {
+        failures.enumerated().sorted { a, b in
+            pathOrder(a.element, b.element) || !pathOrder(b.element, a.element) && a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+/// What breaks a path, whichever flows it breaks: one firewall rule or default (for requests or for replies), one
+/// NAT, or a missing path. One cause is one fix: a broken pair of nodes is listed under each of its causes.
+public struct PathCause: Sendable, Hashable, CustomStringConvertible {
+    public var kind: PathFailure.Kind
+    /// The link where packets are blocked or translated.
+    public var link: String?
+    /// The firewall that blocks them.
+    public var firewall: String?
+    /// The rule that denies them, or nil when the firewall's default action does.
+    public var rule: String?
+    /// Whether it is the replies that fail.
+    public var isReturnTraffic: Bool
+    /// What happens: "denied by firewall 'wan-fw' default deny on link 'oslo-wan'".
+    public var reason: String
+    /// The rule, firewall default, NAT or node responsible.
+    public var source: SourceLocation?
+
+    /// "replies denied by firewall …", "denied by firewall …".
+    public var description: String { (isReturnTraffic ? "replies " : "") + reason }
+
+    /// "UDP 500, ESP: denied by firewall 'wan-fw' default deny (no rule matches) on link 'oslo-wan'".
+    public func description(failing flows: [FlowSpec]) -> String {
+        flows.map(\.description).joined(separator: ", ") + (isReturnTraffic ? " replies" : "") + ": " + reason
+    }
 }
 
 /// The check of one flow on one path.
 public struct FlowCheck: Sendable, Hashable, CustomStringConvertible {
     public var flow: FlowSpec
     public var status: PathCheck.Status
-    public var failure: PathFailure?
+    /// Every problem on the flow's path, in path order (empty when ok); the walk goes on past each one as if it
+    /// were fixed, so fixing the first never reveals one that is not listed.
+    public var failures: [PathFailure]
     /// Flows with the same group are alternatives: one that passes satisfies the group (SIP over TLS or TCP).
     public var group: Int
     /// A packet that shows the result (the first failing part), re-walked for `traceSteps`.
     var witness: Packet
+
+    /// The first problem on the path.
+    public var failure: PathFailure? { failures.first }
 
     public var description: String { failure?.description ?? "\(flow): ok" }
 }
@@ -111,15 +153,39 @@ public struct PathCheck: Sendable, Hashable, CustomStringConvertible {
     var sourceSegment: Int?
     var destinationSegment: Int?
 
-    /// The failure that decides the status (nil when ok).
-    public var failure: PathFailure? {
-        guard status != .ok else { return nil }
-        let groups = Dictionary(grouping: flows, by: \.group)
-        for group in groups.keys.sorted() where !groups[group]!.contains(where: { $0.status == .ok }) {
-            return groups[group]!.first?.failure
+    /// Every problem that breaks the path, in path order (empty when ok): `PathCheck.breaking(flows)`.
+    public internal(set) var failures: [PathFailure]
+
+    /// The problems that break a path with `flows`, in path order: the failures of each group of flows that has
+    /// no passing flow (of its first flow, for a group of alternatives such as SIP over TLS or TCP).
+    static func breaking(_ flows: [FlowCheck]) -> [PathFailure] {
+        var result: [PathFailure] = []
+        var seen: Set<Int> = []
+        var satisfied: Set<Int> = []
+        for flow in flows where flow.status == .ok { satisfied.insert(flow.group) }
+        for flow in flows where !satisfied.contains(flow.group) && seen.insert(flow.group).inserted {
+            result += flow.failures
         }
-        return nil
+        return PathFailure.inPathOrder(result)
     }
+
+    /// The first problem on the path, which decides the status (nil when ok).
+    public var failure: PathFailure? { status == .ok ? nil : failures.first }
+
+    /// The distinct causes of `failures`, in path order: what must be fixed for the path to work.
+    public var causes: [PathCause] {
+        var result: [PathCause] = []
+        for failure in failures where !result.contains(failure.cause) { result.append(failure.cause) }
+        return result
+    }
+
+    /// The flows `cause` fails on this path, in flow order.
+    public func flows(failing cause: PathCause) -> [FlowSpec] {
+        flows.map(\.flow).filter { flow in failures.contains { $0.flow == flow && $0.cause == cause } }
+    }
+
+    /// Each cause with the flows it fails: "UDP 500, ESP: denied by …", in path order.
+    public var causeDescriptions: [String] { causes.map { $0.description(failing: flows(failing: $0)) } }
 
     /// "osl-px01 (10.10.1.11) → sin-px01 (10.40.1.11): blocked: ESP: denied by firewall 'wan-fw' default deny on
     /// link 'oslo-wan'".

@@ -103,10 +103,26 @@ extension CauseFinder {
                 message = "\(count) land on nodes whose IPsec mesh is broken"
             }
             if let network = simulation.network {
+                // Every cause of those nodes' broken pairs past the one in the message: fixing that one alone
+                // does not mend the mesh.
+                var others: [(group: Int, pairs: Int)] = []
+                var counted: Set<[MeshEnd]> = []
+                let named = network.brokenPairGroups.firstIndex { group in
+                    if case .network(let failure) = cause.blame { return group.cause == failure.cause }
+                    return false
+                }
                 for node in first.nodes.sorted() {
                     let broken = network.brokenPairs(involving: node)
                     guard !broken.isEmpty else { continue }
                     notes.append("\(plan.nodes[node].name): \(broken.count) broken pair\(broken.count == 1 ? "" : "s"), e.g. " + broken.prefix(3).map { "\(network.name(of: $0.from)) → \(network.name(of: $0.to))" }.joined(separator: ", "))
+                    for pair in broken where counted.insert([pair.from, pair.to]).inserted {
+                        for group in network.groupIndices(of: pair) where group != named {
+                            if let index = others.firstIndex(where: { $0.group == group }) { others[index].pairs += 1 } else { others.append((group, 1)) }
+                        }
+                    }
+                }
+                for other in others {
+                    notes.append("also broken by \(network.brokenPairGroups[other.group].description) (\(other.pairs) of these pairs)")
                 }
             }
         case .blocked:

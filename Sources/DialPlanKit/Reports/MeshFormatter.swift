@@ -62,25 +62,28 @@ public enum MeshFormatter {
         return line + (analysis.isHealthy ? " — " + style.green("PASS") : " — " + style.red("FAIL"))
     }
 
-    /// RFC 4180 CSV, one row per ordered pair of distinct ends (pairs that need not talk too, as `not-required`).
+    /// RFC 4180 CSV, one row per ordered pair of distinct ends (pairs that need not talk too, as `not-required`);
+    /// a pair's last column lists all its causes, in path order, separated by " | ".
     public static func csv<Out: TextOutputStream>(_ analysis: NetworkAnalysis, to out: inout Out) {
-        out.write("from,from_location,from_address,to,to_location,to_address,result,udp_500,esp,link,firewall,rule,reason,source\n")
+        // link … source: the pair's first cause on the path; causes: every cause, in path order.
+        out.write("from,from_location,from_address,to,to_location,to_address,result,udp_500,esp,link,firewall,rule,reason,source,causes\n")
         let ends = analysis.ends
         for from in ends {
             for to in ends where from != to {
                 var row = [analysis.name(of: from), locationName(analysis, from), analysis.address(of: from), analysis.name(of: to), locationName(analysis, to), analysis.address(of: to)]
                 if let pair = analysis.pair(from: from, to: to) {
                     let failure = pair.check.failure
-                    row += [pair.status.rawValue, pair.ike.status.rawValue, pair.esp.status.rawValue, failure?.link ?? "", failure?.firewall ?? "", failure?.rule ?? (failure?.firewall != nil ? "default" : ""), failure?.description ?? "", failure?.source?.description ?? ""]
+                    row += [pair.status.rawValue, pair.ike.status.rawValue, pair.esp.status.rawValue, failure?.link ?? "", failure?.firewall ?? "", failure?.rule ?? (failure?.firewall != nil ? "default" : ""), failure?.description ?? "", failure?.source?.description ?? "", pair.check.causeDescriptions.joined(separator: " | ")]
                 } else {
-                    row += ["not-required", "", "", "", "", "", "", ""]
+                    row += ["not-required", "", "", "", "", "", "", "", ""]
                 }
                 out.write(row.map(csvField).joined(separator: ",") + "\n")
             }
         }
     }
 
-    /// `{plan, healthy, summary, nodes, pairs, findings}`; pairs are those that must talk.
+    /// `{plan, healthy, summary, nodes, pairs, findings}`; pairs are those that must talk, each with its causes in
+    /// path order and, per flow, its first problem.
     public static func json<Out: TextOutputStream>(_ analysis: NetworkAnalysis, to out: inout Out) {
         var json = JSONWriter()
         let counts = statusCounts(analysis)
@@ -114,6 +117,23 @@ public enum MeshFormatter {
             json.field("to", analysis.name(of: pair.to))
             json.field("result", pair.status.rawValue)
             json.field("path", strings: pair.check.segments)
+            // Every cause of the pair, in path order, each with the flows it fails.
+            json.key("causes")
+            json.beginArray()
+            for cause in pair.check.causes {
+                json.beginObject()
+                json.field("kind", cause.kind.rawValue)
+                json.field("flows", strings: pair.check.flows(failing: cause).map(\.description))
+                json.field("link", cause.link)
+                json.field("firewall", cause.firewall)
+                json.field("rule", cause.rule)
+                json.field("returnTraffic", cause.isReturnTraffic)
+                json.field("reason", cause.reason)
+                json.field("source", cause.source?.description)
+                json.field("finding", analysis.groupIndex(of: cause).map { analysis.brokenPairGroups[$0].diagnostic.message })
+                json.endObject()
+            }
+            json.endArray()
             json.key("flows")
             json.beginArray()
             for flow in pair.check.flows {
@@ -224,19 +244,24 @@ public enum MeshFormatter {
                     continue
                 }
                 if a == b {
-                    // Inside one location: the pairs themselves.
+                    // Inside one location: the pairs themselves, an edge per cause.
                     for pair in forward where pair.status != .ok {
-                        text += "  \(nodeID(pair.from)) -> \(nodeID(pair.to)) [\(brokenStyle(pair.status)), label=\(quote(edgeLabel(pair)))];\n"
+                        for cause in pair.check.causes {
+                            text += "  \(nodeID(pair.from)) -> \(nodeID(pair.to)) [\(brokenStyle(cause.kind)), label=\(quote(edgeLabel(cause, pair: pair, analysis)))];\n"
+                        }
                     }
                     continue
                 }
-                func causes(_ pairs: [MeshPair]) -> [(label: String, status: PathCheck.Status, count: Int)] {
+                // Every cause of every broken pair: a pair with two causes counts under both.
+                func causes(_ pairs: [MeshPair]) -> [(label: String, kind: PathFailure.Kind, count: Int)] {
                     var order: [String] = []
-                    var found: [String: (PathCheck.Status, Int)] = [:]
+                    var found: [String: (PathFailure.Kind, Int)] = [:]
                     for pair in pairs where pair.status != .ok {
-                        let label = edgeLabel(pair)
-                        if found[label] == nil { order.append(label) }
-                        found[label, default: (pair.status, 0)].1 += 1
+                        for cause in pair.check.causes {
+                            let label = edgeLabel(cause, pair: pair, analysis)
+                            if found[label] == nil { order.append(label) }
+                            found[label, default: (cause.kind, 0)].1 += 1
+                        }
                     }
                     return order.map { ($0, found[$0]!.0, found[$0]!.1) }
                 }
@@ -250,12 +275,12 @@ public enum MeshFormatter {
                 for cause in there {
                     let both = back.contains { $0.label == cause.label && $0.count == cause.count }
                     let count = cause.count == 1 ? "1 pair" : "\(cause.count) pairs"
-                    let list = [brokenStyle(cause.status), "label=\(quote(cause.label + "\n" + count + (both ? " each way" : "")))"] + (both ? ["dir=both"] : []) + attributes(a, b)
+                    let list = [brokenStyle(cause.kind), "label=\(quote(cause.label + "\n" + count + (both ? " each way" : "")))"] + (both ? ["dir=both"] : []) + attributes(a, b)
                     text += "  \(nodeID(groups[a].members[0])) -> \(nodeID(groups[b].members[0])) [\(list.joined(separator: ", "))];\n"
                 }
                 for cause in back where !there.contains(where: { $0.label == cause.label && $0.count == cause.count }) {
                     let count = cause.count == 1 ? "1 pair" : "\(cause.count) pairs"
-                    let list = [brokenStyle(cause.status), "label=\(quote(cause.label + "\n" + count))"] + attributes(b, a)
+                    let list = [brokenStyle(cause.kind), "label=\(quote(cause.label + "\n" + count))"] + attributes(b, a)
                     text += "  \(nodeID(groups[b].members[0])) -> \(nodeID(groups[a].members[0])) [\(list.joined(separator: ", "))];\n"
                 }
             }
@@ -266,19 +291,20 @@ public enum MeshFormatter {
 
     // MARK: Helpers
 
-    static func brokenStyle(_ status: PathCheck.Status) -> String {
-        let colour = status == .nat ? "\"#e65100\"" : "\"#c62828\""
+    static func brokenStyle(_ kind: PathFailure.Kind) -> String {
+        let colour = kind == .nat ? "\"#e65100\"" : "\"#c62828\""
         return "color=\(colour), fontcolor=\(colour), penwidth=2"
     }
 
-    /// "ESP blocked\nsingapore-wan-fw default".
-    static func edgeLabel(_ pair: MeshPair) -> String {
-        guard let failure = pair.check.failure else { return "" }
-        switch failure.kind {
+    /// "ESP blocked by\nsingapore-wan-fw default": the flows are those of the cause's finding (all the flows it
+    /// fails), so that one cause has one label; a cause without a finding (a node no segment holds) the pair's.
+    static func edgeLabel(_ cause: PathCause, pair: MeshPair, _ analysis: NetworkAnalysis) -> String {
+        switch cause.kind {
         case .blocked:
-            return "\(failure.flow)\(failure.isReturnTraffic ? " replies" : "") blocked by\n\(failure.firewall ?? "") \(failure.rule ?? "default")"
+            let flows = analysis.groupIndex(of: cause).map { analysis.brokenPairGroups[$0].flows } ?? pair.check.flows(failing: cause)
+            return "\(flows.map(\.description).joined(separator: ", "))\(cause.isReturnTraffic ? " replies" : "") blocked by\n\(cause.firewall ?? "") \(cause.rule ?? "default")"
         case .nat:
-            return "NAT on link\n\(failure.link ?? "")"
+            return "NAT on link\n\(cause.link ?? "")"
         case .noRoute:
             return "no route"
         }

@@ -300,7 +300,7 @@ private struct EventWording {
             return step(.landing, .found, name: node.name, alias: landing.alias, source: node.source, detail)
         case .meshHealthy(let node):
             let info = plan.nodes[node]
-            return step(.hop, .accepted, name: info.name, source: info.source, "IPsec mesh: \(info.name) reaches every node it must, and they reach it (UDP 500 and ESP, no NAT)")
+            return step(.hop, .accepted, name: info.name, source: info.source, "IPsec mesh: \(info.name) reaches every node it must, and they reach it (\(PortUsage.meshFlows), no NAT)")
         case .meshBroken(let node, let cause, let source, let pairs):
             let info = plan.nodes[node]
             guard let network = trace.network else { return [] }

@@ -58,14 +58,16 @@ public struct CallTrace: Sendable {
             for node in outcome.nodes {
                 let broken = analysis.brokenPairs(involving: node)
                 if broken.isEmpty { log.record(.meshHealthy(node)) }
-                // One event per cause, with the pairs it breaks.
-                var causes: [(String, [MeshPair])] = []
+                // One event per cause, with the pairs it breaks (a pair with two causes under both).
+                var causes: [(cause: PathCause, pairs: [MeshPair])] = []
                 for pair in broken {
-                    let cause = pair.check.failure?.description ?? pair.status.rawValue
-                    if let index = causes.firstIndex(where: { $0.0 == cause }) { causes[index].1.append(pair) } else { causes.append((cause, [pair])) }
+                    for cause in pair.check.causes {
+                        if let index = causes.firstIndex(where: { $0.cause == cause }) { causes[index].pairs.append(pair) } else { causes.append((cause, [pair])) }
+                    }
                 }
                 for (cause, pairs) in causes {
-                    log.record(.meshBroken(node, cause: cause, source: pairs[0].check.failure?.source, pairs: pairs))
+                    let flows = analysis.groupIndex(of: cause).map { analysis.brokenPairGroups[$0].flows } ?? pairs[0].check.flows(failing: cause)
+                    log.record(.meshBroken(node, cause: cause.description(failing: flows), source: cause.source, pairs: pairs))
                 }
                 if let check = analysis.reachability(site: site, node: node, protocol: callProtocol) {
                     log.record(.reachability(site: site, node: node, check: check))

@@ -131,9 +131,11 @@ public struct HTMLReport: Sendable {
         public struct Cause: Sendable {
             /// The finding, as `check` and `mesh` word it; its notes list the pairs.
             public var diagnostic: Diagnostic
-            /// What breaks its pairs (the failure of the first pair the finding lists).
-            public var failure: PathFailure
-            /// The broken pairs with that failure.
+            /// What breaks its pairs.
+            public var cause: PathCause
+            /// The cause with the flows it fails: "ESP: denied by firewall …".
+            public var description: String
+            /// The broken pairs it breaks (a pair with several causes is under each).
             public var pairs: [MeshPair]
         }
 
@@ -311,7 +313,7 @@ public struct HTMLReport: Sendable {
     static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
         // The network's own groups of broken pairs, each with its finding; its other findings (node lints, the
         // network section's warnings) are listed apart.
-        let causes = analysis.brokenPairGroups.map { Mesh.Cause(diagnostic: $0.diagnostic, failure: $0.failure, pairs: $0.pairs) }
+        let causes = analysis.brokenPairGroups.map { Mesh.Cause(diagnostic: $0.diagnostic, cause: $0.cause, description: $0.description, pairs: $0.pairs) }
         let grouped = Set(analysis.brokenPairGroups.map(\.diagnostic))
         let others = analysis.findings.filter { !grouped.contains($0) }
         return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)

@@ -312,7 +312,7 @@ private struct Page {
         add("<div class=\"mesh-layout\">\n<figure>\n\(MeshSVG.svg(mesh, pairsShown: limits.pairsPerCause))\n<figcaption>Nodes grouped by location (✓ every pair of the node works, ✗ some does not). Red dashed lines: pairs whose IPsec is blocked, orange: NAT on the path; arrows point from the node that cannot open the connection; the number is the cause in the list. Green: every pair between the two groups works. Hover a line for its cause and pairs.</figcaption>\n</figure>\n")
         add("<div class=\"causes\">\n<h3>What breaks the mesh</h3>\n")
         if mesh.causes.isEmpty {
-            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every pair of nodes that must talk does (UDP 500 and ESP, no NAT).</p>\n")
+            add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> Every pair of nodes that must talk does (\(PortUsage.meshFlows), no NAT).</p>\n")
         } else {
             add("<ol class=\"causes\">\n")
             for cause in mesh.causes {
@@ -320,7 +320,7 @@ private struct Page {
                 // The finding's notes are its pairs (and, past the network's own bound, a line saying how many more).
                 let shown = diagnostic.notes.prefix(limits.pairsPerCause)
                 let more = shown.last?.hasPrefix("…") != true && cause.pairs.count > shown.count ? "<li class=\"more\">… and \(cause.pairs.count - shown.count) more</li>" : ""
-                add("<li class=\"cause \(cause.failure.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
+                add("<li class=\"cause \(cause.cause.kind.rawValue)\" data-check=\"\(e(diagnostic.check?.rawValue ?? ""))\"><p><strong>\(e(diagnostic.message))</strong> \(location(diagnostic.location))</p><ul class=\"notes\">\(shown.map { "<li>\(e($0))</li>" }.joined())\(more)</ul></li>\n")
             }
             add("</ol>\n")
         }

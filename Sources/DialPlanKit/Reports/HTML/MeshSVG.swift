@@ -89,7 +89,7 @@ enum MeshSVG {
         var edges = ""
         var badges = ""
         var placed: [(Double, Double)] = []
-        let causeNumber = Dictionary(uniqueKeysWithValues: mesh.causes.enumerated().map { ($0.element.failure, $0.offset + 1) })
+        // A cause's number is its place in the list (the network's groups, in their order).
         var inside = [Int: [Int: Int]]()  // box → cause number → broken pairs within the box
         // Pairs between two boxes (the lower-numbered first), both directions, by cause; in one pass.
         struct Between {
@@ -100,15 +100,18 @@ enum MeshSVG {
         var between: [[Int]: Between] = [:]
         for pair in analysis.pairs {
             guard let from = boxOf[pair.from], let to = boxOf[pair.to] else { continue }
+            // Every cause of the pair; a broken pair that no mesh finding words (a node no segment holds: its lint
+            // says so) is not drawn.
+            let numbers = pair.status == .ok ? [] : analysis.groupIndices(of: pair).map { $0 + 1 }
             guard from != to else {
-                if let failure = pair.check.failure, let number = causeNumber[failure] { inside[from, default: [:]][number, default: 0] += 1 }
+                for number in numbers { inside[from, default: [:]][number, default: 0] += 1 }
                 continue
             }
             let key = [min(from, to), max(from, to)]
-            guard let failure = pair.check.failure else { between[key, default: Between()].healthy += 1; continue }
-            // A broken pair that no mesh finding words (a node no segment holds: its lint says so) is not drawn.
-            guard let number = causeNumber[failure] else { continue }
-            if from < to { between[key, default: Between()].forward[number, default: []].append(pair) } else { between[key, default: Between()].backward[number, default: []].append(pair) }
+            guard pair.status != .ok else { between[key, default: Between()].healthy += 1; continue }
+            for number in numbers {
+                if from < to { between[key, default: Between()].forward[number, default: []].append(pair) } else { between[key, default: Between()].backward[number, default: []].append(pair) }
+            }
         }
         for a in boxes.indices {
             for b in boxes.indices where a < b {
@@ -134,10 +137,10 @@ enum MeshSVG {
                     let there = forward[number] ?? []
                     let back = backward[number] ?? []
                     let cause = mesh.causes[number - 1]
-                    let kind = cause.failure.kind == .nat ? "nat" : "broken"
+                    let kind = cause.cause.kind == .nat ? "nat" : "broken"
                     let pairs = (there + back).prefix(pairsShown).map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" }
                     let total = there.count + back.count
-                    let title = "\(number). \(cause.failure.description) — \(total) broken pair\(total == 1 ? "" : "s") between \(boxes[a].title) and \(boxes[b].title): \(pairs.joined(separator: ", "))\(total > pairs.count ? ", …" : "")"
+                    let title = "\(number). \(cause.description) — \(total) broken pair\(total == 1 ? "" : "s") between \(boxes[a].title) and \(boxes[b].title): \(pairs.joined(separator: ", "))\(total > pairs.count ? ", …" : "")"
                     let markers = (there.isEmpty ? "" : " marker-end=\"url(#mesh-arrow)\"") + (back.isEmpty ? "" : " marker-start=\"url(#mesh-arrow-back)\"")
                     let (sx, sy, ex, ey) = (x1 + nx * offset, y1 + ny * offset, x2 + nx * offset, y2 + ny * offset)
                     edges += "<line class=\"\(kind)\" x1=\"\(format(sx))\" y1=\"\(format(sy))\" x2=\"\(format(ex))\" y2=\"\(format(ey))\"\(markers)><title>\(HTML.escape(title))</title></line>\n"
