@@ -48,13 +48,14 @@ import Testing
         #expect(report.callCount > 900)
     }
 
-    // Issues 2, 3 and 4: the misrouted sample fails, with one group per planted call fault (four in call control,
-    // one in Skype for Business static routing, two in the network that break the IPsec mesh of local landings).
+    // Issues 2, 3, 4 and 13: the misrouted sample fails, with one group per planted call fault (four in call
+    // control, one in Skype for Business static routing, two in the network that break the IPsec mesh of local
+    // landings, two that block calls: SIP from vcs-emea to the edge, H.245 to the edge).
     @Test func theMisroutedPlanFailsWithAGroupPerFault() throws {
         let report = try report(Self.misroutedPath)
         #expect(!report.passes())
-        #expect(Set(report.groups.map(\.verdict)) == [.remote, .ambiguous, .unrouted, .loop, .meshBroken])
-        #expect(report.groups.count == 7)
+        #expect(Set(report.groups.map(\.verdict)) == [.remote, .ambiguous, .unrouted, .loop, .meshBroken, .blocked])
+        #expect(report.groups.count == 9)
         #expect(report.counts[.error] == 0)
         #expect(report.counts[.rejected] == 0)
         #expect(report.callCount == report.simulation.callCount)
@@ -184,7 +185,7 @@ import Testing
                 #expect(!reported.isEmpty, "\(file):\(index + 1): \(text.trimmingCharacters(in: .whitespaces)) is not reported at lines \(item)")
             }
         }
-        #expect(faults == 14)
+        #expect(faults == 16)
     }
 
     // Issue 2 §4: the report's findings and groups are in a stable order (worst verdict first, findings by location).

@@ -102,15 +102,16 @@ import Testing
             #expect(row.cells.allSatisfy { $0.routes.count <= model.limits.routesPerCell && $0.routes.allSatisfy { $0.examples.count <= model.limits.examplesPerRoute } })
         }
         for verdict in Verdict.allCases {
-            // Local calls of Oslo Home Office land in Oslo-Edge and have their media in Oslo; ambiguous ones too.
-            if verdict == .ambiguous || verdict == .local {
+            // Oslo Home Office's calls land in Oslo-Edge and have their media in Oslo (blocked: its SIP by the DMZ
+            // firewall, its H.323 by the edge firewall); ambiguous ones are in several cells too.
+            if verdict == .ambiguous || verdict == .blocked {
                 #expect(byVerdict[verdict, default: 0] > report.counts[verdict]!, "\(verdict)")
             } else {
                 #expect(byVerdict[verdict, default: 0] == report.counts[verdict], "\(verdict)")
             }
         }
         let home = try #require(matrix.rows.first { $0.site == "Oslo Home Office" })
-        #expect(home.localColumns.count == 2 && home.cells.filter { $0.isLocal }.allSatisfy { $0.calls == 100 && $0.worst == .local })
+        #expect(home.localColumns.count == 2 && home.cells.filter { $0.isLocal }.allSatisfy { $0.calls == 100 && $0.worst == .blocked })
         // Singapore Office: its calls go to Oslo (the planted fallback rule), and Singapore is marked local.
         let singapore = try #require(matrix.rows.first { $0.site == "Singapore Office" })
         let oslo = try #require(matrix.columns.firstIndex(of: .location(plan.locations.ids.first { plan.locations[$0].name == "Oslo" }!)))
@@ -283,14 +284,18 @@ import Testing
 
     @Test func blockedSitesAreTheCallsCheckCountsAsBlocked() throws {
         // acme-misrouted: remote and ambiguous calls land on nodes some sites cannot reach (New York Office →
-        // lon-px01, Singapore Office → osl-px01), but check counts none of them blocked; nor does the page.
+        // lon-px01, Singapore Office → osl-px01), but check does not count them blocked, nor does the page; Oslo
+        // Home Office's local calls are blocked (SIP between vcs-emea and the edge, H.245 to the edge), one row per
+        // check group.
         let (report, model, html) = Self.misroutedPage
-        #expect(report.counts[.blocked] == 0)
+        #expect(report.counts[.blocked] == 100)
         let mesh = try #require(model.mesh)
-        #expect(mesh.blocked.isEmpty)
+        #expect(mesh.blocked.map(\.site) == ["Oslo Home Office", "Oslo Home Office"])
+        #expect(mesh.blocked.map(\.protocols) == [[.sip], [.h323]])
+        #expect(mesh.blocked.allSatisfy { $0.nodes == ["osl-edge01 (Oslo-Edge)"] && $0.calls == 50 })
         let section = try #require(Self.section("mesh", in: html))
-        #expect(!section.contains("⊗") && !section.contains("<tr class=\"blocked\">"))
-        #expect(section.contains("No call is blocked"))
+        #expect(section.contains("<tr class=\"blocked\">"))
+        #expect(!section.contains("New York Office") && !section.contains("Singapore Office"))
     }
 
     @Test func aBlockedCallListsExactlyItsSiteAndNode() throws {

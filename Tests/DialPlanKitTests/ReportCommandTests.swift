@@ -191,7 +191,7 @@ import Testing
         let cells = dom.components(separatedBy: "<button type=\"button\" data-cell=").count - 1
         #expect(cells >= 7 * 2 && cells == html.components(separatedBy: "<button type=\"button\" data-cell=").count - 1)
         #expect(dom.contains("aria-label=\"Singapore Office → Oslo: "))
-        #expect(dom.components(separatedBy: "<article class=\"finding group").count - 1 == 7)
+        #expect(dom.components(separatedBy: "<article class=\"finding group").count - 1 == 9)
         #expect(dom.contains("<ol class=\"steps\" id=\"trace-1\">"))
         #expect(dom.contains("<svg class=\"mesh\""))
         // The screenshot is a PNG of the window.

@@ -774,7 +774,7 @@ enum VCSText {
         #expect(cluster["name"]?.text == "expe-lon1")
         #expect(T.texts(cluster["addresses"]) == ["192.0.2.10", "2001:db8::10", "172.16.2.2", "expe-lon1.acme.example"])
         let server = try #require(T.named("Traversal-from-C", in: "zones", of: sections))
-        #expect(T.keys(server) == ["name", "type", "hop_count", "authentication_mode", "username", "sip_port"])
+        #expect(T.keys(server) == ["name", "type", "hop_count", "authentication_mode", "sip_transport", "username", "sip_port"])
         #expect(server["authentication_mode"]?.text == "DoNotCheckCredentials")
         #expect(server["username"]?.text == "traversal-lon")
         #expect(server["sip_port"]?.text == "7001")

@@ -96,6 +96,7 @@ extension PlanBuilder {
             let h323Mode = fields.bool("h323_mode", default: true)
             let authentication = fields.enumValue("authentication_mode", as: AuthenticationMode.self, default: .doNotCheckCredentials) ?? .doNotCheckCredentials
             let trust = fields.bool("sip_authentication_trust", default: false)
+            let transport = fields.enumValue("sip_transport", as: SIPTransport.self, default: .tls) ?? .tls
             fields.reportUnknownKeys(alsoKnown: ["description", "h323", "sip", "zone_profile"])
             guard let name else { continue }
             if [PlanBuilder.localZone, PlanBuilder.defaultZone].contains(name) {
@@ -118,7 +119,7 @@ extension PlanBuilder {
             }
             zones.append(Zone(
                 name: name, type: type, peers: kept, hopCount: hopCount, username: username, sipPort: sipPort, sipMode: sipMode, h323Mode: h323Mode,
-                authentication: authentication, sipAuthenticationTrust: trust, source: fields.location))
+                authentication: authentication, sipAuthenticationTrust: trust, sipTransport: transport, source: fields.location))
         }
         requireUniqueNames(zones.map { ($0.name, $0.source) }, kind: "\(cluster) zone")
         return zones

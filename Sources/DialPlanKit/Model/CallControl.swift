@@ -147,12 +147,20 @@ public struct Zone: Sendable {
     /// SIP authentication trust: a SIP call the sending system asserts as authenticated (P-Asserted-Identity)
     /// stays authenticated under Do not check credentials. [VCS "Authentication policy": SIP trust]
     public var sipAuthenticationTrust: Bool = false
+    /// The transport of SIP searches and calls sent through the zone (`SIP Transport`; TLS by default).
+    /// [VCS "Zones": SIP transport] [EXPORTS §2.2 `Neighbor SIP Transport`]
+    public var sipTransport: SIPTransport = .tls
     public var source: SourceLocation
 
     /// Whether the zone is queried in `callProtocol`.
     public func speaks(_ callProtocol: CallProtocol) -> Bool {
         callProtocol.isSpoken(sipMode: sipMode, h323Mode: h323Mode)
     }
+}
+
+/// How SIP is carried through a zone.
+public enum SIPTransport: String, Sendable, CaseIterable, Codable {
+    case tls, tcp, udp
 }
 
 extension CallProtocol {

@@ -32,7 +32,7 @@ public struct NetworkAnalysis: Sendable {
         public var description: String { cause.description(failing: flows) }
     }
 
-    private let engine: NetworkEngine?
+    let engine: NetworkEngine?
     private let requirements: MeshRequirements
     private let pairIndex: [MeshEnd: [Int]]
     private let pairLookup: [PairKey: Int]
@@ -50,6 +50,7 @@ public struct NetworkAnalysis: Sendable {
         var toSegment: Int
     }
     private let reachabilityCache = ReachabilityCache()
+    let callControlLegCache = CallControlLegCache()
 
     /// Analyses `plan`; without a network only the node lints run.
     public init(plan: DialPlan) {

@@ -18,6 +18,8 @@ public enum PortUsage {
     public static let esp = FlowSpec(ipProtocol: .esp, ports: nil, sourcePorts: nil, purpose: "ESP")
     /// SIP over TLS to a node.
     public static let sipTLS = FlowSpec(ipProtocol: .tcp, ports: PortSet(5061), sourcePorts: .ephemeral, purpose: "SIP TLS")
+    /// SIP over UDP to a node (where a zone sends SIP over UDP).
+    public static let sipUDP = FlowSpec(ipProtocol: .udp, ports: PortSet(5060), sourcePorts: .ephemeral, purpose: "SIP UDP")
     /// SIP over TCP to a node.
     public static let sipTCP = FlowSpec(ipProtocol: .tcp, ports: PortSet(5060), sourcePorts: .ephemeral, purpose: "SIP TCP")
     /// H.323 call signalling (H.225/Q.931) to a node.
@@ -32,7 +34,7 @@ public enum PortUsage {
     public static let https = FlowSpec(ipProtocol: .tcp, ports: PortSet(443), sourcePorts: .ephemeral, purpose: "HTTPS")
 
     /// Every flow in the table.
-    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, h323, ras, h245, media, https]
+    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, sipUDP, h323, ras, h245, media, https]
 
     /// What one path must carry: each flow with its group; flows of one group are alternatives, and every group
     /// must have one that passes.
@@ -52,6 +54,22 @@ public enum PortUsage {
         case .sip: [(sipTLS, 0), (sipTCP, 0), (media, 1)]
         case .h323: [(h323, 0), (ras, 1), (h245, 2), (media, 3)]
         case .mssip: [(sipTLS, 0), (media, 1)]
+        }
+    }
+
+    /// Between the call control that hands a call to a node and the node, each way: SIP over the zone's transport
+    /// (TLS 5061, TCP 5060 or UDP 5060); H.323 call signalling TCP 1720 and RAS UDP 1719; a Skype for Business
+    /// pool's SIP over TLS 5061. [PX-port_usage]
+    public static func callControlToNode(_ callProtocol: CallProtocol, transport: SIPTransport) -> [Requirement] {
+        switch callProtocol {
+        case .h323: [(h323, 0), (ras, 1)]
+        case .mssip: [(sipTLS, 0)]
+        case .sip:
+            switch transport {
+            case .tls: [(sipTLS, 0)]
+            case .tcp: [(sipTCP, 0)]
+            case .udp: [(sipUDP, 0)]
+            }
         }
     }
 

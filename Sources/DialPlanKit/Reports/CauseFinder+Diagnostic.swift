@@ -126,9 +126,13 @@ extension CauseFinder {
                 }
             }
         case .blocked:
-            if case .network(let failure) = cause.blame {
-                message = "\(count) cannot reach their landing node: \(failure)"
-            } else {
+            switch cause.blame {
+            case .endpoints(let node, let failure):
+                message = "\(count) cannot reach their landing node \(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name)): \(failure)"
+            case .callControl(let check):
+                message = "\(count) cannot be handed to their landing node by the call control: \(check.from) → \(check.to): \(check.failure.map(\.description) ?? check.status.rawValue)"
+                notes.append("the call control hands the call to the node, and the node answers, over these ports in both directions; every problem on the path: " + check.failures.map(\.description).joined(separator: "; "))
+            default:
                 message = "\(count) cannot reach their landing node"
             }
         case .error:
@@ -154,6 +158,8 @@ extension CauseFinder {
         case .cluster(let cluster): plan.clusters[cluster].source
         case .limit(let reason): plan.source(of: reason)
         case .network(let failure): failure.source
+        case .endpoints(_, let failure): failure.source
+        case .callControl(let check): check.failure?.source
         case .callPolicy(let rule): plan.clusters[rule.cluster].callPolicy[rule.rule].source
         case .interworking(let zone, _): plan.clusters[zone.cluster].zones[zone.zone].source
         case .staticRoute(let route): plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].source
@@ -187,6 +193,8 @@ extension CauseFinder {
         case .sfbConfiguration(let configuration):
             configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"
         case .network(let failure): failure.description
+        case .endpoints(let node, let failure): "\(plan.nodes[node].name): \(failure)"
+        case .callControl(let check): check.description
         }
     }
 

@@ -11,8 +11,12 @@ struct Cause: Hashable {
         case staticRoute(StaticRouteRef)
         /// A static routing configuration where no route matched; nil when none applied to the pool.
         case sfbConfiguration(RoutingConfigurationID?)
-        /// The network: a blocked flow, a NAT or a missing route between nodes or from the site to its node.
+        /// The network: a blocked flow, a NAT or a missing route between nodes.
         case network(PathFailure)
+        /// The site's endpoints cannot reach this landing node.
+        case endpoints(NodeID, PathFailure)
+        /// The call control cannot reach the landing node, or the node it: the failing direction's check.
+        case callControl(PathCheck)
         /// A Call Policy rule that rejects the calls.
         case callPolicy(CallPolicyRuleRef)
         /// A zone that does not speak the calls' protocol, at a cluster whose interworking mode does not let it
@@ -117,7 +121,13 @@ struct CauseFinder {
             guard let failure = simulation.network?.reachability(site: call.site, node: node, protocol: call.callProtocol)?.failure else {
                 return Cause(verdict: verdict, blame: .cluster(entryCluster), route: route)
             }
-            return Cause(verdict: verdict, blame: .network(failure), route: route)
+            return Cause(verdict: verdict, blame: .endpoints(node, failure), route: route)
+        case .callControl(let node, let sender):
+            let route = outcome.landings.first { $0.node == node && $0.sender == sender }?.route ?? []
+            guard let check = simulation.network?.callControlLeg(sender, node: node)?.first(where: { $0.status != .ok }) else {
+                return Cause(verdict: verdict, blame: .cluster(entryCluster), route: route)
+            }
+            return Cause(verdict: verdict, blame: .callControl(check), route: route)
         }
     }
 

@@ -18,6 +18,14 @@ extension DialPlan {
         return "\(clusters[rule.cluster].name) Call Policy rule at priority \(info.priority) (\(info.sourceDescription) → '\(info.destinationText)', \(info.action.rawValue))"
     }
 
+    /// "vcs-emea (zone 'Pexip-Oslo', sip)" or "Skype for Business pool sfb-emea.acme.example".
+    public func describe(_ sender: SignallingSender) -> String {
+        switch sender {
+        case .zone(let zone, let callProtocol): "\(clusters[zone.cluster].name) (zone '\(clusters[zone.cluster].zones[zone.zone].name)', \(callProtocol.rawValue))"
+        case .pool(let pool): "Skype for Business pool \(skypeForBusiness?.pools[pool].fqdn ?? "?")"
+        }
+    }
+
     /// "vcs-amer zone 'Pexip-NewYork'".
     public func describe(_ zone: ZoneRef) -> String {
         "\(clusters[zone.cluster].name) zone '\(clusters[zone.cluster].zones[zone.zone].name)'"

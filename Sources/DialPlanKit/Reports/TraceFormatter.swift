@@ -308,7 +308,7 @@ private struct EventWording {
             return step(.hop, .rejected, name: info.name, source: source ?? info.source,
                         "IPsec mesh broken: \(cause) (\(pairs.count) pair\(pairs.count == 1 ? "" : "s"): \(names)\(pairs.count > 6 ? ", …" : ""))")
                 + network.traceSteps(pairs[0].check, depth: depth + 1)
-        case .reachability(_, _, let check):
+        case .reachability(_, _, let check), .callControlPath(_, _, let check):
             return trace.network?.traceSteps(check, depth: depth + 1) ?? []
         case .verdict(let decision):
             return step(.verdict, decision.verdict == .local ? .found : .notFound, name: decision.verdict.rawValue, verdictDetail(decision))
@@ -334,6 +334,9 @@ private struct EventWording {
             return "the call lands in \(local), but a landing node's IPsec mesh is broken"
         case .blocked:
             if case .unreachable(let node) = decision.blame { return "the call lands in \(local), but the site's endpoints cannot reach \(plan.nodes[node].name)" }
+            if case .callControl(let node, let sender) = decision.blame {
+                return "the call lands in \(local), but \(plan.describe(sender)) and \(plan.nodes[node].name) cannot reach each other on the signalling ports"
+            }
             return "the call lands in \(local), but the site's endpoints cannot reach the landing node"
         case .local: return "every landing is in \(local)"
         case .remote: return "the call lands in \(plan.locationNames(plan.locations(of: outcome))), not in \(local)"

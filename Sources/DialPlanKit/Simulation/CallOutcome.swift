@@ -151,9 +151,18 @@ public enum ServiceRef: Sendable, Hashable {
     case gatewayRule(GatewayRuleID)
 }
 
+/// Who hands a call to its landing node: a VCS cluster through one of its zones, in a protocol (the call's, or
+/// what the cluster interworked it into), or a Skype for Business pool (over TLS).
+public enum SignallingSender: Sendable, Hashable {
+    case zone(ZoneRef, CallProtocol)
+    case pool(PoolID)
+}
+
 /// A node that may take the call's signalling, and what it does with the call.
 public struct Landing: Sendable, Hashable {
     public var node: NodeID
+    /// Who handed the call to the node (nil when the plan does not say).
+    public var sender: SignallingSender?
     /// The alias as Pexip received it.
     public var alias: String
     public var decision: PexipDecision

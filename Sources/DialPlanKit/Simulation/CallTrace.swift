@@ -47,7 +47,8 @@ public struct CallTrace: Sendable {
         let siteNetwork = analysis.map { analysis in
             SiteNetwork(
                 meshBroken: NetworkVerdicts.meshBroken(analysis),
-                unreachable: NetworkVerdicts.unreachable(analysis, site: site, protocol: callProtocol, nodes: store.nodes(ofCore: core), nodeCount: plan.nodes.count))
+                unreachable: NetworkVerdicts.unreachable(analysis, site: site, protocol: callProtocol, nodes: store.nodes(ofCore: core), nodeCount: plan.nodes.count),
+                analysis: analysis)
         }
         decision = VerdictRule.decide(store.facts(core, tables: tables), isLocal: { isLocal[$0] }, network: siteNetwork)
 
@@ -71,6 +72,14 @@ public struct CallTrace: Sendable {
                 }
                 if let check = analysis.reachability(site: site, node: node, protocol: callProtocol) {
                     log.record(.reachability(site: site, node: node, check: check))
+                }
+                // The call control that handed the call to the node, both ways. [PX-port_usage]
+                var senders: [SignallingSender] = []
+                for landing in outcome.landings where landing.node == node {
+                    if let sender = landing.sender, !senders.contains(sender) { senders.append(sender) }
+                }
+                for sender in senders {
+                    for check in analysis.callControlLeg(sender, node: node) ?? [] { log.record(.callControlPath(sender, node: node, check: check)) }
                 }
             }
         }

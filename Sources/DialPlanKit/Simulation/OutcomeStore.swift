@@ -106,6 +106,7 @@ extension SearchEngine {
             mix(&hash, landing.decision.raw)
             mix(&hash, landing.outgoing)
             mix(&hash, landing.outgoingLocation)
+            mix(&hash, landing.leg)
         }
         if row.landingCount == 0 {
             for failure in [row.rejected, row.loop, row.unrouted] {
@@ -123,7 +124,7 @@ extension SearchEngine {
         for offset in 0..<Int(a.landingCount) {
             let x = landingPool[Int(a.landingStart) + offset]
             let y = landingPool[Int(b.landingStart) + offset]
-            guard x.node == y.node, x.alias == y.alias, x.decision == y.decision, x.outgoing == y.outgoing, x.outgoingLocation == y.outgoingLocation else { return false }
+            guard x.node == y.node, x.alias == y.alias, x.decision == y.decision, x.outgoing == y.outgoing, x.outgoingLocation == y.outgoingLocation, x.leg == y.leg else { return false }
         }
         guard a.landingCount == 0 else { return true }
         for (x, y) in [(a.rejected, b.rejected), (a.loop, b.loop), (a.unrouted, b.unrouted)] {
@@ -163,7 +164,7 @@ extension SearchEngine {
             let landing = landingPool[Int(row.landingStart) + offset]
             writer.landings.append(StoredLanding(
                 node: landing.node, alias: text(landing.alias, &writer), decision: landing.decision.raw,
-                outgoing: landing.outgoing >= 0 ? text(landing.outgoing, &writer) : UInt32.max, outgoingLocation: landing.outgoingLocation))
+                outgoing: landing.outgoing >= 0 ? text(landing.outgoing, &writer) : UInt32.max, outgoingLocation: landing.outgoingLocation, leg: landing.leg))
             if !services.contains(landing.decision) { services.append(landing.decision) }
         }
         if services.count > 1 { core.flags.insert(.serviceAmbiguous) }
@@ -197,6 +198,7 @@ extension SearchEngine {
             flags: core.flags.rawValue,
             cycleLength: core.loopCycleLength,
             nodes: (0..<Int(row.landingCount)).map { landingPool[Int(row.landingStart) + $0].node },
+            legs: (0..<Int(row.landingCount)).map { landingPool[Int(row.landingStart) + $0].leg },
             rejectedNodes: (0..<Int(core.rejectedNodeCount)).map { writer.failureNodes[Int(core.rejectedNodeStart) + $0] },
             limit: limitReason)
         if let known = writer.shapeIndex[shape] {
@@ -312,7 +314,9 @@ final class OutcomeStore: Sendable {
             } else {
                 pexip = .rejected
             }
-            outcomeLandings.append(Landing(node: NodeID(rawValue: landing.node), alias: text(landing.alias), decision: pexip, route: hops(routeIDs[start + offset])))
+            outcomeLandings.append(Landing(
+                node: NodeID(rawValue: landing.node), sender: SignallingLeg.sender(landing.leg, plan: plan), alias: text(landing.alias), decision: pexip,
+                route: hops(routeIDs[start + offset])))
         }
         var failures: [Failure] = []
         let failureStart = start + Int(core.landingCount)
@@ -400,6 +404,8 @@ struct StoredLanding {
     var decision: Int32
     var outgoing: UInt32
     var outgoingLocation: Int32
+    /// `SignallingLeg`.
+    var leg: Int32
 }
 
 struct StoredLimit {
@@ -413,6 +419,9 @@ struct ShapeKey: Hashable {
     var flags: UInt16
     var cycleLength: UInt16
     var nodes: [Int32]
+    /// Who handed the call to each landing node (`SignallingLeg`): the call-control leg's network verdict depends
+    /// on it.
+    var legs: [Int32]
     var rejectedNodes: [Int32]
     var limit: LimitHit.Reason?
 }
@@ -426,6 +435,7 @@ struct CoreFacts: VerdictFacts {
     var hasLimit: Bool { core.flags.contains(.limit) }
     var landingCount: Int { Int(core.landingCount) }
     @inline(__always) func node(ofLanding index: Int) -> Int { Int(landings[Int(core.landingStart) + index].node) }
+    @inline(__always) func leg(ofLanding index: Int) -> Int32 { landings[Int(core.landingStart) + index].leg }
     @inline(__always) func location(ofLanding index: Int) -> Int { Int(tables.nodeLocation[node(ofLanding: index)]) }
     @inline(__always) func mediaLocation(ofLanding index: Int) -> Int { Int(tables.nodeMediaLocation[node(ofLanding: index)]) }
     func hasFailure(_ kind: Failure.Kind) -> Bool {

@@ -285,7 +285,8 @@ public final class Simulation: Sendable {
                 for (protocolIndex, column) in columns.enumerated() where column.row >= 0 {
                     siteNetwork[site][protocolIndex] = SiteNetwork(
                         meshBroken: meshBroken,
-                        unreachable: NetworkVerdicts.unreachable(network, site: SiteID(site), protocol: CallProtocol.allCases[protocolIndex], nodes: rowNodes[Int(column.row)], nodeCount: plan.nodes.count))
+                        unreachable: NetworkVerdicts.unreachable(network, site: SiteID(site), protocol: CallProtocol.allCases[protocolIndex], nodes: rowNodes[Int(column.row)], nodeCount: plan.nodes.count),
+                        analysis: network)
                 }
             }
         }
@@ -594,9 +595,17 @@ public struct RouteKey: Hashable, Sendable {
 struct SiteNetwork: NetworkFacts, Sendable {
     let meshBroken: [Bool]
     let unreachable: [Bool]
+    /// For the call-control legs (site-independent, computed once per sender and node).
+    let analysis: NetworkAnalysis
 
     @inline(__always) func isMeshBroken(_ node: Int) -> Bool { meshBroken[node] }
     @inline(__always) func isUnreachable(_ node: Int) -> Bool { unreachable[node] }
+
+    func isCallControlBlocked(leg: Int32, node: Int) -> Bool {
+        NetworkVerdicts.callControlBlocked(analysis, leg: leg, node: node)
+    }
+
+    func sender(ofLeg leg: Int32) -> SignallingSender? { SignallingLeg.sender(leg, plan: analysis.plan) }
 }
 
 extension Verdict {

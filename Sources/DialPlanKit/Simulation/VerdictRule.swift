@@ -11,7 +11,8 @@
 ///    some → `ambiguous` ("a call placed from an endpoint to a VMR alias should be routed to the endpoint's local
 ///    Conferencing Nodes" [PX-gs_server_network]; media follows `transcoding_location` [PX-handling_media_signaling]);
 /// 4. a local call on a node whose IPsec mesh is broken → `mesh-broken` [PX-gs_server_network]; else on a node the
-///    site's endpoints cannot reach → `blocked` [PX-port_usage].
+///    site's endpoints cannot reach, or that the call control handing it the call cannot reach (or be reached
+///    from) on its signalling ports → `blocked` [PX-port_usage].
 enum VerdictRule {
     /// Decides a call from the facts `outcome` gives.
     @inline(__always)
@@ -37,12 +38,17 @@ enum VerdictRule {
         }
         if let network {
             var unreachable = -1
+            var callControl = -1
             for index in 0..<count {
                 let node = outcome.node(ofLanding: index)
                 if network.isMeshBroken(node) { return VerdictDecision(verdict: .meshBroken, blame: .meshBroken(NodeID(node))) }
                 if unreachable < 0 && network.isUnreachable(node) { unreachable = node }
+                if callControl < 0 && network.isCallControlBlocked(leg: outcome.leg(ofLanding: index), node: node) { callControl = index }
             }
             if unreachable >= 0 { return VerdictDecision(verdict: .blocked, blame: .unreachable(NodeID(unreachable))) }
+            if callControl >= 0, let sender = network.sender(ofLeg: outcome.leg(ofLanding: callControl)) {
+                return VerdictDecision(verdict: .blocked, blame: .callControl(NodeID(outcome.node(ofLanding: callControl)), sender))
+            }
         }
         return VerdictDecision(verdict: .local, blame: .none)
     }
@@ -68,6 +74,9 @@ public enum VerdictBlame: Sendable, Hashable {
     case meshBroken(NodeID)
     /// A landing node the site's endpoints cannot reach.
     case unreachable(NodeID)
+    /// A landing node that the call control handing it the call cannot reach, or be reached from, on the
+    /// signalling ports.
+    case callControl(NodeID, SignallingSender)
 }
 
 /// What `VerdictRule` reads of an outcome: the stored form the simulation keeps, or a public `CallOutcome`.
@@ -75,6 +84,8 @@ protocol VerdictFacts {
     var hasLimit: Bool { get }
     var landingCount: Int { get }
     func node(ofLanding index: Int) -> Int
+    /// Who handed the call to the landing node (`SignallingLeg`).
+    func leg(ofLanding index: Int) -> Int32
     func location(ofLanding index: Int) -> Int
     func mediaLocation(ofLanding index: Int) -> Int
     func hasFailure(_ kind: Failure.Kind) -> Bool
@@ -84,4 +95,6 @@ protocol VerdictFacts {
 protocol NetworkFacts {
     func isMeshBroken(_ node: Int) -> Bool
     func isUnreachable(_ node: Int) -> Bool
+    func isCallControlBlocked(leg: Int32, node: Int) -> Bool
+    func sender(ofLeg leg: Int32) -> SignallingSender?
 }

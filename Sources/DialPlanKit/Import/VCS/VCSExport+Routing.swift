@@ -96,7 +96,7 @@ extension VCSExport.Reader {
             // authentication trust. [VCS "Zones"; "Authentication policy"] [EXPORTS §2.2 Zones]
             let modePrefix = prefix ?? (type == "dns" ? "DNS" : nil)
             for (key, exportKey) in [("sip_mode", "SIP Mode"), ("h323_mode", "H323 Mode"), ("authentication_mode", "Authentication Mode"),
-                                     ("sip_authentication_trust", "SIP AuthenticationTrust Mode")] {
+                                     ("sip_authentication_trust", "SIP AuthenticationTrust Mode"), ("sip_transport", "SIP Transport")] {
                 if let entry = modePrefix.flatMap({ zone.entry(key, "\($0) \(exportKey)") }) ?? zone.entry(key, exportKey) { entries.append(entry) }
             }
             if let prefix, type != "neighbor" {

@@ -319,7 +319,8 @@ public struct HTMLReport: Sendable {
         return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
     }
 
-    /// The blocked calls as the verdicts decide them: the tallies whose blame is `.unreachable(node)`, one row per
+    /// The blocked calls as the verdicts decide them: the tallies whose blame is `.unreachable(node)` or
+    /// `.callControl(node, _)`, one row per
     /// site and `check` group (blocked calls are batched per site, so a tally is one site's).
     static func blocked(_ report: CheckReport, tallies: [CallTally]) -> [Mesh.Blocked] {
         let plan = report.plan
@@ -343,7 +344,11 @@ public struct HTMLReport: Sendable {
         var order: [Key] = []
         var rows: [Key: Mesh.Blocked] = [:]
         for tally in tallies {
-            guard case .unreachable(let node) = tally.decision.blame, let group = group(of: tally.first) else { continue }
+            let blocked: NodeID? = switch tally.decision.blame {
+            case .unreachable(let node), .callControl(let node, _): node
+            default: nil
+            }
+            guard let node = blocked, let group = group(of: tally.first) else { continue }
             let site = tally.first.site
             let key = Key(site: site.index, group: group)
             if rows[key] == nil {

@@ -82,14 +82,35 @@ struct DecisionCode: Hashable {
 }
 
 /// A landing: the node, the alias Pexip received, its decision, the alias a Call Routing Rule dials out (-1 none)
-/// and the outgoing location (-1 none), and the route.
+/// and the outgoing location (-1 none), who handed the call to the node (`SignallingLeg`), and the route.
 struct LandingRow: Hashable {
     var node: Int32
     var alias: Int32
     var decision: DecisionCode
     var outgoing: Int32
     var outgoingLocation: Int32
+    var leg: Int32
     var route: Int32
+}
+
+/// Who hands a call to its landing node, and in which protocol, as one integer: a VCS zone (global numbering, see
+/// `RoutingTables`) `zone * 4 + protocol index` (≥ 0); a Skype for Business pool `-2 - pool`; -1 unknown.
+enum SignallingLeg {
+    static func zone(_ globalZone: Int, protocol callProtocol: CallProtocol) -> Int32 { Int32(globalZone) * 4 + Int32(callProtocol.index) }
+    static func pool(_ pool: Int?) -> Int32 { pool.map { -2 - Int32($0) } ?? -1 }
+
+    /// The public form of `code`.
+    static func sender(_ code: Int32, plan: DialPlan) -> SignallingSender? {
+        if code <= -2 { return .pool(PoolID(Int(-2 - code))) }
+        guard code >= 0 else { return nil }
+        var zone = Int(code / 4)
+        let callProtocol = CallProtocol.allCases[Int(code % 4)]
+        for (index, cluster) in plan.clusters.enumerated() {
+            if zone < cluster.zones.count { return .zone(ZoneRef(cluster: ClusterID(index), zone: ZoneID(zone)), callProtocol) }
+            zone -= cluster.zones.count
+        }
+        return nil
+    }
 }
 
 /// A failure, as plain ids; `alias == -1` means absent.

@@ -3,7 +3,7 @@
 extension SearchEngine {
     /// Offers the call to Pexip nodes: each that is not in maintenance decides; takers become landings in the
     /// current level, rejecters the first rejection. Returns whether any node could be offered the call.
-    mutating func offer<Nodes: Collection<Int32>>(_ nodes: Nodes, alias: Int32, protocol callProtocol: CallProtocol, route hopRoute: Int32, levelStart: Int, into row: inout ResultRow) -> Bool {
+    mutating func offer<Nodes: Collection<Int32>>(_ nodes: Nodes, alias: Int32, protocol callProtocol: CallProtocol, leg: Int32, route hopRoute: Int32, levelStart: Int, into row: inout ResultRow) -> Bool {
         let rejectedStart = nodePool.count
         var reachedNode = false
         // A node's decision depends only on its location: a recording search says so for the second node of one.
@@ -30,7 +30,7 @@ extension SearchEngine {
                 nodePool.append(node)
             } else {
                 appendLanding(
-                    LandingRow(node: node, alias: alias, decision: cell.decision, outgoing: cell.outgoing, outgoingLocation: cell.outgoingLocation, route: hopRoute),
+                    LandingRow(node: node, alias: alias, decision: cell.decision, outgoing: cell.outgoing, outgoingLocation: cell.outgoingLocation, leg: leg, route: hopRoute),
                     levelStart: levelStart)
             }
         }
@@ -52,7 +52,7 @@ extension SearchEngine {
         var index = levelStart
         while index < collecting.count {
             let other = collecting[index]
-            if other.node == landing.node && other.decision == landing.decision && other.outgoing == landing.outgoing { return }
+            if other.node == landing.node && other.decision == landing.decision && other.outgoing == landing.outgoing && other.leg == landing.leg { return }
             index += 1
         }
         collecting.append(landing)

@@ -99,6 +99,9 @@ public enum TraceEvent: Sendable, Hashable {
     case meshBroken(NodeID, cause: String, source: SourceLocation?, pairs: [MeshPair])
     /// The site's endpoints reach, or cannot reach, a landing node (signalling and media, with replies).
     case reachability(site: SiteID, node: NodeID, check: PathCheck)
+    /// The call control that handed the call to a landing node and the node reach each other, or do not, on the
+    /// signalling ports (one event per direction).
+    case callControlPath(SignallingSender, node: NodeID, check: PathCheck)
     case verdict(VerdictDecision)
 }
 

@@ -1,0 +1,140 @@
+@testable import DialPlanKit
+import Foundation
+import Testing
+
+/// The call's own signalling path (issue 13): the call control that hands a call to its landing node must reach the
+/// node's signalling ports, and the node reach back. [PX-port_usage] https://docs.pexip.com/admin/port_usage.htm
+@Suite struct NetworkCallControlTests {
+    /// The minimal plan's cluster (10.0.0.2) in a data centre `dc` behind firewall `dc-fw` (default deny, `rules`),
+    /// its nodes in `oslo` and `singapore`, all on a WAN.
+    static func plan(dcRules: [String], stateful: Bool = true, zones: (String) -> String = { $0 }) throws -> DialPlan {
+        try TestPlans.load(text(dcRules: dcRules, stateful: stateful, zones: zones))
+    }
+
+    static func text(dcRules: [String], stateful: Bool = true, zones: (String) -> String = { $0 }) -> String {
+        let network = """
+            network:
+              segments:
+                - {name: dc, ranges: [10.0.0.0/16]}
+                - {name: oslo, ranges: [10.1.0.0/16]}
+                - {name: singapore, ranges: [10.2.0.0/16]}
+                - {name: wan, ranges: [172.16.0.0/16]}
+              firewalls:
+                - name: dc-fw
+                  default: deny
+                  stateful: \(stateful)
+                  rules: [\(dcRules.joined(separator: ", "))]
+              links:
+                - {name: dc-wan, between: [dc, wan], firewall: dc-fw}
+                - {name: oslo-wan, between: [oslo, wan]}
+                - {name: sin-wan, between: [singapore, wan]}
+            """
+        return zones(TestPlans.minimal) + "\n---\n" + network + "\n"
+    }
+
+    static func verdicts(_ plan: DialPlan) -> [String: Verdict] {
+        let simulation = Simulation(plan: plan, workers: 1)
+        var verdicts: [String: Verdict] = [:]
+        simulation.forEachCall { call in
+            verdicts["\(plan.sites[call.site].name) \(simulation.aliases[call.alias.index].alias) \(call.callProtocol.rawValue)"] = simulation.verdict(of: call)
+        }
+        return verdicts
+    }
+
+    static func blockedGroups(_ plan: DialPlan) -> [CallGroup] {
+        CheckReport(simulation: Simulation(plan: plan, workers: 1), examples: 2).groups.filter { $0.verdict == .blocked }
+    }
+
+    // [PX-port_usage] SIP between the call control and a Conferencing Node: TLS 5061 (or TCP 5060), as the zone's
+    // transport says (VCS's default is TLS). A firewall that opens TCP 5060 only blocks a TLS zone's calls, naming
+    // the cluster, the node, the port and the firewall default responsible.
+    @Test func theCallControlMustReachTheLandingNodesSIPPortForTheZonesTransport() throws {
+        let rules = [
+            "{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}",
+            "{name: H.323, preset: h323, between: [dc, [oslo, singapore]]}",
+        ]
+        let tls = try Self.plan(dcRules: rules)
+        let verdicts = Self.verdicts(tls)
+        #expect(verdicts["Oslo Office meet.alice@vc.example sip"] == .blocked)
+        #expect(verdicts["Oslo Office meet.alice@vc.example h323"] == .local)
+        let group = try #require(Self.blockedGroups(tls).first)
+        #expect(group.diagnostic.message.contains("vcs (10.0.0.2) → osl1 (10.1.0.1): TCP 5061: denied by firewall 'dc-fw' default deny"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.location?.line == NetworkPlans.position(of: "default: deny", in: Self.text(dcRules: rules)).line)
+        // The zone says TCP: the same firewall lets the calls through.
+        let tcp = try Self.plan(dcRules: rules, zones: {
+            $0.replacingOccurrences(of: "peers: [10.1.0.1, 10.1.0.2]}", with: "peers: [10.1.0.1, 10.1.0.2], sip_transport: tcp}")
+                .replacingOccurrences(of: "peers: [10.2.0.1, 10.2.0.2]}", with: "peers: [10.2.0.1, 10.2.0.2], sip_transport: tcp}")
+        })
+        #expect(Self.verdicts(tcp).values.allSatisfy { $0 == .local })
+    }
+
+    // [PX-port_usage] H.323 between the call control and a node: call signalling TCP 1720 and RAS UDP 1719.
+    @Test func h323NeedsCallSignallingAndRASBetweenTheCallControlAndTheNode() throws {
+        let plan = try Self.plan(dcRules: ["{name: SIP, preset: sip, between: [dc, [oslo, singapore]]}"])
+        let verdicts = Self.verdicts(plan)
+        #expect(verdicts["Singapore Office 1001 h323"] == .blocked)
+        #expect(verdicts["Singapore Office 1001 sip"] == .local)
+        let group = try #require(Self.blockedGroups(plan).first)
+        #expect(group.diagnostic.message.contains("TCP 1720: denied by firewall 'dc-fw'"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.notes.contains { $0.contains("UDP 1719: denied") }, "\(group.diagnostic.notes)")
+    }
+
+    // Both directions: the node must reach the call control too (its replies over new connections, RAS to the
+    // gatekeeper). A rule that lets only the cluster open connections blocks the calls, naming the node → cluster
+    // direction.
+    @Test func theNodeMustReachTheCallControlBack() throws {
+        let plan = try Self.plan(dcRules: ["{name: Call control out, preset: [sip, h323], from: dc, to: [oslo, singapore]}"])
+        let group = try #require(Self.blockedGroups(plan).first)
+        #expect(group.diagnostic.message.contains("osl1 (10.1.0.1) → vcs (10.0.0.2)") || group.diagnostic.message.contains("sin1 (10.2.0.1) → vcs (10.0.0.2)"), "\(group.diagnostic.message)")
+        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [dc, [oslo, singapore]]}"])
+        #expect(Self.verdicts(both).values.allSatisfy { $0 == .local })
+        // The trace shows both directions of the leg.
+        let trace = try CallTrace(tables: RoutingTables(plan: plan), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .sip)
+        #expect(trace.verdict == .blocked)
+        #expect(trace.steps.contains { $0.kind == .hop && $0.name == "vcs (10.0.0.2) → osl1 (10.1.0.1)" && $0.status == .accepted })
+        #expect(trace.steps.contains { $0.kind == .hop && $0.name == "osl1 (10.1.0.1) → vcs (10.0.0.2)" && $0.status == .rejected })
+    }
+
+    // A cluster the network does not place (no address of it in a segment) is not judged: its calls are not blocked.
+    @Test func aClusterOutsideTheNetworkIsNotJudged() throws {
+        let plan = try TestPlans.load(TestPlans.minimal + "\n---\n" + NetworkPlans.twoSites(osloFirewall: "fw") + """
+              firewalls:
+                - {name: fw, default: deny, rules: [{name: IPsec, preset: ipsec, from: any, to: any}]}
+
+            """)
+        #expect(Self.verdicts(plan).values.allSatisfy { $0 == .local })
+    }
+
+    // [PX-port_usage] [MS] A Skype for Business pool hands its users' calls to the node over TLS 5061: the pool (its
+    // FQDN's DNS record) must reach the node there, and the node the pool.
+    @Test func aSkypeForBusinessPoolMustReachTheNodeOnTLS5061() throws {
+        func plan(_ rules: String) throws -> DialPlan {
+            let yaml = SkypeForBusinessTests.plan(
+                configurations: [SkypeForBusinessTests.globalToOslo],
+                dns: SkypeForBusinessTests.defaultDNS + ["{name: sfb-emea.example, type: A, values: [10.5.0.10]}", "{name: sfb-apac.example, type: A, values: [10.5.0.20]}"],
+                sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
+            let network = """
+                network:
+                  segments:
+                    - {name: sfb, ranges: [10.5.0.0/16]}
+                    - {name: oslo, ranges: [10.1.0.0/16]}
+                    - {name: singapore, ranges: [10.2.0.0/16]}
+                  firewalls:
+                    - {name: sfb-fw, default: deny, rules: [\(rules)]}
+                  links:
+                    - {name: sfb-oslo, between: [sfb, oslo], firewall: sfb-fw}
+                    - {name: oslo-sin, between: [oslo, singapore]}
+
+                """
+            return try TestPlans.load(yaml + "---\n" + network)
+        }
+        let blocked = try plan("{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [sfb, oslo]}")
+        let verdicts = Self.verdicts(blocked)
+        #expect(verdicts["Oslo Office meet.alice@vc.example mssip"] == .blocked)
+        let group = try #require(Self.blockedGroups(blocked).first)
+        #expect(group.diagnostic.message.contains("cannot be handed to their landing node by the call control: sfb-emea.example (10.5.0.10) → osl"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.message.contains("TCP 5061: denied by firewall 'sfb-fw'"), "\(group.diagnostic.message)")
+        let open = try plan("{name: SIP TLS, action: allow, protocol: tcp, ports: 5061, between: [sfb, oslo]}")
+        #expect(Self.verdicts(open)["Oslo Office meet.alice@vc.example mssip"] == .local)
+    }
+}
