@@ -137,4 +137,29 @@ import Testing
         let open = try plan("{name: SIP TLS, action: allow, protocol: tcp, ports: 5061, between: [sfb, oslo]}")
         #expect(Self.verdicts(open)["Oslo Office meet.alice@vc.example mssip"] == .local)
     }
+
+    // Any peer of a cluster may hand over a call: every address of the cluster must reach the node, and be reached.
+    @Test func everyAddressOfTheClusterMustReachTheNode() throws {
+        let twoPeers: (String) -> String = { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: [10.0.0.2, 10.0.0.3]") }
+        let plan = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [10.0.0.2, [oslo, singapore]]}"], zones: twoPeers)
+        let group = try #require(Self.blockedGroups(plan).first)
+        #expect(group.diagnostic.message.contains("vcs (10.0.0.3) → "), "\(group.diagnostic.message)")
+        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [dc, [oslo, singapore]]}"], zones: twoPeers)
+        #expect(Self.verdicts(both).values.allSatisfy { $0 == .local })
+    }
+
+    // RFC 3263 / [VCS "DNS zones"]: a DNS zone reaches the node the SRV record names, over that record's transport
+    // (`_sip._tcp`: TCP 5060), whatever the zone's own default.
+    @Test func aDNSZonesLegUsesTheTransportOfTheSRVRecordThatAnswered() throws {
+        let dnsZone: (String) -> String = {
+            $0.replacingOccurrences(of: "      - {name: Pexip-Singapore, peers: [10.2.0.1, 10.2.0.2]}", with: "      - {name: Pexip-Singapore, peers: [10.2.0.1, 10.2.0.2]}\n      - {name: Internet, type: dns}")
+                .replacingOccurrences(of: "target: Pexip-Oslo}", with: "target: Internet}")
+                + "\ndns:\n  - {name: _sip._tcp.vc.example, type: SRV, values: [\"10 50 5060 10.1.0.1\"]}\n"
+        }
+        let tcpOnly = ["{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}", "{name: H.323, preset: h323, between: [dc, [oslo, singapore]]}"]
+        let plan = try Self.plan(dcRules: tcpOnly, zones: dnsZone)
+        let trace = try CallTrace(tables: RoutingTables(plan: plan), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .sip)
+        #expect(trace.outcome.landings.first?.sender == .zone(ZoneRef(cluster: 0, zone: 2), .sip, .tcp))
+        #expect(trace.verdict == .local)
+    }
 }

@@ -4,57 +4,71 @@ import Foundation
 /// cluster through a zone, a Skype for Business pool) must reach the node's signalling ports, and the node reach
 /// back. [PX-port_usage] [PX-about_h323_sip]
 extension NetworkAnalysis {
-    /// Both directions of the leg between `sender` and `node` for the sender's protocol (`PortUsage.callControlToNode`:
-    /// SIP over the zone's transport, H.323 TCP 1720 and UDP 1719, a pool's TLS 5061), sender → node first; nil when
-    /// the plan has no network or does not place the sender (a cluster's `addresses`, a pool's FQDN, by their IP
-    /// addresses or DNS records, in a network segment). The one place a call is found blocked on the call-control
-    /// leg. Thread-safe, computed once per (sender, node).
+    /// The leg between `sender` and `node`, both directions for every address of the sender the network places (any
+    /// peer of a cluster may hand over the call): sender → node, then node → sender, per address. Flows are the
+    /// sender's (`PortUsage.callControlToNode`: SIP over its transport, H.323 TCP 1720 and UDP 1719). Nil when the
+    /// plan has no network or places none of the sender's addresses (a cluster's `addresses`, a pool's FQDN, or what
+    /// DNS resolves them to, in a segment). The one place a call is found blocked on the call-control leg.
+    /// Thread-safe, computed once per (sender, node).
     public func callControlLeg(_ sender: SignallingSender, node: NodeID) -> [PathCheck]? {
         guard let engine, let network = plan.network else { return nil }
         let key = CallControlLegCache.Key(sender: sender, node: node)
         if let known = callControlLegCache.get(key) { return known.checks }
-        let checks: [PathCheck]?
-        if let place = NetworkAnalysis.place(sender, plan: plan, network: network) {
-            let flows: [PortUsage.Requirement]
-            switch sender {
-            case .zone(let zone, let callProtocol):
-                flows = PortUsage.callControlToNode(callProtocol, transport: plan.clusters[zone.cluster].zones[zone.zone].sipTransport)
-            case .pool:
-                flows = PortUsage.callControlToNode(.mssip, transport: .tls)
+        let places = NetworkAnalysis.places(sender, plan: plan, network: network, directory: directory)
+        var checks: [PathCheck]?
+        if !places.isEmpty {
+            let flows: [PortUsage.Requirement] = switch sender {
+            case .zone(_, let callProtocol, let transport): PortUsage.callControlToNode(callProtocol, transport: transport)
+            case .pool(_, let transport): PortUsage.callControlToNode(.sip, transport: transport)
             }
             let nodePlace = NetworkAnalysis.place(.node(node), plan: plan, network: network)
-            let forward = NetworkAnalysis.pathCheck(
-                from: place.label, sources: AddressSet([AddressRange(place.address!)]), sourceSegment: place.segment, to: nodePlace, flows: flows,
-                natAllowed: true, engine: engine)
-            let back = NetworkAnalysis.pathCheck(
-                from: nodePlace.label, sources: nodePlace.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: nodePlace.segment,
-                to: place, flows: flows, natAllowed: true, engine: engine,
-                sourceProblem: nodePlace.segment == nil ? (nodePlace.problem, nodePlace.source) : nil)
-            checks = [forward, back]
-        } else {
-            checks = nil
+            var legs: [PathCheck] = []
+            for place in places {
+                legs.append(NetworkAnalysis.pathCheck(
+                    from: place.label, sources: AddressSet([AddressRange(place.address!)]), sourceSegment: place.segment, to: nodePlace, flows: flows,
+                    natAllowed: true, engine: engine))
+                legs.append(NetworkAnalysis.pathCheck(
+                    from: nodePlace.label, sources: nodePlace.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: nodePlace.segment,
+                    to: place, flows: flows, natAllowed: true, engine: engine,
+                    sourceProblem: nodePlace.segment == nil ? (nodePlace.problem, nodePlace.source) : nil))
+            }
+            checks = legs
         }
         callControlLegCache.set(key, CallControlLegCache.Entry(checks: checks))
         return checks
     }
 
-    /// Where a call-control sender is in the network: the first of its addresses (or what DNS resolves them to)
-    /// that is an IP address in a segment; nil when none is.
-    static func place(_ sender: SignallingSender, plan: DialPlan, network: Network) -> Place? {
-        let directory = PeerDirectory(plan: plan)
-        let (names, label, source): ([String], String, SourceLocation) = switch sender {
-        case .zone(let zone, _):
-            (plan.clusters[zone.cluster].addresses, plan.clusters[zone.cluster].name, plan.clusters[zone.cluster].source)
-        case .pool(let pool):
-            (plan.skypeForBusiness.map { [$0.pools[pool].fqdn] } ?? [], plan.skypeForBusiness?.pools[pool].fqdn ?? "pool", plan.skypeForBusiness?.pools[pool].source ?? SourceLocation(file: "", line: 0, column: 0))
+    /// Whether the leg between `sender` and `node` fails in either direction for any of the sender's addresses.
+    public func callControlBlocked(_ sender: SignallingSender, node: NodeID) -> Bool {
+        callControlLeg(sender, node: node)?.contains { $0.status != .ok } ?? false
+    }
+
+    /// Where a call-control sender is in the network: each of its addresses (or what DNS resolves them to) that is
+    /// an IP address in a segment, once.
+    static func places(_ sender: SignallingSender, plan: DialPlan, network: Network, directory: PeerDirectory) -> [Place] {
+        let names: [String]
+        let label: String
+        let source: SourceLocation?
+        switch sender {
+        case .zone(let zone, _, _):
+            names = plan.clusters[zone.cluster].addresses
+            label = plan.clusters[zone.cluster].name
+            source = plan.clusters[zone.cluster].source
+        case .pool(let pool, _):
+            let info = plan.skypeForBusiness?.pools[pool]
+            names = info.map { [$0.fqdn] } ?? []
+            label = info?.fqdn ?? "Skype for Business pool"
+            source = info?.source
         }
+        var places: [Place] = []
+        var seen = Set<IPAddressValue>()
         for name in names {
             for text in directory.addresses(for: name) {
-                guard let address = IPAddressValue(text), let segment = network.segment(containing: address) else { continue }
-                return Place(label: "\(label) (\(text))", address: address, segment: segment, source: source, problem: "")
+                guard let address = IPAddressValue(text), let segment = network.segment(containing: address), seen.insert(address).inserted else { continue }
+                places.append(Place(label: "\(label) (\(text))", address: address, segment: segment, source: source, problem: ""))
             }
         }
-        return nil
+        return places
     }
 }
 
@@ -83,4 +97,30 @@ final class CallControlLegCache: @unchecked Sendable {
         table[key] = value
         lock.unlock()
     }
+}
+
+/// Per (leg, landing node) seen in a simulation's outcomes: whether its call-control leg is broken, decided once
+/// (`NetworkAnalysis.callControlBlocked`) so that a call's verdict reads a table. Read-only once built.
+final class CallControlVerdicts: Sendable {
+    let analysis: NetworkAnalysis
+    private let blocked: Set<Int64>
+
+    /// Decides every (leg, node) pair in `pairs` (`SignallingLeg` codes and node indices).
+    init(analysis: NetworkAnalysis, pairs: some Sequence<(leg: Int32, node: Int32)>) {
+        self.analysis = analysis
+        var blocked = Set<Int64>()
+        var decided = Set<Int64>()
+        for (leg, node) in pairs {
+            let key = CallControlVerdicts.key(leg, node)
+            guard decided.insert(key).inserted, let sender = SignallingLeg.sender(leg, plan: analysis.plan) else { continue }
+            if analysis.callControlBlocked(sender, node: NodeID(rawValue: node)) { blocked.insert(key) }
+        }
+        self.blocked = blocked
+    }
+
+    @inline(__always)
+    static func key(_ leg: Int32, _ node: Int32) -> Int64 { Int64(leg) << 32 | Int64(UInt32(bitPattern: node)) }
+
+    @inline(__always)
+    func isBlocked(leg: Int32, node: Int) -> Bool { !blocked.isEmpty && blocked.contains(CallControlVerdicts.key(leg, Int32(node))) }
 }

@@ -51,10 +51,13 @@ public struct NetworkAnalysis: Sendable {
     }
     private let reachabilityCache = ReachabilityCache()
     let callControlLegCache = CallControlLegCache()
+    /// Resolves call-control addresses through the plan's DNS records.
+    let directory: PeerDirectory
 
     /// Analyses `plan`; without a network only the node lints run.
     public init(plan: DialPlan) {
         self.plan = plan
+        directory = PeerDirectory(plan: plan)
         requirements = MeshRequirements(plan: plan)
         guard let network = plan.network else {
             engine = nil

@@ -9,8 +9,8 @@
 ///   33000–39999, media UDP 40000–49999, and HTTPS TCP 443 for Infinity Connect (WebRTC) clients.
 ///
 /// Model: clients send from an ephemeral port (`PortSet.ephemeral`); IKE is sent from port 500 to port 500; WebRTC
-/// clients (a site's `webrtc` protocol) reach the nodes of their site's local locations. SIP over UDP 5060 is not
-/// checked: no zone in the plan says it uses UDP.
+/// clients (a site's `webrtc` protocol) reach the nodes of their site's local locations; SIP over UDP 5060 is
+/// checked on the call-control leg of a zone whose `sip_transport` (or DNS SRV record) says UDP.
 public enum PortUsage {
     /// IKE between nodes: UDP from port 500 to port 500.
     public static let ike = FlowSpec(ipProtocol: .udp, ports: PortSet(500), sourcePorts: PortSet(500), purpose: "IKE")

@@ -129,9 +129,14 @@ extension CauseFinder {
             switch cause.blame {
             case .endpoints(let node, let failure):
                 message = "\(count) cannot reach their landing node \(plan.nodes[node].name) (\(plan.locations[plan.nodes[node].location].name)): \(failure)"
-            case .callControl(let check):
+                if let check = simulation.network?.reachability(site: calls[0].site, node: node, protocol: calls[0].callProtocol), check.failures.count > 1 {
+                    notes.append("every problem on the path: " + check.failures.map(\.description).joined(separator: "; "))
+                }
+            case .callControl(let check, let all):
                 message = "\(count) cannot be handed to their landing node by the call control: \(check.from) → \(check.to): \(check.failure.map(\.description) ?? check.status.rawValue)"
-                notes.append("the call control hands the call to the node, and the node answers, over these ports in both directions; every problem on the path: " + check.failures.map(\.description).joined(separator: "; "))
+                // Every failing direction and address of the leg, so that fixing the first reveals nothing new.
+                let problems = all.filter { $0.status != .ok }.map { "\($0.from) → \($0.to): " + $0.failures.map(\.description).joined(separator: "; ") }
+                notes.append("the call control hands the call to the node, and the node answers, over these ports in both directions, from each of its addresses; every problem: " + problems.joined(separator: " | "))
             default:
                 message = "\(count) cannot reach their landing node"
             }
@@ -159,7 +164,7 @@ extension CauseFinder {
         case .limit(let reason): plan.source(of: reason)
         case .network(let failure): failure.source
         case .endpoints(_, let failure): failure.source
-        case .callControl(let check): check.failure?.source
+        case .callControl(let check, _): check.failure?.source
         case .callPolicy(let rule): plan.clusters[rule.cluster].callPolicy[rule.rule].source
         case .interworking(let zone, _): plan.clusters[zone.cluster].zones[zone.zone].source
         case .staticRoute(let route): plan.skypeForBusiness?.configurations[route.configuration].routes[route.route].source
@@ -194,7 +199,7 @@ extension CauseFinder {
             configuration.flatMap { plan.skypeForBusiness?.configurations[$0].identity }.map { "static routing configuration '\($0)'" } ?? "Skype for Business"
         case .network(let failure): failure.description
         case .endpoints(let node, let failure): "\(plan.nodes[node].name): \(failure)"
-        case .callControl(let check): check.description
+        case .callControl(let check, _): check.description
         }
     }
 

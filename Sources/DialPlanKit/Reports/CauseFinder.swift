@@ -15,8 +15,9 @@ struct Cause: Hashable {
         case network(PathFailure)
         /// The site's endpoints cannot reach this landing node.
         case endpoints(NodeID, PathFailure)
-        /// The call control cannot reach the landing node, or the node it: the failing direction's check.
-        case callControl(PathCheck)
+        /// The call control cannot reach the landing node, or the node it: the first failing check, and every check
+        /// of the leg (each address of the sender, both directions).
+        case callControl(PathCheck, all: [PathCheck])
         /// A Call Policy rule that rejects the calls.
         case callPolicy(CallPolicyRuleRef)
         /// A zone that does not speak the calls' protocol, at a cluster whose interworking mode does not let it
@@ -124,10 +125,10 @@ struct CauseFinder {
             return Cause(verdict: verdict, blame: .endpoints(node, failure), route: route)
         case .callControl(let node, let sender):
             let route = outcome.landings.first { $0.node == node && $0.sender == sender }?.route ?? []
-            guard let check = simulation.network?.callControlLeg(sender, node: node)?.first(where: { $0.status != .ok }) else {
+            guard let checks = simulation.network?.callControlLeg(sender, node: node), let check = checks.first(where: { $0.status != .ok }) else {
                 return Cause(verdict: verdict, blame: .cluster(entryCluster), route: route)
             }
-            return Cause(verdict: verdict, blame: .callControl(check), route: route)
+            return Cause(verdict: verdict, blame: .callControl(check, all: checks), route: route)
         }
     }
 

@@ -18,11 +18,14 @@ extension DialPlan {
         return "\(clusters[rule.cluster].name) Call Policy rule at priority \(info.priority) (\(info.sourceDescription) → '\(info.destinationText)', \(info.action.rawValue))"
     }
 
-    /// "vcs-emea (zone 'Pexip-Oslo', sip)" or "Skype for Business pool sfb-emea.acme.example".
+    /// "vcs-emea (zone 'Pexip-Oslo', sip over tls)" or "Skype for Business pool sfb-emea.acme.example (tls)".
     public func describe(_ sender: SignallingSender) -> String {
         switch sender {
-        case .zone(let zone, let callProtocol): "\(clusters[zone.cluster].name) (zone '\(clusters[zone.cluster].zones[zone.zone].name)', \(callProtocol.rawValue))"
-        case .pool(let pool): "Skype for Business pool \(skypeForBusiness?.pools[pool].fqdn ?? "?")"
+        case .zone(let zone, let callProtocol, let transport):
+            let over = callProtocol == .h323 ? "h323" : "\(callProtocol.rawValue) over \(transport.rawValue)"
+            return "\(clusters[zone.cluster].name) (zone '\(clusters[zone.cluster].zones[zone.zone].name)', \(over))"
+        case .pool(let pool, let transport):
+            return "Skype for Business pool \(skypeForBusiness?.pools[pool].fqdn ?? "?") (\(transport.rawValue))"
         }
     }
 

@@ -152,10 +152,11 @@ public enum ServiceRef: Sendable, Hashable {
 }
 
 /// Who hands a call to its landing node: a VCS cluster through one of its zones, in a protocol (the call's, or
-/// what the cluster interworked it into), or a Skype for Business pool (over TLS).
+/// what the cluster interworked it into) and, for SIP, over a transport (the zone's, or the DNS SRV record's that
+/// found the node); or a Skype for Business pool over its static route's transport.
 public enum SignallingSender: Sendable, Hashable {
-    case zone(ZoneRef, CallProtocol)
-    case pool(PoolID)
+    case zone(ZoneRef, CallProtocol, SIPTransport)
+    case pool(PoolID, SIPTransport)
 }
 
 /// A node that may take the call's signalling, and what it does with the call.

@@ -48,7 +48,7 @@ public struct CallTrace: Sendable {
             SiteNetwork(
                 meshBroken: NetworkVerdicts.meshBroken(analysis),
                 unreachable: NetworkVerdicts.unreachable(analysis, site: site, protocol: callProtocol, nodes: store.nodes(ofCore: core), nodeCount: plan.nodes.count),
-                analysis: analysis)
+                callControl: CallControlVerdicts(analysis: analysis, pairs: store.legs(ofCore: core)))
         }
         decision = VerdictRule.decide(store.facts(core, tables: tables), isLocal: { isLocal[$0] }, network: siteNetwork)
 

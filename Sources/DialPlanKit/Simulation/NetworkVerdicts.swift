@@ -17,10 +17,4 @@ enum NetworkVerdicts {
         return flags
     }
 
-    /// Whether the call control that handed a call to `node` (`leg`, see `SignallingLeg`) cannot reach it or be
-    /// reached from it on the signalling ports (`NetworkAnalysis.callControlLeg`).
-    static func callControlBlocked(_ analysis: NetworkAnalysis, leg: Int32, node: Int) -> Bool {
-        guard let sender = SignallingLeg.sender(leg, plan: analysis.plan), let checks = analysis.callControlLeg(sender, node: NodeID(node)) else { return false }
-        return checks.contains { $0.status != .ok }
-    }
 }

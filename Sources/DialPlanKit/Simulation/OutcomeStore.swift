@@ -279,6 +279,12 @@ final class OutcomeStore: Sendable {
         CoreFacts(core: cores[index], landings: landings, tables: tables)
     }
 
+    /// The (leg, node) of core `index`'s landings, in search order.
+    func legs(ofCore index: Int) -> [(leg: Int32, node: Int32)] {
+        let core = cores[index]
+        return (0..<Int(core.landingCount)).map { (landings[Int(core.landingStart) + $0].leg, landings[Int(core.landingStart) + $0].node) }
+    }
+
     /// The nodes of core `index`'s landings, in search order.
     func nodes(ofCore index: Int) -> [Int32] {
         let core = cores[index]

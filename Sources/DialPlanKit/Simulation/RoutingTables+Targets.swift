@@ -40,6 +40,16 @@ extension RoutingTables {
     }
 
     /// The SRV names tried for a domain, by protocol (SIP over TLS first). [VCS "DNS zones"]
+    /// The SIP transport an SRV name stands for: `_sips._tcp` TLS, `_sip._tcp` TCP, `_sip._udp` UDP (RFC 3263);
+    /// nil for H.323's.
+    static func sipTransport(ofSRVName name: String) -> SIPTransport? {
+        let lowered = name.lowercased()
+        if lowered.hasPrefix("_sips._tcp.") || lowered.hasPrefix("_sipfederationtls._tcp.") { return .tls }
+        if lowered.hasPrefix("_sip._tcp.") { return .tcp }
+        if lowered.hasPrefix("_sip._udp.") { return .udp }
+        return nil
+    }
+
     static func srvNames(for domain: String, protocol callProtocol: CallProtocol) -> [String] {
         switch callProtocol {
         case .sip: ["_sips._tcp.\(domain)", "_sip._tcp.\(domain)", "_sip._udp.\(domain)"]

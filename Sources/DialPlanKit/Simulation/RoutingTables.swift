@@ -116,6 +116,7 @@ public final class RoutingTables: Sendable {
         var sipTrust: Bool
         /// The zone presents credentials (it has an authentication user name) when it sends a search.
         var presentsCredentials: Bool
+        var transport: SIPTransport
     }
 
     /// A Call Policy rule: its source matcher (-1: blank, unauthenticated callers only), destination matcher and
@@ -239,7 +240,7 @@ public final class RoutingTables: Sendable {
             cluster.zones.map { zone in
                 ZoneModes(
                     sip: zone.sipMode, h323: zone.h323Mode, authentication: zone.authentication, sipTrust: zone.sipAuthenticationTrust,
-                    presentsCredentials: zone.username != nil)
+                    presentsCredentials: zone.username != nil, transport: zone.sipTransport)
             }
         }
         let callerRules = plan.clusters.flatMap(\.callPolicy)

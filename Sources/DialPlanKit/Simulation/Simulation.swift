@@ -221,6 +221,7 @@ public final class Simulation: Sendable {
         // Shapes, numbered across stores.
         var shapeIndex: [ShapeKey: UInt32] = [:]
         var shapeNodes: [[Int32]] = []
+        var shapeLegs: [[Int32]] = []
         var shapeExamples: [UInt32] = []
         var coreShapes: [UInt32] = []
         var storeOffsets: [Int] = []
@@ -231,6 +232,7 @@ public final class Simulation: Sendable {
                 let id = UInt32(shapeNodes.count)
                 shapeIndex[key] = id
                 shapeNodes.append(key.nodes)
+                shapeLegs.append(key.legs)
                 shapeExamples.append(UInt32.max)
                 return id
             }
@@ -269,6 +271,9 @@ public final class Simulation: Sendable {
         var siteNetwork = [[SiteNetwork?]](repeating: [SiteNetwork?](repeating: nil, count: protocolCount), count: plan.sites.count)
         if let network {
             let meshBroken = NetworkVerdicts.meshBroken(network)
+            // Every (leg, node) the outcomes have, decided once.
+            let callControl = CallControlVerdicts(
+                analysis: network, pairs: zip(shapeLegs, shapeNodes).lazy.flatMap { legs, nodes in zip(legs, nodes).lazy.map { (leg: $0, node: $1) } })
             var rowNodes = [Set<Int32>](repeating: [], count: rows.count)
             var seen = [Int32](repeating: -1, count: shapeNodes.count)
             for row in rows.indices {
@@ -286,7 +291,7 @@ public final class Simulation: Sendable {
                     siteNetwork[site][protocolIndex] = SiteNetwork(
                         meshBroken: meshBroken,
                         unreachable: NetworkVerdicts.unreachable(network, site: SiteID(site), protocol: CallProtocol.allCases[protocolIndex], nodes: rowNodes[Int(column.row)], nodeCount: plan.nodes.count),
-                        analysis: network)
+                        callControl: callControl)
                 }
             }
         }
@@ -595,17 +600,14 @@ public struct RouteKey: Hashable, Sendable {
 struct SiteNetwork: NetworkFacts, Sendable {
     let meshBroken: [Bool]
     let unreachable: [Bool]
-    /// For the call-control legs (site-independent, computed once per sender and node).
-    let analysis: NetworkAnalysis
+    /// The call-control legs' verdicts (site-independent, shared by every site).
+    let callControl: CallControlVerdicts
 
     @inline(__always) func isMeshBroken(_ node: Int) -> Bool { meshBroken[node] }
     @inline(__always) func isUnreachable(_ node: Int) -> Bool { unreachable[node] }
+    @inline(__always) func isCallControlBlocked(leg: Int32, node: Int) -> Bool { callControl.isBlocked(leg: leg, node: node) }
 
-    func isCallControlBlocked(leg: Int32, node: Int) -> Bool {
-        NetworkVerdicts.callControlBlocked(analysis, leg: leg, node: node)
-    }
-
-    func sender(ofLeg leg: Int32) -> SignallingSender? { SignallingLeg.sender(leg, plan: analysis.plan) }
+    func sender(ofLeg leg: Int32) -> SignallingSender? { SignallingLeg.sender(leg, plan: callControl.analysis.plan) }
 }
 
 extension Verdict {

@@ -139,8 +139,9 @@ public struct HTMLReport: Sendable {
             public var pairs: [MeshPair]
         }
 
-        /// A site's calls that `check` counts as blocked (`VerdictBlame.unreachable`): they land locally, on a node
-        /// the site's endpoints cannot reach. One per site and `check` group.
+        /// A site's calls that `check` counts as blocked (`VerdictBlame.unreachable` or `.callControl`): they land
+        /// locally, on a node the site's endpoints, or the call control handing it the call, cannot reach. One per
+        /// site and `check` group.
         public struct Blocked: Sendable {
             public var site: String
             /// The protocols of the calls, in protocol order.

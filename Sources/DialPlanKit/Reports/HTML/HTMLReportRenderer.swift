@@ -331,11 +331,11 @@ private struct Page {
             }
             add("</ul>\n")
         }
-        add("</div>\n</div>\n<h3 id=\"blocked\">Blocked calls: sites that cannot reach their landing node</h3>\n")
+        add("</div>\n</div>\n<h3 id=\"blocked\">Blocked calls: landing nodes the site or its call control cannot reach</h3>\n")
         if mesh.blocked.isEmpty {
             add("<p class=\"ok\"><span aria-hidden=\"true\">✓</span> No call is blocked: where a site's calls land locally, its endpoints reach the nodes (signalling and media).</p>\n")
         } else {
-            add("<table class=\"reach\"><caption>Calls that <code>dialplan check</code> counts as blocked: they land locally, on a node the site's endpoints cannot reach (one row per site and group)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">Calls</th><th scope=\"col\">What blocks them</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
+            add("<table class=\"reach\"><caption>Calls that <code>dialplan check</code> counts as blocked: they land locally, on a node that the site's endpoints, or the call control handing it the call, cannot reach (one row per site and group)</caption>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Protocols</th><th scope=\"col\">Nodes</th><th scope=\"col\">Calls</th><th scope=\"col\">What blocks them</th><th scope=\"col\">Where</th></tr></thead>\n<tbody>\n")
             for row in mesh.blocked {
                 let diagnostic = groups[row.group].diagnostic
                 add("<tr class=\"blocked\"><td>\(e(row.site))</td><td>\(row.protocols.map(\.rawValue).joined(separator: ", "))</td><td>\(e(row.nodes.joined(separator: ", ")))</td><td class=\"num\">\(row.calls)</td><td><span aria-hidden=\"true\">⊗</span> <a href=\"#group-\(row.group + 1)\">\(e(diagnostic.message))</a></td><td>\(location(diagnostic.location))</td></tr>\n")

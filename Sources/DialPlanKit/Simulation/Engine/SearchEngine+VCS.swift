@@ -353,6 +353,7 @@ extension SearchEngine {
         defer { recorder.leave() }
 
         var nodes = zoneNodePool[Int(target.nodeStart)..<Int(target.nodeStart + target.nodeCount)]
+        var transport = zoneModes[globalZone].transport
         var clusters = zoneClusterPool[Int(target.clusterStart)..<Int(target.clusterStart + target.clusterCount)]
         if target.isDNS {
             guard let domain = PexipAlias.domain(of: text(alias)) else {
@@ -361,6 +362,7 @@ extension SearchEngine {
                 return
             }
             let answer = resolveDNS(domain, protocol: callProtocol)
+            if let found = answer.transport { transport = found }
             nodes = answer.nodes[...]
             clusters = answer.clusters[...]
             recorder.record(.dnsLookup(zoneRef, alias: text(alias), domain: domain, answers: answer.records, found: !nodes.isEmpty || !clusters.isEmpty))
@@ -368,7 +370,7 @@ extension SearchEngine {
             recorder.record(.zoneQueried(zoneRef, alias: text(alias)))
         }
 
-        let reachedNode = offer(nodes, alias: alias, protocol: callProtocol, leg: SignallingLeg.zone(globalZone, protocol: callProtocol), route: hopRoute, levelStart: levelStart, into: &row)
+        let reachedNode = offer(nodes, alias: alias, protocol: callProtocol, leg: SignallingLeg.zone(globalZone, protocol: callProtocol, transport: transport), route: hopRoute, levelStart: levelStart, into: &row)
         if !nodes.isEmpty && !reachedNode && clusters.isEmpty && !row.unrouted.isPresent {
             row.unrouted = FailureRow(route: hopRoute, alias: alias)
         }
@@ -419,6 +421,7 @@ extension SearchEngine {
         var nodes: [Int32] = []
         var clusters: [Int32] = []
         var records: [String] = []
+        var transport: SIPTransport?
         for name in RoutingTables.srvNames(for: domain, protocol: callProtocol) {
             let targets = tables.directory.srv(name)
             guard let best = targets.first?.priority else { continue }
@@ -428,6 +431,7 @@ extension SearchEngine {
                 clusters += tables.directory.clusters(for: srv.target).map(\.rawValue).filter { !clusters.contains($0) }
             }
             records.append("SRV \(name) → \(chosen.map { "\($0.target):\($0.port)" }.joined(separator: ", "))")
+            transport = RoutingTables.sipTransport(ofSRVName: name)
             break
         }
         if records.isEmpty && tables.directory.hasRecords(domain) {
@@ -435,7 +439,7 @@ extension SearchEngine {
             clusters = tables.directory.clusters(for: domain).map(\.rawValue)
             records.append("A \(domain) → \(tables.directory.addresses(for: domain).dropFirst().joined(separator: ", "))")
         }
-        let answer = DNSAnswer(nodes: nodes, clusters: clusters, records: records)
+        let answer = DNSAnswer(nodes: nodes, clusters: clusters, records: records, transport: transport)
         dnsCache[key] = answer
         return answer
     }

@@ -306,4 +306,6 @@ struct DNSAnswer {
     var nodes: [Int32]
     var clusters: [Int32]
     var records: [String]
+    /// The SIP transport of the SRV name that answered (nil for A records, or H.323).
+    var transport: SIPTransport?
 }
