@@ -12,8 +12,8 @@ extension NetworkAnalysis {
     /// Thread-safe, computed once per (sender, node).
     public func callControlLeg(_ sender: SignallingSender, node: NodeID) -> [PathCheck]? {
         guard let engine, let network = plan.network else { return nil }
-        let key = CallControlLegCache.Key(sender: sender, node: node)
-        if let known = callControlLegCache.get(key) { return known.checks }
+        let key = CallControlLegKey(sender: sender, node: node)
+        if let known = callControlLegCache.get(key) { return known }
         let places = NetworkAnalysis.places(sender, plan: plan, network: network, directory: directory)
         var checks: [PathCheck]?
         if !places.isEmpty {
@@ -34,7 +34,7 @@ extension NetworkAnalysis {
             }
             checks = legs
         }
-        callControlLegCache.set(key, CallControlLegCache.Entry(checks: checks))
+        callControlLegCache.set(key, checks)
         return checks
     }
 
@@ -72,31 +72,10 @@ extension NetworkAnalysis {
     }
 }
 
-/// Call-control legs computed so far (see `NetworkAnalysis.callControlLeg`).
-final class CallControlLegCache: @unchecked Sendable {
-    struct Key: Hashable {
-        var sender: SignallingSender
-        var node: NodeID
-    }
-
-    struct Entry {
-        var checks: [PathCheck]?
-    }
-
-    private let lock = NSLock()
-    private var table: [Key: Entry] = [:]
-
-    func get(_ key: Key) -> Entry? {
-        lock.lock()
-        defer { lock.unlock() }
-        return table[key]
-    }
-
-    func set(_ key: Key, _ value: Entry) {
-        lock.lock()
-        table[key] = value
-        lock.unlock()
-    }
+/// A sender and a node, for the lazily filled call-control leg table.
+struct CallControlLegKey: Hashable {
+    var sender: SignallingSender
+    var node: NodeID
 }
 
 /// Per (leg, landing node) seen in a simulation's outcomes: whether its call-control leg is broken, decided once

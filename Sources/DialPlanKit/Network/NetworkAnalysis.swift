@@ -49,8 +49,8 @@ public struct NetworkAnalysis: Sendable {
         var fromSegment: Int
         var toSegment: Int
     }
-    private let reachabilityCache = ReachabilityCache()
-    let callControlLegCache = CallControlLegCache()
+    private let reachabilityCache = LockedTable<ReachabilityKey, PathCheck>()
+    let callControlLegCache = LockedTable<CallControlLegKey, [PathCheck]?>()
     /// Resolves call-control addresses through the plan's DNS records.
     let directory: PeerDirectory
 
@@ -191,7 +191,7 @@ public struct NetworkAnalysis: Sendable {
     /// protocol).
     public func reachability(site: SiteID, node: NodeID, protocol callProtocol: CallProtocol) -> PathCheck? {
         guard let engine, let network = plan.network, let endpoints = network.endpoints(ofSite: site) else { return nil }
-        let key = ReachabilityCache.Key(site: site, node: node, callProtocol: callProtocol)
+        let key = ReachabilityKey(site: site, node: node, callProtocol: callProtocol)
         if let known = reachabilityCache.get(key) { return known }
         let check = NetworkAnalysis.endpointsCheck(
             endpoints, of: plan.sites[site].name, to: node, flows: PortUsage.endpointToNode(callProtocol), plan: plan, engine: engine)
@@ -394,26 +394,9 @@ public struct NetworkAnalysis: Sendable {
     }
 }
 
-/// The lazily filled (site, node, protocol) → path check table: call verdicts ask from many threads.
-private final class ReachabilityCache: @unchecked Sendable {
-    struct Key: Hashable {
-        var site: SiteID
-        var node: NodeID
-        var callProtocol: CallProtocol
-    }
-
-    private let lock = NSLock()
-    private var table: [Key: PathCheck] = [:]
-
-    func get(_ key: Key) -> PathCheck? {
-        lock.lock()
-        defer { lock.unlock() }
-        return table[key]
-    }
-
-    func set(_ key: Key, _ value: PathCheck) {
-        lock.lock()
-        table[key] = value
-        lock.unlock()
-    }
+/// A site's endpoints and a node, for the lazily filled reachability table.
+struct ReachabilityKey: Hashable {
+    var site: SiteID
+    var node: NodeID
+    var callProtocol: CallProtocol
 }

@@ -185,16 +185,21 @@ extension SearchEngine {
         for index in 0..<policyCount[clusterIndex] {
             let policy = policyRows[base + index]
             let ref = CallPolicyRuleRef(cluster: ClusterID(clusterIndex), rule: CallPolicyRuleID(index))
-            let destination = match(policy.destinationMatcher, alias: alias)
-            if destination == SearchEngine.noMatch {
-                recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .destinationNotMatched))
-                continue
+            // A pattern that does not match passes the rule by; one that hits PCRE2's limit makes the call undecided.
+            func passes(_ matcher: Int32, _ subject: Int32, otherwise step: CallPolicyStep) -> Bool {
+                let result = match(matcher, alias: subject)
+                if result == SearchEngine.noMatch {
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: step))
+                    return false
+                }
+                if result == SearchEngine.limitHit {
+                    if limitIndex < 0 { limitIndex = limit(.callPolicy(ref), alias: subject) }
+                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .limit))
+                    return false
+                }
+                return true
             }
-            if destination == SearchEngine.limitHit {
-                if limitIndex < 0 { limitIndex = limit(.callPolicy(ref), alias: alias) }
-                recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .limit))
-                continue
-            }
+            guard passes(policy.destinationMatcher, alias, otherwise: .destinationNotMatched) else { continue }
             if policy.sourceMatcher < 0 {
                 // A blank source pattern: unauthenticated callers only.
                 if state.authenticated {
@@ -207,16 +212,7 @@ extension SearchEngine {
                     recorder.record(.callPolicy(ref, alias: text(alias), caller: nil, step: .callerUnknown))
                     return nil
                 }
-                let source = match(policy.sourceMatcher, alias: caller)
-                if source == SearchEngine.noMatch {
-                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .sourceNotMatched))
-                    continue
-                }
-                if source == SearchEngine.limitHit {
-                    if limitIndex < 0 { limitIndex = limit(.callPolicy(ref), alias: caller) }
-                    recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: .limit))
-                    continue
-                }
+                guard passes(policy.sourceMatcher, caller, otherwise: .sourceNotMatched) else { continue }
             }
             recorder.record(.callPolicy(ref, alias: text(alias), caller: callerText, step: policy.rejects ? .rejected : .allowed))
             return policy.rejects ? index : nil
