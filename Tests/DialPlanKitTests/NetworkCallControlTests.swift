@@ -159,7 +159,7 @@ import Testing
         let tcpOnly = ["{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}", "{name: H.323, preset: h323, between: [dc, [oslo, singapore]]}"]
         let plan = try Self.plan(dcRules: tcpOnly, zones: dnsZone)
         let trace = try CallTrace(tables: RoutingTables(plan: plan), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .sip)
-        #expect(trace.outcome.landings.first?.sender == .zone(ZoneRef(cluster: 0, zone: 2), .sip, .tcp))
+        #expect(trace.outcome.landings.first?.sender == .cluster(0, .sip, .tcp))
         #expect(trace.verdict == .local)
     }
 }

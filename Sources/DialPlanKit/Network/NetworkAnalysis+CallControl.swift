@@ -18,7 +18,7 @@ extension NetworkAnalysis {
         var checks: [PathCheck]?
         if !places.isEmpty {
             let flows: [PortUsage.Requirement] = switch sender {
-            case .zone(_, let callProtocol, let transport): PortUsage.callControlToNode(callProtocol, transport: transport)
+            case .cluster(_, let callProtocol, let transport): PortUsage.callControlToNode(callProtocol, transport: transport)
             case .pool(_, let transport): PortUsage.callControlToNode(.sip, transport: transport)
             }
             let nodePlace = NetworkAnalysis.place(.node(node), plan: plan, network: network)
@@ -50,10 +50,10 @@ extension NetworkAnalysis {
         let label: String
         let source: SourceLocation?
         switch sender {
-        case .zone(let zone, _, _):
-            names = plan.clusters[zone.cluster].addresses
-            label = plan.clusters[zone.cluster].name
-            source = plan.clusters[zone.cluster].source
+        case .cluster(let cluster, _, _):
+            names = plan.clusters[cluster].addresses
+            label = plan.clusters[cluster].name
+            source = plan.clusters[cluster].source
         case .pool(let pool, _):
             let info = plan.skypeForBusiness?.pools[pool]
             names = info.map { [$0.fqdn] } ?? []
@@ -91,7 +91,7 @@ final class CallControlVerdicts: Sendable {
         var decided = Set<Int64>()
         for (leg, node) in pairs {
             let key = CallControlVerdicts.key(leg, node)
-            guard decided.insert(key).inserted, let sender = SignallingLeg.sender(leg, plan: analysis.plan) else { continue }
+            guard decided.insert(key).inserted, let sender = SignallingLeg.sender(leg) else { continue }
             if analysis.callControlBlocked(sender, node: NodeID(rawValue: node)) { blocked.insert(key) }
         }
         self.blocked = blocked

@@ -18,12 +18,12 @@ extension DialPlan {
         return "\(clusters[rule.cluster].name) Call Policy rule at priority \(info.priority) (\(info.sourceDescription) → '\(info.destinationText)', \(info.action.rawValue))"
     }
 
-    /// "vcs-emea (zone 'Pexip-Oslo', sip over tls)" or "Skype for Business pool sfb-emea.acme.example (tls)".
+    /// "vcs-emea (sip over tls)" or "Skype for Business pool sfb-emea.acme.example (tls)".
     public func describe(_ sender: SignallingSender) -> String {
         switch sender {
-        case .zone(let zone, let callProtocol, let transport):
+        case .cluster(let cluster, let callProtocol, let transport):
             let over = callProtocol == .h323 ? "h323" : "\(callProtocol.rawValue) over \(transport.rawValue)"
-            return "\(clusters[zone.cluster].name) (zone '\(clusters[zone.cluster].zones[zone.zone].name)', \(over))"
+            return "\(clusters[cluster].name) (\(over))"
         case .pool(let pool, let transport):
             return "Skype for Business pool \(skypeForBusiness?.pools[pool].fqdn ?? "?") (\(transport.rawValue))"
         }

@@ -151,18 +151,18 @@ public enum ServiceRef: Sendable, Hashable {
     case gatewayRule(GatewayRuleID)
 }
 
-/// Who hands a call to its landing node: a VCS cluster through one of its zones, in a protocol (the call's, or
-/// what the cluster interworked it into) and, for SIP, over a transport (the zone's, or the DNS SRV record's that
-/// found the node); or a Skype for Business pool over its static route's transport.
+/// Who hands a call to its landing node: a VCS cluster (through the zone that found the node), in a protocol (the
+/// call's, or what the cluster interworked it into) and, for SIP, over a transport (the zone's, or the DNS SRV
+/// record's that found the node); or a Skype for Business pool over its static route's transport.
 public enum SignallingSender: Sendable, Hashable {
-    case zone(ZoneRef, CallProtocol, SIPTransport)
+    case cluster(ClusterID, CallProtocol, SIPTransport)
     case pool(PoolID, SIPTransport)
 }
 
 /// A node that may take the call's signalling, and what it does with the call.
 public struct Landing: Sendable, Hashable {
     public var node: NodeID
-    /// Who handed the call to the node (nil when the plan does not say).
+    /// Who handed the call to the node (nil when the plan has no network, where it decides nothing).
     public var sender: SignallingSender?
     /// The alias as Pexip received it.
     public var alias: String

@@ -321,7 +321,7 @@ final class OutcomeStore: Sendable {
                 pexip = .rejected
             }
             outcomeLandings.append(Landing(
-                node: NodeID(rawValue: landing.node), sender: SignallingLeg.sender(landing.leg, plan: plan), alias: text(landing.alias), decision: pexip,
+                node: NodeID(rawValue: landing.node), sender: SignallingLeg.sender(landing.leg), alias: text(landing.alias), decision: pexip,
                 route: hops(routeIDs[start + offset])))
         }
         var failures: [Failure] = []

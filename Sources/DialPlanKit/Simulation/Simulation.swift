@@ -607,7 +607,7 @@ struct SiteNetwork: NetworkFacts, Sendable {
     @inline(__always) func isUnreachable(_ node: Int) -> Bool { unreachable[node] }
     @inline(__always) func isCallControlBlocked(leg: Int32, node: Int) -> Bool { callControl.isBlocked(leg: leg, node: node) }
 
-    func sender(ofLeg leg: Int32) -> SignallingSender? { SignallingLeg.sender(leg, plan: callControl.analysis.plan) }
+    func sender(ofLeg leg: Int32) -> SignallingSender? { SignallingLeg.sender(leg) }
 }
 
 extension Verdict {

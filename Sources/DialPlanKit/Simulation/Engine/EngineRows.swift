@@ -93,32 +93,26 @@ struct LandingRow: Hashable {
     var route: Int32
 }
 
-/// Who hands a call to its landing node, in which protocol and over which SIP transport, as one integer: a VCS zone
-/// (global numbering, see `RoutingTables`) `(zone * 4 + protocol index) * 4 + transport` (≥ 0); a Skype for
-/// Business pool `-2 - (pool * 4 + transport)`; -1 unknown. It repeats what the landing's route ends with (the
-/// zone's hop, its interworking), which the stored core needs without the routes.
+/// Who hands a call to its landing node, in which protocol and over which SIP transport, as one integer: a VCS
+/// cluster `(cluster * 4 + protocol index) * 4 + transport` (≥ 0); a Skype for Business pool
+/// `-2 - (pool * 4 + transport)`; -1 unknown, or a plan without a network (where it decides nothing, so that
+/// outcomes differing only in it stay one). It repeats what the landing's route ends with (the cluster whose zone
+/// offered the call, its interworking), which the stored core needs without the routes.
 enum SignallingLeg {
-    static func zone(_ globalZone: Int, protocol callProtocol: CallProtocol, transport: SIPTransport) -> Int32 {
-        (Int32(globalZone) * 4 + Int32(callProtocol.index)) * 4 + transport.index
+    static func cluster(_ cluster: Int, protocol callProtocol: CallProtocol, transport: SIPTransport) -> Int32 {
+        (Int32(cluster) * 4 + Int32(callProtocol.index)) * 4 + transport.index
     }
 
     static func pool(_ pool: Int?, transport: SIPTransport) -> Int32 { pool.map { -2 - (Int32($0) * 4 + transport.index) } ?? -1 }
 
     /// The public form of `code`.
-    static func sender(_ code: Int32, plan: DialPlan) -> SignallingSender? {
+    static func sender(_ code: Int32) -> SignallingSender? {
         if code <= -2 {
             let value = -2 - code
             return .pool(PoolID(Int(value / 4)), SIPTransport.allCases[Int(value % 4)])
         }
         guard code >= 0 else { return nil }
-        let transport = SIPTransport.allCases[Int(code % 4)]
-        var zone = Int(code / 16)
-        let callProtocol = CallProtocol.allCases[Int(code / 4 % 4)]
-        for (index, cluster) in plan.clusters.enumerated() {
-            if zone < cluster.zones.count { return .zone(ZoneRef(cluster: ClusterID(index), zone: ZoneID(zone)), callProtocol, transport) }
-            zone -= cluster.zones.count
-        }
-        return nil
+        return .cluster(ClusterID(Int(code / 16)), CallProtocol.allCases[Int(code / 4 % 4)], SIPTransport.allCases[Int(code % 4)])
     }
 }
 

@@ -59,7 +59,7 @@ extension SearchEngine {
             recorder.record(.hostReplaced(ref, alias: aliasText, received: text(received)))
         }
         let start = collecting.count
-        _ = offer(target.nodes.map(\.rawValue), alias: received, protocol: .mssip, leg: SignallingLeg.pool(pool, transport: staticRoute.transport == .tcp ? .tcp : .tls), route: hopRoute, levelStart: start, into: &row)
+        _ = offer(target.nodes.map(\.rawValue), alias: received, protocol: .mssip, leg: hasNetwork ? SignallingLeg.pool(pool, transport: staticRoute.transport == .tcp ? .tcp : .tls) : -1, route: hopRoute, levelStart: start, into: &row)
         if collecting.count > start {
             keepLandings(from: start, in: &row)
         } else {

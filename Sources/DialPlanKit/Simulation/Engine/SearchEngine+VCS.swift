@@ -366,7 +366,7 @@ extension SearchEngine {
             recorder.record(.zoneQueried(zoneRef, alias: text(alias)))
         }
 
-        let reachedNode = offer(nodes, alias: alias, protocol: callProtocol, leg: SignallingLeg.zone(globalZone, protocol: callProtocol, transport: transport), route: hopRoute, levelStart: levelStart, into: &row)
+        let reachedNode = offer(nodes, alias: alias, protocol: callProtocol, leg: hasNetwork ? SignallingLeg.cluster(clusterIndex, protocol: callProtocol, transport: transport) : -1, route: hopRoute, levelStart: levelStart, into: &row)
         if !nodes.isEmpty && !reachedNode && clusters.isEmpty && !row.unrouted.isPresent {
             row.unrouted = FailureRow(route: hopRoute, alias: alias)
         }

@@ -47,6 +47,8 @@ struct SearchEngine<Recorder: TraceRecorder> {
     let interworking: [InterworkingMode]
     let zoneModes: [RoutingTables.ZoneModes]
     let authenticationMatters: Bool
+    /// Whether the plan describes its network: only then is who handed a call to its node recorded (`LandingRow.leg`).
+    let hasNetwork: Bool
 
     // Per epoch: aliases, caches, results.
     var aliases = AliasArena()
@@ -139,6 +141,7 @@ struct SearchEngine<Recorder: TraceRecorder> {
         interworking = tables.interworking
         zoneModes = tables.zoneModes
         authenticationMatters = tables.authenticationMatters
+        hasNetwork = tables.plan.network != nil
         callerIDs = [Stamped<Int32>](repeating: Stamped(epoch: 0, value: -1), count: tables.callerAliases.count)
         locationCount = plan.locations.count
         clusterCount = plan.clusters.count
