@@ -138,6 +138,36 @@ import Testing
         #expect(Self.verdicts(open)["Oslo Office meet.alice@vc.example mssip"] == .local)
     }
 
+    // A pool's `addresses` (its front-end servers) place it where no DNS record does, each of them checked.
+    @Test func aPoolsAddressesPlaceItInTheNetwork() throws {
+        let yaml = SkypeForBusinessTests.plan(
+            configurations: [SkypeForBusinessTests.globalToOslo],
+            pools: "[{fqdn: sfb-emea.example, addresses: [10.5.0.10, 10.5.0.11]}, sfb-apac.example]",
+            sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
+        let network = """
+            network:
+              segments:
+                - {name: sfb, ranges: [10.5.0.0/16]}
+                - {name: oslo, ranges: [10.1.0.0/16]}
+                - {name: singapore, ranges: [10.2.0.0/16]}
+              firewalls:
+                - {name: sfb-fw, default: deny, rules: [{name: First front end, action: allow, protocol: tcp, ports: 5061, between: [10.5.0.10, oslo]}]}
+              links:
+                - {name: sfb-oslo, between: [sfb, oslo], firewall: sfb-fw}
+                - {name: oslo-sin, between: [oslo, singapore]}
+
+            """
+        let plan = try TestPlans.load(yaml + "---\n" + network)
+        let group = try #require(Self.blockedGroups(plan).first)
+        #expect(group.diagnostic.message.contains("sfb-emea.example (10.5.0.11) → osl"), "\(group.diagnostic.message)")
+        let bad = Result { () throws(PlanLoadError) -> DialPlan in try TestPlans.load(yaml.replacingOccurrences(of: "10.5.0.11", with: "fe2.example")) }
+        guard case .failure(let error) = bad else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(error.diagnostics.map(\.message) == ["skype_for_business pool 'sfb-emea.example': 'fe2.example' is not an IP address"])
+    }
+
     // Any peer of a cluster may hand over a call: every address of the cluster must reach the node, and be reached.
     @Test func everyAddressOfTheClusterMustReachTheNode() throws {
         let twoPeers: (String) -> String = { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: [10.0.0.2, 10.0.0.3]") }

@@ -11,8 +11,13 @@ extension PlanBuilder {
                 pools.append(SfBPool(fqdn: text, source: location))
             case .mapping:
                 guard var pool = FieldReader(item, what: "skype_for_business pool", sink: sink), let fqdn = pool.requiredString("fqdn") else { continue }
+                pool.what = "skype_for_business pool '\(fqdn)'"
+                let addresses = pool.strings("addresses")
+                for (address, location) in addresses where !PlanBuilder.isIPAddress(address) {
+                    sink.error("\(pool.what): '\(address)' is not an IP address", at: location)
+                }
                 pool.reportUnknownKeys(alsoKnown: ["description", "site"])
-                pools.append(SfBPool(fqdn: fqdn, source: pool.location(of: "fqdn")))
+                pools.append(SfBPool(fqdn: fqdn, addresses: addresses.map(\.0).filter(PlanBuilder.isIPAddress), source: pool.location(of: "fqdn")))
             default:
                 sink.error("a pool is an FQDN or {fqdn: …}", at: item.location)
             }

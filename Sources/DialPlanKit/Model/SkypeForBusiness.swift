@@ -18,6 +18,9 @@ public struct SkypeForBusiness: Sendable {
 /// A Skype for Business front-end (registrar) pool.
 public struct SfBPool: Sendable, Hashable {
     public var fqdn: String
+    /// The front-end servers' addresses (`addresses`), which place the pool in the network; otherwise its FQDN's
+    /// DNS records do.
+    public var addresses: [String] = []
     public var source: SourceLocation
     /// Not listed in `pools`, but named by a `service:Registrar:<fqdn>` configuration's identity.
     public var implied: Bool = false

@@ -56,7 +56,7 @@ extension NetworkAnalysis {
             source = plan.clusters[cluster].source
         case .pool(let pool, _):
             let info = plan.skypeForBusiness?.pools[pool]
-            names = info.map { [$0.fqdn] } ?? []
+            names = info.map { $0.addresses.isEmpty ? [$0.fqdn] : $0.addresses } ?? []
             label = info?.fqdn ?? "Skype for Business pool"
             source = info?.source
         }
