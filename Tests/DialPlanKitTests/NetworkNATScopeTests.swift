@@ -26,6 +26,19 @@ import Testing
         }
     }
 
+    // A scope that holds no address (a segment listed with no ranges) would turn the NAT off without a word: it is
+    // a load error at the key.
+    @Test func anOnlyToScopeWithoutAddressesIsALoadError() throws {
+        let yaml = NetworkPlans.twoSites().replacingOccurrences(of: "    - {name: wan, ranges: [172.16.0.0/16]}", with: "    - {name: wan, ranges: [172.16.0.0/16]}\n    - {name: spare, ranges: []}")
+            .replacingOccurrences(of: "{name: oslo-wan, between: [oslo, wan]}", with: "{name: oslo-wan, between: [oslo, wan], nat: {type: masquerade, inside: oslo, only_to: [spare]}}")
+        let result = Result { () throws(PlanLoadError) -> DialPlan in try NetworkPlans.loadTyped(yaml) }
+        guard case .failure(let error) = result else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(error.diagnostics.contains { $0.message.contains("'only_to' (spare) holds no address, so the NAT never translates") }, "\(error.diagnostics)")
+    }
+
     @Test func packetsToADestinationInTheScopeAreStillTranslated() throws {
         // Only sin1 is exempt: pairs from Oslo to sin2 still go through the NAT.
         let analysis = try Self.masquerading(", except_to: [10.2.0.1]")

@@ -34,6 +34,10 @@ enum NetworkPlans {
         try TestPlans.load(text(network, withManagement: withManagement, pexip: pexip))
     }
 
+    static func loadTyped(_ network: String) throws(PlanLoadError) -> DialPlan {
+        try TestPlans.load(text(network))
+    }
+
     static func analysis(_ network: String, withManagement: Bool = true, pexip: String = "") throws -> NetworkAnalysis {
         NetworkAnalysis(plan: try load(network, withManagement: withManagement, pexip: pexip))
     }

@@ -406,7 +406,13 @@ extension PlanBuilder {
         let exceptTo = readScope("except_to")
         var scope = onlyTo?.set ?? .all
         var scopeText: [String] = []
-        if let onlyTo { scopeText.append("only to \(onlyTo.text)") }
+        if let onlyTo {
+            scopeText.append("only to \(onlyTo.text)")
+            // A segment without ranges (or only such) would turn the NAT off without a word.
+            if onlyTo.set.isEmpty {
+                sink.error("\(fields.what): 'only_to' (\(onlyTo.text)) holds no address, so the NAT never translates; name ranges or segments with ranges", at: onlyTo.location)
+            }
+        }
         if let exceptTo {
             scopeText.append("except to \(exceptTo.text)")
             if let onlyTo, !onlyTo.set.overlaps(exceptTo.set) {

@@ -56,7 +56,7 @@ public enum TraceFormatter {
 
     /// Every event of `trace` as a step: what happened, to which rule, zone, node or service, and why.
     public static func steps(_ trace: CallTrace, plan: DialPlan) -> [TraceStep] {
-        var wording = EventWording(plan: plan, trace: trace)
+        let wording = EventWording(plan: plan, trace: trace)
         return trace.events.flatMap { wording.steps($0) }
     }
 }
