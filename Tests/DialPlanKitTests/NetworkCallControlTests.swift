@@ -105,6 +105,24 @@ import Testing
         #expect(Self.verdicts(plan).values.allSatisfy { $0 == .local })
     }
 
+    /// Skype for Business front ends in `sfb` (10.5.0.0/16), reaching Oslo through firewall `sfb-fw` (default deny,
+    /// `rules`), and Singapore beyond.
+    static func skypeNetwork(_ rules: String) -> String {
+        """
+        network:
+          segments:
+            - {name: sfb, ranges: [10.5.0.0/16]}
+            - {name: oslo, ranges: [10.1.0.0/16]}
+            - {name: singapore, ranges: [10.2.0.0/16]}
+          firewalls:
+            - {name: sfb-fw, default: deny, rules: [\(rules)]}
+          links:
+            - {name: sfb-oslo, between: [sfb, oslo], firewall: sfb-fw}
+            - {name: oslo-sin, between: [oslo, singapore]}
+
+        """
+    }
+
     // [PX-port_usage] [MS] A Skype for Business pool hands its users' calls to the node over TLS 5061: the pool (its
     // FQDN's DNS record) must reach the node there, and the node the pool.
     @Test func aSkypeForBusinessPoolMustReachTheNodeOnTLS5061() throws {
@@ -113,20 +131,7 @@ import Testing
                 configurations: [SkypeForBusinessTests.globalToOslo],
                 dns: SkypeForBusinessTests.defaultDNS + ["{name: sfb-emea.example, type: A, values: [10.5.0.10]}", "{name: sfb-apac.example, type: A, values: [10.5.0.20]}"],
                 sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
-            let network = """
-                network:
-                  segments:
-                    - {name: sfb, ranges: [10.5.0.0/16]}
-                    - {name: oslo, ranges: [10.1.0.0/16]}
-                    - {name: singapore, ranges: [10.2.0.0/16]}
-                  firewalls:
-                    - {name: sfb-fw, default: deny, rules: [\(rules)]}
-                  links:
-                    - {name: sfb-oslo, between: [sfb, oslo], firewall: sfb-fw}
-                    - {name: oslo-sin, between: [oslo, singapore]}
-
-                """
-            return try TestPlans.load(yaml + "---\n" + network)
+            return try TestPlans.load(yaml + "---\n" + Self.skypeNetwork(rules))
         }
         let blocked = try plan("{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [sfb, oslo]}")
         let verdicts = Self.verdicts(blocked)
@@ -144,20 +149,7 @@ import Testing
             configurations: [SkypeForBusinessTests.globalToOslo],
             pools: "[{fqdn: sfb-emea.example, addresses: [10.5.0.10, 10.5.0.11]}, sfb-apac.example]",
             sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
-        let network = """
-            network:
-              segments:
-                - {name: sfb, ranges: [10.5.0.0/16]}
-                - {name: oslo, ranges: [10.1.0.0/16]}
-                - {name: singapore, ranges: [10.2.0.0/16]}
-              firewalls:
-                - {name: sfb-fw, default: deny, rules: [{name: First front end, action: allow, protocol: tcp, ports: 5061, between: [10.5.0.10, oslo]}]}
-              links:
-                - {name: sfb-oslo, between: [sfb, oslo], firewall: sfb-fw}
-                - {name: oslo-sin, between: [oslo, singapore]}
-
-            """
-        let plan = try TestPlans.load(yaml + "---\n" + network)
+        let plan = try TestPlans.load(yaml + "---\n" + Self.skypeNetwork("{name: First front end, action: allow, protocol: tcp, ports: 5061, between: [10.5.0.10, oslo]}"))
         let group = try #require(Self.blockedGroups(plan).first)
         #expect(group.diagnostic.message.contains("sfb-emea.example (10.5.0.11) → osl"), "\(group.diagnostic.message)")
         let bad = Result { () throws(PlanLoadError) -> DialPlan in try TestPlans.load(yaml.replacingOccurrences(of: "10.5.0.11", with: "fe2.example")) }

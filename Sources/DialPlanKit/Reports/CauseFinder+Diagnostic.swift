@@ -2,6 +2,12 @@
 /// route, a hint where a lower-priority rule would have done better, and the sites with example aliases.
 extension CauseFinder {
     func diagnostic(for cause: Cause, calls: [CallRef], examples: Int) -> Diagnostic {
+        // The group's first call traced at most once, for the notes that read its steps.
+        var traced: CallTrace??
+        func trace() -> CallTrace? {
+            if traced == nil { traced = .some(try? CallTrace(tables: simulation.tables, site: calls[0].site, alias: simulation.aliases[calls[0].alias.index].alias, protocol: calls[0].callProtocol, network: simulation.network)) }
+            return traced!
+        }
         let first = simulation.outcome(of: calls[0])
         let sites = Set(calls.map(\.site))
         let skype: Bool
@@ -39,7 +45,7 @@ extension CauseFinder {
                 other.landings = first.landings.filter { $0.route == route }
                 notes.append("also (same priority): \(plan.describe(route: route)) → " + landingSummary(other))
             }
-            if let hint = priorityHint(cause: cause, call: calls[0]) { notes.append(hint) }
+            if let hint = priorityHint(cause: cause, call: calls[0], trace: trace) { notes.append(hint) }
         case .rejected where { if case .callPolicy = cause.blame { true } else { false } }():
             message = "\(count) rejected by Call Policy: \(who) rejects them"
             if let failure = first.failures.first(where: { $0.kind == .rejected }) {
@@ -149,7 +155,7 @@ extension CauseFinder {
         case .local:
             message = "\(count) land locally"
         }
-        if let note = authenticationNote(call: calls[0]) { notes.append(note) }
+        if let note = authenticationNote(call: calls[0], trace: trace) { notes.append(note) }
         notes += siteNotes(calls: calls, examples: examples)
         return Diagnostic(.error, message, at: location(of: cause.blame), check: CheckID(verdict: cause.verdict), notes: notes)
     }
@@ -240,10 +246,8 @@ extension CauseFinder {
     /// Where a rule that requires authentication would have taken the call and passed it by because the call is
     /// unauthenticated: the rule, and the subzone or zone whose authentication policy made it so (only for plans
     /// with such rules, as it traces the call).
-    private func authenticationNote(call: CallRef) -> String? {
-        guard simulation.tables.authenticationMatters, call.callProtocol != .mssip,
-            let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: simulation.aliases[call.alias.index].alias, protocol: call.callProtocol, network: simulation.network)
-        else { return nil }
+    private func authenticationNote(call: CallRef, trace traced: () -> CallTrace?) -> String? {
+        guard simulation.tables.authenticationMatters, call.callProtocol != .mssip, let trace = traced() else { return nil }
         var from: (cluster: ClusterID, source: CallSource)?
         for traced in trace.events {
             switch traced.event {
@@ -265,11 +269,11 @@ extension CauseFinder {
         return nil
     }
 
-    private func priorityHint(cause: Cause, call: CallRef) -> String? {
+    private func priorityHint(cause: Cause, call: CallRef, trace traced: () -> CallTrace?) -> String? {
         guard case .searchRule(let deciding) = cause.blame, cause.route.count == 1 else { return nil }
         let site = plan.sites[call.site]
         guard site.registersTo == deciding.cluster,
-            let trace = try? CallTrace(tables: simulation.tables, site: call.site, alias: simulation.aliases[call.alias.index].alias, protocol: call.callProtocol, network: simulation.network),
+            let trace = traced(),
             let seen = trace.aliasSeenByRules(at: deciding.cluster)
         else { return nil }
         let decidingRule = plan.clusters[deciding.cluster].searchRules[deciding.rule]

@@ -181,7 +181,8 @@ extension SearchEngine {
     private mutating func applyCallPolicy(_ clusterIndex: Int, alias: Int32, state: CallState, limit limitIndex: inout Int32) -> Int? {
         let base = policyBase[clusterIndex]
         let caller = state.caller >= 0 ? callerID(state.caller) : -1
-        let callerText = caller >= 0 ? text(caller) : nil
+        // Only a trace words the caller: the fast path makes no string.
+        let callerText = Recorder.isRecording && caller >= 0 ? text(caller) : nil
         for index in 0..<policyCount[clusterIndex] {
             let policy = policyRows[base + index]
             let ref = CallPolicyRuleRef(cluster: ClusterID(clusterIndex), rule: CallPolicyRuleID(index))
