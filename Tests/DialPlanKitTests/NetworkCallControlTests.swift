@@ -51,7 +51,7 @@ import Testing
     @Test func theCallControlMustReachTheLandingNodesSIPPortForTheZonesTransport() throws {
         let rules = [
             "{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}",
-            "{name: H.323, preset: h323, between: [dc, [oslo, singapore]]}",
+            "{name: H.323, preset: [h323, vcs-h323], between: [dc, [oslo, singapore]]}",
         ]
         let tls = try Self.plan(dcRules: rules)
         let verdicts = Self.verdicts(tls)
@@ -79,6 +79,31 @@ import Testing
         #expect(group.diagnostic.notes.contains { $0.contains("UDP 1719: denied") }, "\(group.diagnostic.notes)")
     }
 
+    // [PX-port_usage] [VCS-ports] A VCS stays in the H.323 signalling path, H.245 included: the call control opens
+    // H.245 to the node's range, TCP 33000–39999, and the node to the VCS's call signalling range, TCP 15000–19999
+    // (Cisco VCS Administrator Guide D14049.05, "VCS port reference"). A firewall that opens only 1720 and 1719
+    // blocks the H.323 calls, naming the range; opening the node's range alone still blocks them, naming the VCS's.
+    @Test func h245RunsBetweenTheCallControlAndTheNodeOnEachSidesRange() throws {
+        let signalling = [
+            "{name: SIP, preset: sip, between: [dc, [oslo, singapore]]}",
+            "{name: Q.931, action: allow, protocol: tcp, ports: 1720, between: [dc, [oslo, singapore]]}",
+            "{name: RAS, action: allow, protocol: udp, ports: 1719, between: [dc, [oslo, singapore]]}",
+        ]
+        let noH245 = try Self.plan(dcRules: signalling)
+        #expect(Self.verdicts(noH245)["Oslo Office 1001 h323"] == .blocked)
+        #expect(Self.verdicts(noH245)["Oslo Office 1001 sip"] == .local)
+        let group = try #require(Self.blockedGroups(noH245).first)
+        #expect(group.diagnostic.message.contains("vcs (10.0.0.2) → osl1 (10.1.0.1): TCP 33000–39999: denied by firewall 'dc-fw' default deny"), "\(group.diagnostic.message)")
+        let toNode = try Self.plan(dcRules: signalling + ["{name: H.245 to nodes, preset: h323, from: dc, to: [oslo, singapore]}"])
+        let back = try #require(Self.blockedGroups(toNode).first)
+        #expect(back.diagnostic.message.contains("osl1 (10.1.0.1) → vcs (10.0.0.2): TCP 15000–19999: denied by firewall 'dc-fw' default deny"), "\(back.diagnostic.message)")
+        let both = try Self.plan(dcRules: signalling + [
+            "{name: H.245 to nodes, preset: h323, from: dc, to: [oslo, singapore]}",
+            "{name: H.245 to the VCS, preset: vcs-h323, from: [oslo, singapore], to: dc}",
+        ])
+        #expect(Self.verdicts(both).values.allSatisfy { $0 == .local })
+    }
+
     // Both directions: the node must reach the call control too (its replies over new connections, RAS to the
     // gatekeeper). A rule that lets only the cluster open connections blocks the calls, naming the node → cluster
     // direction.
@@ -86,7 +111,7 @@ import Testing
         let plan = try Self.plan(dcRules: ["{name: Call control out, preset: [sip, h323], from: dc, to: [oslo, singapore]}"])
         let group = try #require(Self.blockedGroups(plan).first)
         #expect(group.diagnostic.message.contains("osl1 (10.1.0.1) → vcs (10.0.0.2)") || group.diagnostic.message.contains("sin1 (10.2.0.1) → vcs (10.0.0.2)"), "\(group.diagnostic.message)")
-        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [dc, [oslo, singapore]]}"])
+        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323, vcs-h323], between: [dc, [oslo, singapore]]}"])
         #expect(Self.verdicts(both).values.allSatisfy { $0 == .local })
         // The trace shows both directions of the leg.
         let trace = try CallTrace(tables: RoutingTables(plan: plan), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .sip)
@@ -143,6 +168,27 @@ import Testing
         #expect(Self.verdicts(open)["Oslo Office meet.alice@vc.example mssip"] == .local)
     }
 
+    // [MS "Set-CsStaticRoute"] A static route over TCP hands the calls over SIP TCP to its port (5060 by default):
+    // the leg is checked on TCP 5060, so a firewall that opens only 5061 blocks them and one that opens 5060 does not.
+    @Test func aTCPStaticRoutesLegIsCheckedOnSIPTCP() throws {
+        func plan(_ rules: String) throws -> DialPlan {
+            let tcpRoute = SkypeForBusinessTests.configuration("global", "{match_uri: vc.example, destination: pexip-oslo.vc.example, port: 5060, transport: tcp}")
+            let yaml = SkypeForBusinessTests.plan(
+                configurations: [tcpRoute],
+                pools: "[{fqdn: sfb-emea.example, addresses: [10.5.0.10]}, sfb-apac.example]",
+                sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
+            return try TestPlans.load(yaml + "---\n" + Self.skypeNetwork(rules))
+        }
+        let tlsOnly = try plan("{name: SIP TLS, action: allow, protocol: tcp, ports: 5061, between: [sfb, oslo]}")
+        let trace = try CallTrace(tables: RoutingTables(plan: tlsOnly), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .mssip)
+        #expect(trace.outcome.landings.first?.sender == .pool(0, .tcp))
+        #expect(Self.verdicts(tlsOnly)["Oslo Office meet.alice@vc.example mssip"] == .blocked)
+        let group = try #require(Self.blockedGroups(tlsOnly).first)
+        #expect(group.diagnostic.message.contains("TCP 5060: denied by firewall 'sfb-fw'"), "\(group.diagnostic.message)")
+        let tcpOpen = try plan("{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [sfb, oslo]}")
+        #expect(Self.verdicts(tcpOpen)["Oslo Office meet.alice@vc.example mssip"] == .local)
+    }
+
     // A pool's `addresses` (its front-end servers) place it where no DNS record does, each of them checked.
     @Test func aPoolsAddressesPlaceItInTheNetwork() throws {
         let yaml = SkypeForBusinessTests.plan(
@@ -163,10 +209,10 @@ import Testing
     // Any peer of a cluster may hand over a call: every address of the cluster must reach the node, and be reached.
     @Test func everyAddressOfTheClusterMustReachTheNode() throws {
         let twoPeers: (String) -> String = { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: [10.0.0.2, 10.0.0.3]") }
-        let plan = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [10.0.0.2, [oslo, singapore]]}"], zones: twoPeers)
+        let plan = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323, vcs-h323], between: [10.0.0.2, [oslo, singapore]]}"], zones: twoPeers)
         let group = try #require(Self.blockedGroups(plan).first)
         #expect(group.diagnostic.message.contains("vcs (10.0.0.3) → "), "\(group.diagnostic.message)")
-        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323], between: [dc, [oslo, singapore]]}"], zones: twoPeers)
+        let both = try Self.plan(dcRules: ["{name: Call control, preset: [sip, h323, vcs-h323], between: [dc, [oslo, singapore]]}"], zones: twoPeers)
         #expect(Self.verdicts(both).values.allSatisfy { $0 == .local })
     }
 
@@ -178,7 +224,7 @@ import Testing
                 .replacingOccurrences(of: "target: Pexip-Oslo}", with: "target: Internet}")
                 + "\ndns:\n  - {name: _sip._tcp.vc.example, type: SRV, values: [\"10 50 5060 10.1.0.1\"]}\n"
         }
-        let tcpOnly = ["{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}", "{name: H.323, preset: h323, between: [dc, [oslo, singapore]]}"]
+        let tcpOnly = ["{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}", "{name: H.323, preset: [h323, vcs-h323], between: [dc, [oslo, singapore]]}"]
         let plan = try Self.plan(dcRules: tcpOnly, zones: dnsZone)
         let trace = try CallTrace(tables: RoutingTables(plan: plan), site: SiteID(0), alias: "meet.alice@vc.example", protocol: .sip)
         #expect(trace.outcome.landings.first?.sender == .cluster(0, .sip, .tcp))

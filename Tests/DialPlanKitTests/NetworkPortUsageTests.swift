@@ -88,6 +88,11 @@ import Testing
         #expect(rules[2].ports == PortSet(PortUsage.sipTCP.ports!.ranges + PortUsage.sipTLS.ports!.ranges))
         #expect(rules[3].ports == PortUsage.ike.ports)
         #expect(rules[5].ports == PortUsage.media.ports)
+        // [VCS-ports] `vcs-h323` is H.323 to a VCS: TCP 1720 and its call signalling range 15000–19999, UDP 1719.
+        let vcs = try #require(try Self.plan(office: ["{preset: vcs-h323}"]).network?.firewalls.first?.rules)
+        #expect(vcs.map(\.ipProtocol) == [.tcp, .udp])
+        #expect(vcs[0].ports == PortSet([1720...1720, 15000...19999]))
+        #expect(vcs[1].ports == PortSet(1719))
         // A preset opens what the checks need: H.323 through `preset: [sip, h323, media]` passes.
         let analysis = NetworkAnalysis(plan: try Self.plan(office: ["{preset: [sip, h323, media]}"]))
         #expect(CallProtocol.allCases.allSatisfy { analysis.reachability(site: 0, node: 0, protocol: $0)?.status == .ok })

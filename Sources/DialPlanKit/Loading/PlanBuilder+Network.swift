@@ -9,6 +9,8 @@ enum FirewallPreset: String, CaseIterable {
     case sip
     /// H.323 to a node: call signalling, RAS and H.245.
     case h323
+    /// H.323 to a VCS/Expressway: call signalling, RAS and its call signalling range, where nodes open H.245.
+    case vcsH323 = "vcs-h323"
     /// Media (RTP/RTCP) to a node.
     case media
 
@@ -18,6 +20,7 @@ enum FirewallPreset: String, CaseIterable {
         case .ipsec: PortUsage.presetComponents([PortUsage.ike, PortUsage.esp])
         case .sip: PortUsage.presetComponents([PortUsage.sipTCP, PortUsage.sipTLS])
         case .h323: PortUsage.presetComponents([PortUsage.h323, PortUsage.h245, PortUsage.ras])
+        case .vcsH323: PortUsage.presetComponents([PortUsage.h323, PortUsage.vcsH245, PortUsage.ras])
         case .media: PortUsage.presetComponents([PortUsage.media])
         }
     }

@@ -6,7 +6,8 @@ import Foundation
 extension NetworkAnalysis {
     /// The leg between `sender` and `node`, both directions for every address of the sender the network places (any
     /// peer of a cluster may hand over the call): sender → node, then node → sender, per address. Flows are the
-    /// sender's (`PortUsage.callControlToNode`: SIP over its transport, H.323 TCP 1720 and UDP 1719). Nil when the
+    /// sender's (`PortUsage.callControlToNode` and `nodeToCallControl`: SIP over its transport; H.323 TCP 1720,
+    /// UDP 1719 and H.245, to the node's range one way and the VCS's the other). Nil when the
     /// plan has no network or places none of the sender's addresses (a cluster's `addresses`, a pool's FQDN, or what
     /// DNS resolves them to, in a segment). The one place a call is found blocked on the call-control leg.
     /// Thread-safe, computed once per (sender, node).
@@ -17,19 +18,21 @@ extension NetworkAnalysis {
         let places = NetworkAnalysis.places(sender, plan: plan, network: network, directory: directory)
         var checks: [PathCheck]?
         if !places.isEmpty {
-            let flows: [PortUsage.Requirement] = switch sender {
-            case .cluster(_, let callProtocol, let transport): PortUsage.callControlToNode(callProtocol, transport: transport)
-            case .pool(_, let transport): PortUsage.callControlToNode(.sip, transport: transport)
+            let (callProtocol, transport): (CallProtocol, SIPTransport) = switch sender {
+            case .cluster(_, let callProtocol, let transport): (callProtocol, transport)
+            case .pool(_, let transport): (.sip, transport)
             }
+            let toNode = PortUsage.callControlToNode(callProtocol, transport: transport)
+            let fromNode = PortUsage.nodeToCallControl(callProtocol, transport: transport)
             let nodePlace = NetworkAnalysis.place(.node(node), plan: plan, network: network)
             var legs: [PathCheck] = []
             for place in places {
                 legs.append(NetworkAnalysis.pathCheck(
-                    from: place.label, sources: AddressSet([AddressRange(place.address!)]), sourceSegment: place.segment, to: nodePlace, flows: flows,
+                    from: place.label, sources: AddressSet([AddressRange(place.address!)]), sourceSegment: place.segment, to: nodePlace, flows: toNode,
                     natAllowed: true, engine: engine))
                 legs.append(NetworkAnalysis.pathCheck(
                     from: nodePlace.label, sources: nodePlace.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: nodePlace.segment,
-                    to: place, flows: flows, natAllowed: true, engine: engine,
+                    to: place, flows: fromNode, natAllowed: true, engine: engine,
                     sourceProblem: nodePlace.segment == nil ? (nodePlace.problem, nodePlace.source) : nil))
             }
             checks = legs

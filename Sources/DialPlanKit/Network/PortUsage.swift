@@ -8,6 +8,10 @@
 /// - to a Conferencing Node: SIP TCP 5060 / TLS 5061, H.323 Q.931 TCP 1720, RAS UDP 1719, H.245 TCP
 ///   33000–39999, media UDP 40000–49999, and HTTPS TCP 443 for Infinity Connect (WebRTC) clients.
 ///
+/// And [VCS-ports] the Cisco VCS Administrator Guide's "VCS port reference" (D14049.05): a VCS/Expressway listens
+/// for H.323 on TCP 1720 and UDP 1719, and uses its "H.225 and H.245 call signaling port range", TCP 15000–19999
+/// by default, inbound and outbound, once a call is established.
+///
 /// Model: clients send from an ephemeral port (`PortSet.ephemeral`); IKE is sent from port 500 to port 500; WebRTC
 /// clients (a site's `webrtc` protocol) reach the nodes of their site's local locations; SIP over UDP 5060 is
 /// checked on the call-control leg of a zone whose `sip_transport` (or DNS SRV record) says UDP.
@@ -28,13 +32,15 @@ public enum PortUsage {
     public static let ras = FlowSpec(ipProtocol: .udp, ports: PortSet(1719), sourcePorts: .ephemeral, purpose: "H.323 RAS")
     /// H.245 (H.323 call control) to a node.
     public static let h245 = FlowSpec(ipProtocol: .tcp, ports: PortSet([33000...39999]), sourcePorts: .ephemeral, purpose: "H.245")
+    /// H.245 to a VCS/Expressway: its call signalling port range, where a node opens H.245 to the VCS. [VCS-ports]
+    public static let vcsH245 = FlowSpec(ipProtocol: .tcp, ports: PortSet([15000...19999]), sourcePorts: .ephemeral, purpose: "H.245 to the VCS")
     /// Media (RTP/RTCP) to a node.
     public static let media = FlowSpec(ipProtocol: .udp, ports: PortSet([40000...49999]), sourcePorts: .ephemeral, purpose: "media")
     /// HTTPS to a node: Infinity Connect (WebRTC) clients' signalling.
     public static let https = FlowSpec(ipProtocol: .tcp, ports: PortSet(443), sourcePorts: .ephemeral, purpose: "HTTPS")
 
     /// Every flow in the table.
-    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, sipUDP, h323, ras, h245, media, https]
+    static let all: [FlowSpec] = [ike, esp, sipTLS, sipTCP, sipUDP, h323, ras, h245, vcsH245, media, https]
 
     /// What one path must carry: each flow with its group; flows of one group are alternatives, and every group
     /// must have one that passes.
@@ -57,19 +63,33 @@ public enum PortUsage {
         }
     }
 
-    /// Between the call control that hands a call to a node and the node, each way: SIP over the zone's transport
-    /// (TLS 5061, TCP 5060 or UDP 5060); H.323 call signalling TCP 1720 and RAS UDP 1719; a Skype for Business
-    /// pool's SIP over TLS 5061. [PX-port_usage]
+    /// From the call control that hands a call to a node to the node: SIP over the zone's transport (TLS 5061, TCP
+    /// 5060 or UDP 5060); H.323 call signalling TCP 1720, RAS UDP 1719 and H.245 TCP 33000–39999 (a VCS stays in
+    /// the H.323 signalling path, H.245 included, so it opens H.245 to the node); a Skype for Business pool's SIP
+    /// over TLS 5061. [PX-port_usage]
     public static func callControlToNode(_ callProtocol: CallProtocol, transport: SIPTransport) -> [Requirement] {
         switch callProtocol {
-        case .h323: [(h323, 0), (ras, 1)]
+        case .h323: [(h323, 0), (ras, 1), (h245, 2)]
         case .mssip: [(sipTLS, 0)]
-        case .sip:
-            switch transport {
-            case .tls: [(sipTLS, 0)]
-            case .tcp: [(sipTCP, 0)]
-            case .udp: [(sipUDP, 0)]
-            }
+        case .sip: [(sip(transport), 0)]
+        }
+    }
+
+    /// From a node back to the call control that handed it a call: the same SIP, H.323 call signalling and RAS,
+    /// and H.245 to the VCS's call signalling range, TCP 15000–19999. [PX-port_usage] [VCS-ports]
+    public static func nodeToCallControl(_ callProtocol: CallProtocol, transport: SIPTransport) -> [Requirement] {
+        switch callProtocol {
+        case .h323: [(h323, 0), (ras, 1), (vcsH245, 2)]
+        case .mssip, .sip: callControlToNode(callProtocol, transport: transport)
+        }
+    }
+
+    /// SIP over `transport`.
+    static func sip(_ transport: SIPTransport) -> FlowSpec {
+        switch transport {
+        case .tls: sipTLS
+        case .tcp: sipTCP
+        case .udp: sipUDP
         }
     }
 
