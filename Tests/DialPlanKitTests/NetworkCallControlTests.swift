@@ -128,6 +128,56 @@ import Testing
 
             """)
         #expect(Self.verdicts(plan).values.allSatisfy { $0 == .local })
+        // …and a warning says so, at the cluster, naming the nodes it hands calls to and how to place it.
+        let warnings = PlanChecks.run(Simulation(plan: plan, workers: 1)).filter { $0.check == .callControlUnplaced }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message == "cluster 'vcs' hands simulated calls to nodes osl1, osl2, sin1, sin2, but the network does not place it (none of 10.0.0.2 is an IP address in a segment, directly or through DNS), so its signalling to them is not checked")
+        #expect(warnings.first?.notes == ["place it with a network call_control entry: {cluster: vcs, subnets: [SEGMENT]}"])
+        #expect(warnings.first?.location == plan.clusters[0].source)
+    }
+
+    // A cluster whose addresses are names without DNS records is placed by a network `call_control` entry: its
+    // leg is then checked from every address of the subnets given (a firewall that opens only one of them blocks the
+    // calls, naming the rest), both ways, and the unplaced warning goes.
+    @Test func aCallControlEntryPlacesAClusterTheNetworkCannotResolve() throws {
+        let named: (String) -> String = { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: [vcs.example]") }
+        func plan(_ rules: [String], placed: Bool) throws -> DialPlan {
+            var text = Self.text(dcRules: rules, zones: named)
+            if placed { text += "  call_control:\n    - {cluster: vcs, subnets: [dc]}\n" }
+            return try TestPlans.load(text)
+        }
+        let all = "{name: Call control, preset: [sip, h323, vcs-h323], between: [dc, [oslo, singapore]]}"
+        let one = "{name: Call control, preset: [sip, h323, vcs-h323], between: [10.0.0.2, [oslo, singapore]]}"
+        // Unplaced: nothing judged, one warning.
+        let unplaced = try plan([one], placed: false)
+        #expect(Self.verdicts(unplaced).values.allSatisfy { $0 == .local })
+        #expect(PlanChecks.run(Simulation(plan: unplaced, workers: 1)).contains { $0.check == .callControlUnplaced && $0.message.contains("none of vcs.example is an IP address") })
+        // Placed in the whole segment: a rule for one address of it blocks the calls from the others.
+        let placed = try plan([one], placed: true)
+        #expect(Self.verdicts(placed)["Oslo Office meet.alice@vc.example sip"] == .blocked)
+        let group = try #require(Self.blockedGroups(placed).first)
+        #expect(group.diagnostic.message.contains("vcs (10.0.0.0/16) → osl1 (10.1.0.1): TCP 5061 (from 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied by firewall 'dc-fw' default deny"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.notes.contains { $0.contains("osl1 (10.1.0.1) → vcs (10.0.0.0/16): TCP 5061 (to 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied") }, "\(group.diagnostic.notes)")
+        #expect(!PlanChecks.run(Simulation(plan: placed, workers: 1)).contains { $0.check == .callControlUnplaced })
+        let open = try plan([all], placed: true)
+        #expect(Self.verdicts(open).values.allSatisfy { $0 == .local })
+    }
+
+    // Bad `call_control` entries are load errors at their position.
+    @Test func aBadCallControlEntryIsALoadErrorAtItsPosition() throws {
+        func errors(_ entry: String) -> [String] {
+            let text = Self.text(dcRules: []) + "  call_control:\n    - \(entry)\n"
+            let result = Result { () throws(PlanLoadError) -> DialPlan in try TestPlans.load(text) }
+            guard case .failure(let error) = result else { return [] }
+            return error.diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message)" }
+        }
+        let line = Self.text(dcRules: []).split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        #expect(errors("{cluster: vsc, subnets: [dc]}") == ["\(line):17 call_control: no cluster named 'vsc'; did you mean 'vcs'?"])
+        #expect(errors("{subnets: [dc]}") == ["\(line):7 call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)"])
+        #expect(errors("{cluster: vcs, pool: sfb.example, subnets: [dc]}") == ["\(line):28 call_control entry gives both 'cluster' and 'pool'; an entry places one of them"])
+        #expect(errors("{cluster: vcs}") == ["\(line):7 call_control of cluster 'vcs' has no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)"])
+        #expect(errors("{cluster: vcs, subnets: [192.168.0.0/24]}") == ["\(line):32 call_control of cluster 'vcs': 192.168.0.0/24 is not entirely in the network's segments; add a segment that holds it (or a default segment)"])
+        #expect(errors("{pool: sfb.example, subnets: [dc]}") == ["\(line):14 call_control: no skype_for_business pool named 'sfb.example'"])
     }
 
     /// Skype for Business front ends in `sfb` (10.5.0.0/16), reaching Oslo through firewall `sfb-fw` (default deny,
@@ -204,6 +254,23 @@ import Testing
             return
         }
         #expect(error.diagnostics.map(\.message) == ["skype_for_business pool 'sfb-emea.example': 'fe2.example' is not an IP address"])
+    }
+
+    // A pool whose FQDN has no DNS record is placed by a `call_control` entry (pool FQDNs compare without case).
+    @Test func aCallControlEntryPlacesASkypeForBusinessPool() throws {
+        func plan(_ rules: String) throws -> DialPlan {
+            let yaml = SkypeForBusinessTests.plan(
+                configurations: [SkypeForBusinessTests.globalToOslo],
+                sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
+            return try TestPlans.load(yaml + "---\n" + Self.skypeNetwork(rules) + "  call_control:\n    - {pool: SFB-EMEA.example, subnets: [10.5.0.0/24]}\n")
+        }
+        let blocked = try plan("{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [sfb, oslo]}")
+        #expect(Self.verdicts(blocked)["Oslo Office meet.alice@vc.example mssip"] == .blocked)
+        let group = try #require(Self.blockedGroups(blocked).first)
+        #expect(group.diagnostic.message.contains("sfb-emea.example (10.5.0.0/24) → osl"), "\(group.diagnostic.message)")
+        let open = try plan("{name: SIP TLS, action: allow, protocol: tcp, ports: 5061, between: [sfb, oslo]}")
+        #expect(Self.verdicts(open)["Oslo Office meet.alice@vc.example mssip"] == .local)
+        #expect(!PlanChecks.run(Simulation(plan: open, workers: 1)).contains { $0.check == .callControlUnplaced && $0.message.contains("sfb-emea") })
     }
 
     // Any peer of a cluster may hand over a call: every address of the cluster must reach the node, and be reached.

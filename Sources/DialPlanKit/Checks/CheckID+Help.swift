@@ -65,6 +65,7 @@ extension CheckID {
         case .meshBlocked: "Pexip node pairs whose IPsec (\(PortUsage.meshFlows)) a firewall blocks"
         case .meshNAT: "Pexip node pairs with NAT between them"
         case .meshNoRoute: "Pexip node pairs with no route between them"
+        case .callControlUnplaced: "A call-control cluster or Skype for Business pool that hands calls to nodes where the network places none of its addresses, so that leg is not checked"
         case .webRTCBlocked: "A site's WebRTC clients that cannot reach its local nodes (\(PortUsage.webRTC.map(\.flow.description).joined(separator: " and ")))"
         case .locationMixesStaticNAT: "A location whose nodes mix static NAT and none"
         case .locationMixesNodeTypes: "A location that mixes transcoding and proxying nodes"
@@ -110,6 +111,8 @@ extension CheckID {
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
+        case .callControlUnplaced:
+            "The call control's signalling to each node it hands calls to is checked from the cluster's or pool's addresses; these are names without DNS records or addresses outside the network's segments. Give IP addresses, DNS records, or a network `call_control` entry (`{cluster: NAME, subnets: [SEGMENT]}`)."
         case .webRTCBlocked:
             "Infinity Connect (WebRTC) clients connect to a Conferencing Node of their local locations over HTTPS and send media to it, with no call control in between. Open the firewall rule or default named for the site's endpoints."
         case .meshBlocked, .meshNAT, .meshNoRoute:

@@ -55,6 +55,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case meshNAT = "mesh-nat"
     case meshNoRoute = "mesh-no-route"
     case webRTCBlocked = "webrtc-blocked"
+    case callControlUnplaced = "call-control-unplaced"
     case locationMixesStaticNAT = "location-mixes-static-nat"
     case locationMixesNodeTypes = "location-mixes-node-types"
     case duplicateAddress = "duplicate-address"

@@ -40,6 +40,7 @@ extension PlanBuilder {
         var resolver = NetworkNameResolver(plan: plan, segments: network.segments, builder: self)
         network.endpoints = fields.node("endpoints").map { readEndpoints($0, plan: plan, resolver: resolver) } ?? []
         resolver.endpoints = network.endpoints
+        network.callControl = fields.node("call_control").map { readCallControlPlacements($0, plan: plan, resolver: resolver) } ?? []
         var firewallUses: [Int] = []
         network.firewalls = fields.node("firewalls").map { tree in
             items(tree, section: "network firewalls").compactMap { readFirewall($0, defaultName: nil, resolver: resolver) }
@@ -133,27 +134,69 @@ extension PlanBuilder {
             let siteName = fields.requiredString("site")
             let site = siteName.flatMap { resolve($0, among: siteNames, kind: "site", what: "endpoints", at: fields.location(of: "site")) }
             if let siteName { fields.what = "endpoints of site '\(siteName)'" }
-            let subnets = fields.strings("subnets")
-            if fields.entry("subnets") == nil {
-                sink.error("\(fields.what) have no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)", at: fields.location)
-            }
-            var addresses = AddressSet()
-            let segmented = resolver.segments.reduce(AddressSet()) { $0.union($1.ranges) }
-            for (text, location) in subnets {
-                guard let set = resolver.resolveSubnet(text, what: fields.what, at: location) else { continue }
-                // Endpoints the network cannot place have no path to check.
-                if !resolver.segments.isEmpty, !set.subtracting(segmented).isEmpty {
-                    sink.error("\(fields.what): \(text) is not entirely in the network's segments; add a segment that holds it (or a default segment)", at: location)
-                }
-                addresses = addresses.union(set)
-            }
+            let (addresses, text) = readSubnets(&fields, plural: true, resolver: resolver)
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let site else { continue }
             if let other = result.first(where: { $0.site == SiteID(site) }) {
                 sink.error("\(fields.what) are already given at \(other.source)", at: fields.location(of: "site"))
                 continue
             }
-            result.append(SiteEndpoints(site: SiteID(site), addresses: addresses, text: subnets.map(\.0).joined(separator: ", "), source: fields.location))
+            result.append(SiteEndpoints(site: SiteID(site), addresses: addresses, text: text, source: fields.location))
+        }
+        return result
+    }
+
+    /// An entry's `subnets`: addresses, prefixes, ranges or segment names, all within the network's segments.
+    private func readSubnets(_ fields: inout FieldReader, plural: Bool, resolver: NetworkNameResolver) -> (AddressSet, String) {
+        let subnets = fields.strings("subnets")
+        if fields.entry("subnets") == nil {
+            sink.error("\(fields.what) \(plural ? "have" : "has") no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)", at: fields.location)
+        }
+        var addresses = AddressSet()
+        let segmented = resolver.segments.reduce(AddressSet()) { $0.union($1.ranges) }
+        for (text, location) in subnets {
+            guard let set = resolver.resolveSubnet(text, what: fields.what, at: location) else { continue }
+            // Addresses the network cannot place have no path to check.
+            if !resolver.segments.isEmpty, !set.subtracting(segmented).isEmpty {
+                sink.error("\(fields.what): \(text) is not entirely in the network's segments; add a segment that holds it (or a default segment)", at: location)
+            }
+            addresses = addresses.union(set)
+        }
+        return (addresses, subnets.map(\.0).joined(separator: ", "))
+    }
+
+    /// The `call_control` entries: `{cluster: NAME, subnets: [...]}` or `{pool: FQDN, subnets: [...]}`.
+    private func readCallControlPlacements(_ tree: YAMLTree, plan: DialPlan, resolver: NetworkNameResolver) -> [CallControlPlacement] {
+        var result: [CallControlPlacement] = []
+        let clusterNames = plan.clusters.map(\.name)
+        let poolNames = plan.skypeForBusiness?.pools.map(\.fqdn) ?? []
+        for item in items(tree, section: "network call_control") {
+            guard var fields = FieldReader(item, what: "call_control", sink: sink) else { continue }
+            var sender: CallControlPlacement.Sender?
+            var keyLocation = fields.location
+            switch (fields.string("cluster"), fields.string("pool")) {
+            case (let name?, nil):
+                fields.what = "call_control of cluster '\(name)'"
+                keyLocation = fields.location(of: "cluster")
+                sender = resolve(name, among: clusterNames, kind: "cluster", what: "call_control", at: keyLocation).map { .cluster(ClusterID($0)) }
+            case (nil, let fqdn?):
+                fields.what = "call_control of pool '\(fqdn)'"
+                keyLocation = fields.location(of: "pool")
+                let index = poolNames.firstIndex { $0.lowercased() == fqdn.lowercased() }
+                sender = index.map { .pool(PoolID($0)) } ?? resolve(fqdn, among: poolNames, kind: "skype_for_business pool", what: "call_control", at: keyLocation).map { .pool(PoolID($0)) }
+            case (.some, .some):
+                sink.error("call_control entry gives both 'cluster' and 'pool'; an entry places one of them", at: fields.location(of: "pool"))
+            case (nil, nil):
+                sink.error("call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)", at: fields.location)
+            }
+            let (addresses, text) = readSubnets(&fields, plural: false, resolver: resolver)
+            fields.reportUnknownKeys(alsoKnown: ["description"])
+            guard let sender else { continue }
+            if let other = result.first(where: { $0.sender == sender }) {
+                sink.error("\(fields.what) is already given at \(other.source)", at: keyLocation)
+                continue
+            }
+            result.append(CallControlPlacement(sender: sender, addresses: addresses, text: text, source: fields.location))
         }
         return result
     }

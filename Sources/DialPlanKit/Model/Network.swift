@@ -9,6 +9,9 @@ public struct Network: Sendable {
     public var routes: [NetworkRoute]
     /// Where the endpoints of sites are; sites without an entry are not checked.
     public var endpoints: [SiteEndpoints]
+    /// Where call-control clusters and Skype for Business pools are, when given (`call_control`); others are placed
+    /// by their addresses.
+    public var callControl: [CallControlPlacement] = []
     /// Warnings found while reading the section (rules that can never match, …); reported by
     /// `NetworkAnalysis.findings`, not with the plan's load warnings.
     public var warnings: [Diagnostic]
@@ -22,6 +25,11 @@ public struct Network: Sendable {
     /// The endpoints entry of site index `site`.
     public func endpoints(ofSite site: SiteID) -> SiteEndpoints? {
         endpoints.first { $0.site == site }
+    }
+
+    /// The `call_control` entry of a cluster or pool.
+    public func placement(of sender: CallControlPlacement.Sender) -> CallControlPlacement? {
+        callControl.first { $0.sender == sender }
     }
 }
 
@@ -168,6 +176,22 @@ public struct NetworkRoute: Sendable, Hashable {
     public var via: [Int]
     /// Whether the route also holds from `to` to `from` (through `via` reversed): written with `between`.
     public var bothWays: Bool
+    public var source: SourceLocation
+}
+
+/// Where a call-control cluster or a Skype for Business pool is (the network section's `call_control`): addresses
+/// or whole segments, for senders whose addresses are names without DNS records, or to say where they are outright.
+/// It takes the place of the sender's own addresses.
+public struct CallControlPlacement: Sendable, Hashable {
+    public enum Sender: Sendable, Hashable {
+        case cluster(ClusterID)
+        case pool(PoolID)
+    }
+
+    public var sender: Sender
+    public var addresses: AddressSet
+    /// As written, for messages.
+    public var text: String
     public var source: SourceLocation
 }
 

@@ -28,7 +28,7 @@ extension NetworkAnalysis {
             var legs: [PathCheck] = []
             for place in places {
                 legs.append(NetworkAnalysis.pathCheck(
-                    from: place.label, sources: AddressSet([AddressRange(place.address!)]), sourceSegment: place.segment, to: nodePlace, flows: toNode,
+                    from: place.label, sources: place.addresses!, sourceSegment: place.segment, to: nodePlace, flows: toNode,
                     natAllowed: true, engine: engine))
                 legs.append(NetworkAnalysis.pathCheck(
                     from: nodePlace.label, sources: nodePlace.address.map { AddressSet([AddressRange($0)]) } ?? .empty, sourceSegment: nodePlace.segment,
@@ -46,22 +46,21 @@ extension NetworkAnalysis {
         callControlLeg(sender, node: node)?.contains { $0.status != .ok } ?? false
     }
 
-    /// Where a call-control sender is in the network: each of its addresses (or what DNS resolves them to) that is
-    /// an IP address in a segment, once.
+    /// Where a call-control sender is in the network: its `call_control` entry's addresses, one place per segment
+    /// they fall in; else each of its addresses (or what DNS resolves them to) that is an IP address in a segment,
+    /// once. Empty when the network places none of it.
     static func places(_ sender: SignallingSender, plan: DialPlan, network: Network, directory: PeerDirectory) -> [Place] {
-        let names: [String]
-        let label: String
-        let source: SourceLocation?
-        switch sender {
-        case .cluster(let cluster, _, _):
-            names = plan.clusters[cluster].addresses
-            label = plan.clusters[cluster].name
-            source = plan.clusters[cluster].source
-        case .pool(let pool, _):
-            let info = plan.skypeForBusiness?.pools[pool]
-            names = info.map { $0.addresses.isEmpty ? [$0.fqdn] : $0.addresses } ?? []
-            label = info?.fqdn ?? "Skype for Business pool"
-            source = info?.source
+        let (names, label, source) = identity(of: sender.placement, plan: plan)
+        if let placement = network.placement(of: sender.placement) {
+            return network.segments.indices.compactMap { index in
+                var part = placement.addresses.intersection(network.segments[index].ranges)
+                if network.segments[index].isDefault {
+                    part = placement.addresses.subtracting(network.segments.filter { !$0.isDefault }.reduce(AddressSet()) { $0.union($1.ranges) })
+                }
+                guard !part.isEmpty else { return nil }
+                let single = part.ranges.count == 1 && part.ranges[0].lower == part.ranges[0].upper ? part.ranges[0].lower : nil
+                return Place(label: "\(label) (\(part))", address: single, segment: index, source: placement.source, problem: "", range: single == nil ? part : nil)
+            }
         }
         var places: [Place] = []
         var seen = Set<IPAddressValue>()
@@ -73,6 +72,34 @@ extension NetworkAnalysis {
         }
         return places
     }
+
+    /// A sender's addresses as written (a pool's front ends, else its FQDN), its name and where it is defined.
+    static func identity(of sender: CallControlPlacement.Sender, plan: DialPlan) -> (addresses: [String], label: String, source: SourceLocation?) {
+        switch sender {
+        case .cluster(let cluster):
+            return (plan.clusters[cluster].addresses, plan.clusters[cluster].name, plan.clusters[cluster].source)
+        case .pool(let pool):
+            let info = plan.skypeForBusiness?.pools[pool]
+            return (info.map { $0.addresses.isEmpty ? [$0.fqdn] : $0.addresses } ?? [], info?.fqdn ?? "Skype for Business pool", info?.source)
+        }
+    }
+}
+
+extension SignallingSender {
+    /// The cluster or pool, whichever protocol and transport it sends in: what `call_control` places.
+    var placement: CallControlPlacement.Sender {
+        switch self {
+        case .cluster(let cluster, _, _): .cluster(cluster)
+        case .pool(let pool, _): .pool(pool)
+        }
+    }
+}
+
+/// A cluster or pool that hands simulated calls to Pexip nodes where the network places none of its addresses.
+public struct UnplacedCallControl: Sendable, Hashable {
+    public var sender: CallControlPlacement.Sender
+    /// The nodes it hands calls to, in the order met.
+    public var nodes: [NodeID]
 }
 
 /// A sender and a node, for the lazily filled call-control leg table.
@@ -86,18 +113,31 @@ struct CallControlLegKey: Hashable {
 final class CallControlVerdicts: Sendable {
     let analysis: NetworkAnalysis
     private let blocked: Set<Int64>
+    /// The senders the network does not place, with the nodes they hand calls to: their legs are not judged.
+    let unplaced: [UnplacedCallControl]
 
     /// Decides every (leg, node) pair in `pairs` (`SignallingLeg` codes and node indices).
     init(analysis: NetworkAnalysis, pairs: some Sequence<(leg: Int32, node: Int32)>) {
         self.analysis = analysis
         var blocked = Set<Int64>()
         var decided = Set<Int64>()
+        var unplaced: [UnplacedCallControl] = []
         for (leg, node) in pairs {
             let key = CallControlVerdicts.key(leg, node)
             guard decided.insert(key).inserted, let sender = SignallingLeg.sender(leg) else { continue }
-            if analysis.callControlBlocked(sender, node: NodeID(rawValue: node)) { blocked.insert(key) }
+            guard let checks = analysis.callControlLeg(sender, node: NodeID(rawValue: node)) else {
+                let nodeID = NodeID(rawValue: node)
+                if let index = unplaced.firstIndex(where: { $0.sender == sender.placement }) {
+                    if !unplaced[index].nodes.contains(nodeID) { unplaced[index].nodes.append(nodeID) }
+                } else {
+                    unplaced.append(UnplacedCallControl(sender: sender.placement, nodes: [nodeID]))
+                }
+                continue
+            }
+            if checks.contains(where: { $0.status != .ok }) { blocked.insert(key) }
         }
         self.blocked = blocked
+        self.unplaced = unplaced
     }
 
     @inline(__always)

@@ -279,6 +279,12 @@ public struct NetworkAnalysis: Sendable {
         var segment: Int?
         var source: SourceLocation?
         var problem: String
+        /// Where the place is a range of addresses (a call-control sender placed by `call_control`), all in
+        /// `segment`; `address` is then nil.
+        var range: AddressSet? = nil
+
+        /// Every address of the place.
+        var addresses: AddressSet? { range ?? address.map { AddressSet([AddressRange($0)]) } }
     }
 
     static func place(_ end: MeshEnd, plan: DialPlan, network: Network) -> Place {
@@ -304,14 +310,14 @@ public struct NetworkAnalysis: Sendable {
     ) -> PathCheck {
         let network = engine.network
         var checks: [FlowCheck] = []
-        let unplaced = sourceProblem ?? (to.segment == nil || to.address == nil ? (to.problem, to.source) : nil)
+        let unplaced = sourceProblem ?? (to.segment == nil || to.addresses == nil ? (to.problem, to.source) : nil)
         for (flow, group) in flows {
             if let (problem, source) = unplaced {
                 let failure = PathFailure(kind: .noRoute, flow: flow, link: nil, firewall: nil, rule: nil, isReturnTraffic: false, reason: problem, source: source, part: nil, hop: nil)
                 let packet = Packet(ipProtocol: flow.ipProtocol, source: .zero, destination: .zero, sourcePort: 0, destinationPort: 0)
                 checks.append(FlowCheck(flow: flow, status: .noRoute, failures: [failure], group: group, witness: packet))
             } else {
-                checks.append(engine.check(flow, group: group, from: sources, to: to.address!, destinationSegment: to.segment!, natAllowed: natAllowed))
+                checks.append(engine.check(flow, group: group, from: sources, to: to.addresses!, destinationSegment: to.segment!, natAllowed: natAllowed))
             }
         }
         // The first problem on the path decides the status.

@@ -152,18 +152,20 @@ final class NetworkEngine: @unchecked Sendable {
         return result
     }
 
-    /// Checks `flow` from every address of `sources` (all in the plan's segments) to `destination`, reporting
-    /// every problem met, each with the part that meets it: which endpoints' addresses and which ports, when not
-    /// all of them do. Problems are in path order, and the witness packet is the first to meet the first one.
+    /// Checks `flow` from every address of `sources` (all in the plan's segments) to every address of
+    /// `destinations` (all in `destinationSegment`; usually one), reporting every problem met, each with the part
+    /// that meets it: which addresses at either end and which ports, when not all of them do. Problems are in path
+    /// order, and the witness packet is the first to meet the first one.
     func check(
-        _ flow: FlowSpec, group: Int, from sources: AddressSet, to destination: IPAddressValue, destinationSegment: Int,
+        _ flow: FlowSpec, group: Int, from sources: AddressSet, to destinations: AddressSet, destinationSegment: Int,
         natAllowed: Bool
     ) -> FlowCheck {
         let sourceAtoms = atoms(of: sources)
+        let destinationAtoms = atoms(of: destinations)
         let sourcePorts = pieces(of: flow.sourcePorts)
         let destinationPorts = pieces(of: flow.ports)
-        // Each distinct failure with the sources and ports that meet it.
-        var found: [(failure: PathFailure, packet: Packet, sources: AddressSet, ports: [ClosedRange<Int>])] = []
+        // Each distinct failure with the sources, destinations and ports that meet it.
+        var found: [(failure: PathFailure, packet: Packet, sources: AddressSet, destinations: AddressSet, ports: [ClosedRange<Int>])] = []
         var index: [PathFailure: Int] = [:]
         var witness: Packet?
         // A host address of the piece for the packet (x.x.x.1 rather than a subnet's .0), any address of the atom
@@ -175,41 +177,46 @@ final class NetworkEngine: @unchecked Sendable {
         for sourceRange in sourceAtoms {
             guard let sourceSegment = network.segment(containing: sourceRange.lower) else { continue }
             let source = representative(sourceRange)
-            // Endpoints dial a node's public address through static NAT; Pexip nodes use each other's own
-            // addresses, which is why NAT between them breaks IPsec. [PX-public_dmz_configuration]
-            let dialled = natAllowed ? walker.dialledAddress(destination, by: source, from: sourceSegment, to: destinationSegment) : destination
-            for sourcePort in sourcePorts {
-                for destinationPort in destinationPorts {
-                    let packet = Packet(
-                        ipProtocol: flow.ipProtocol, source: source, destination: dialled,
-                        sourcePort: sourcePort.lowerBound, destinationPort: destinationPort.lowerBound)
-                    if witness == nil || sourceRange == shown && witness!.source != packet.source { witness = packet }
-                    let failures = failures(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed)
-                    guard !failures.isEmpty else { continue }
-                    // Parts that fail for the same reason are reported together.
-                    for failure in failures {
-                        // The same problem met at another position (from another segment) is the same.
-                        var key = failure
-                        key.hop = nil
-                        let at = index[key] ?? {
-                            index[key] = found.count
-                            found.append((failure, packet, AddressSet(), []))
-                            return found.count - 1
-                        }()
-                        found[at].sources.insert(sourceRange)
-                        if !found[at].ports.contains(destinationPort) { found[at].ports.append(destinationPort) }
+            for destinationRange in destinationAtoms {
+                let destination = representative(destinationRange)
+                // Endpoints dial a node's public address through static NAT; Pexip nodes use each other's own
+                // addresses, which is why NAT between them breaks IPsec. [PX-public_dmz_configuration]
+                let dialled = natAllowed ? walker.dialledAddress(destination, by: source, from: sourceSegment, to: destinationSegment) : destination
+                for sourcePort in sourcePorts {
+                    for destinationPort in destinationPorts {
+                        let packet = Packet(
+                            ipProtocol: flow.ipProtocol, source: source, destination: dialled,
+                            sourcePort: sourcePort.lowerBound, destinationPort: destinationPort.lowerBound)
+                        if witness == nil || sourceRange == shown && witness!.source != packet.source { witness = packet }
+                        let failures = failures(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed)
+                        guard !failures.isEmpty else { continue }
+                        // Parts that fail for the same reason are reported together.
+                        for failure in failures {
+                            // The same problem met at another position (from another segment) is the same.
+                            var key = failure
+                            key.hop = nil
+                            let at = index[key] ?? {
+                                index[key] = found.count
+                                found.append((failure, packet, AddressSet(), AddressSet(), []))
+                                return found.count - 1
+                            }()
+                            found[at].sources.insert(sourceRange)
+                            found[at].destinations.insert(destinationRange)
+                            if !found[at].ports.contains(destinationPort) { found[at].ports.append(destinationPort) }
+                        }
                     }
                 }
             }
         }
         guard !found.isEmpty else {
-            let fallback = Packet(ipProtocol: flow.ipProtocol, source: sources.first ?? .zero, destination: destination, sourcePort: 0, destinationPort: 0)
+            let fallback = Packet(ipProtocol: flow.ipProtocol, source: sources.first ?? .zero, destination: destinations.first ?? .zero, sourcePort: 0, destinationPort: 0)
             return FlowCheck(flow: flow, status: .ok, failures: [], group: group, witness: witness ?? fallback)
         }
         let failures = found.map { entry -> PathFailure in
             var failure = entry.failure
             var parts: [String] = []
             if entry.sources != sources, sources.ranges.count > 0 { parts.append("from \(entry.sources)") }
+            if entry.destinations != destinations { parts.append("to \(entry.destinations)") }
             let failingPortSet = PortSet(entry.ports)
             if let ports = flow.ports, failingPortSet != ports { parts.append("\(flow.ipProtocol.label) \(failingPortSet)") }
             failure.part = parts.isEmpty ? nil : parts.joined(separator: ", ")

@@ -63,6 +63,9 @@ public final class Simulation: Sendable {
     public let coverage: Coverage
     /// The plan's network analysis, when it describes its network.
     public let network: NetworkAnalysis?
+    /// The call-control clusters and pools that hand simulated calls to nodes but that the network does not place
+    /// (none of their addresses in a segment, no `call_control` entry), so their legs are not judged.
+    public let unplacedCallControl: [UnplacedCallControl]
     /// Calls per verdict (every verdict present, zero when none).
     public let verdictCounts: [Verdict: Int]
     /// Number of simulated calls.
@@ -269,11 +272,13 @@ public final class Simulation: Sendable {
         let network = plan.network == nil ? nil : NetworkAnalysis(plan: plan)
         self.network = network
         var siteNetwork = [[SiteNetwork?]](repeating: [SiteNetwork?](repeating: nil, count: protocolCount), count: plan.sites.count)
+        var unplacedCallControl: [UnplacedCallControl] = []
         if let network {
             let meshBroken = NetworkVerdicts.meshBroken(network)
             // Every (leg, node) the outcomes have, decided once.
             let callControl = CallControlVerdicts(
                 analysis: network, pairs: zip(shapeLegs, shapeNodes).lazy.flatMap { legs, nodes in zip(legs, nodes).lazy.map { (leg: $0, node: $1) } })
+            unplacedCallControl = callControl.unplaced
             var rowNodes = [Set<Int32>](repeating: [], count: rows.count)
             var seen = [Int32](repeating: -1, count: shapeNodes.count)
             for row in rows.indices {
@@ -296,6 +301,7 @@ public final class Simulation: Sendable {
             }
         }
         self.siteNetwork = siteNetwork
+        self.unplacedCallControl = unplacedCallControl
 
         // Sites of a row with the same local locations and network facts get the same verdicts.
         struct GroupKey: Hashable {
