@@ -74,21 +74,24 @@ struct FlowWalker: Sendable {
             var shownFrom = 0
             // Inbound through a NAT: the destination is translated before the firewall sees it, when the sender is
             // in the NAT's scope.
-            if let nat = link.nat, nat.inside == hop.to, nat.inside(of: packet.destination) != nil, !nat.translates(remote: packet.source) {
-                notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
-            } else if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
-                let note = "static NAT translates the destination \(packet.destination) → \(inside)"
-                if natAllowed {
-                    translated = true
-                    packet.destination = inside
-                    notes.append(note)
-                } else {
-                    events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
-                    fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
-                    rejected = true
-                    shownFrom = notes.count
-                    failedNAT = true
-                    notes.append("walked on as if it did not translate")
+            if let nat = link.nat, nat.inside == hop.to {
+                switch nat.inbound(destination: packet.destination, source: packet.source) {
+                case .none: break
+                case .outOfScope: notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
+                case .to(let inside):
+                    let note = "static NAT translates the destination \(packet.destination) → \(inside)"
+                    if natAllowed {
+                        translated = true
+                        packet.destination = inside
+                        notes.append(note)
+                    } else {
+                        events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
+                        fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                        rejected = true
+                        shownFrom = notes.count
+                        failedNAT = true
+                        notes.append("walked on as if it did not translate")
+                    }
                 }
             }
             let view = packet
@@ -116,15 +119,11 @@ struct FlowWalker: Sendable {
             }
             // Outbound through a NAT: the source is translated after the firewall, when the destination is in the
             // NAT's scope.
-            if let nat = link.nat, nat.inside == hop.from, nat.kind != .static || nat.outside(of: packet.source) != nil, !nat.translates(remote: packet.destination) {
-                notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
-            } else if let nat = link.nat, nat.inside == hop.from {
-                var translatedSource: IPAddressValue?
-                switch nat.kind {
-                case .static: translatedSource = nat.outside(of: packet.source)
-                case .dynamic, .masquerade: translatedSource = nat.address ?? packet.source
-                }
-                if let translatedSource {
+            if let nat = link.nat, nat.inside == hop.from {
+                switch nat.outbound(source: packet.source, destination: packet.destination) {
+                case .none: break
+                case .outOfScope: notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
+                case .to(let translatedSource):
                     let note = "\(nat.kind.rawValue) NAT translates the source \(packet.source) → \(nat.kind == .static || nat.address != nil ? translatedSource.description : "the device's address")"
                     if natAllowed {
                         translated = true
@@ -153,7 +152,7 @@ struct FlowWalker: Sendable {
             let reply = views[number].reply
             let crossing = "reply hop \(number + 1): \(segments[hop.to].name) → \(segments[hop.from].name) over link '\(link.name)'"
             if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], !natFailed[number],
-                nat.translates(remote: reply.destination), nat.outside(of: reply.source) != nil {
+                case .to = nat.outbound(source: reply.source, destination: reply.destination) {
                 // The request reached the host's real address, but its replies leave with the mapped one.
                 let reason = "static NAT on link '\(link.name)'\(scoped(nat)) translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
                 events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(reason)", source: nat.source))
