@@ -20,17 +20,49 @@ struct FlowWalker: Sendable {
     let paths: SegmentPaths
 
     /// The address `sender` in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
-    /// address of each static NAT on the way in whose scope holds the sender, as an endpoint on the Internet dials
-    /// a node's static NAT address.
+    /// address of each static NAT on the way in whose scope holds the sender as that NAT sees it (translated by
+    /// the NATs it left through before, as `walk` translates it), as an endpoint on the Internet dials a node's
+    /// static NAT address.
     func dialledAddress(_ address: IPAddressValue, by sender: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
         guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else { return address }
+        // A scoped NAT on the way out may translate the sender or not depending on the address dialled, which
+        // depends on the translated sender: start from the sender untranslated, and settle it in a pass or two.
+        var dialled = self.dialled(address, along: hops, sources: Array(repeating: sender, count: hops.count))
+        for _ in 0..<2 {
+            let next = self.dialled(address, along: hops, sources: sources(of: sender, to: dialled, along: hops))
+            if next == dialled { break }
+            dialled = next
+        }
+        return dialled
+    }
+
+    /// `address` mapped onto the outside address of each static NAT on `hops` that would translate it back for a
+    /// packet from `sources[n]`, the source as the link of `hops[n]` receives it, from the last NAT on the way in
+    /// outwards.
+    private func dialled(_ address: IPAddressValue, along hops: [SegmentPaths.Hop], sources: [IPAddressValue]) -> IPAddressValue {
         var address = address
-        for hop in hops.reversed() {
-            if let nat = network.links[hop.link].nat, nat.inside == hop.to, nat.translates(remote: sender), let outside = nat.outside(of: address) {
+        for (number, hop) in hops.enumerated().reversed() {
+            if let nat = network.links[hop.link].nat, nat.inside == hop.to, let outside = nat.outside(of: address),
+                case .to = nat.inbound(destination: outside, source: sources[number]) {
                 address = outside
             }
         }
         return address
+    }
+
+    /// The source of a packet from `sender` to `destination` as the link of each of `hops` receives it: translated
+    /// by the NATs before (NAT allowed, as on the way from endpoints to a node).
+    private func sources(of sender: IPAddressValue, to destination: IPAddressValue, along hops: [SegmentPaths.Hop]) -> [IPAddressValue] {
+        var source = sender
+        var destination = destination
+        var result: [IPAddressValue] = []
+        for hop in hops {
+            result.append(source)
+            guard let nat = network.links[hop.link].nat else { continue }
+            if nat.inside == hop.to, case .to(let inside) = nat.inbound(destination: destination, source: source) { destination = inside }
+            if nat.inside == hop.from, case .to(let translated) = nat.outbound(source: source, destination: destination) { source = translated }
+        }
+        return result
     }
 
     /// Every failure of `packet` on its way from its source's segment to `destinationSegment` and back, in the
