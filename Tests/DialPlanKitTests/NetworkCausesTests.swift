@@ -39,7 +39,7 @@ import Testing
         // The first cause decides the status and the one-line description.
         #expect(pair.check.failure?.firewall == "dmz-filter")
         #expect(pair.check.causeDescriptions == [
-            "UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; what allows the request is not stateful",
+            "UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; the request is not allowed statefully",
             "ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'",
         ])
         // The other way: Frankfurt's firewall first, then the DMZ filter drops the IKE request.
@@ -149,13 +149,39 @@ import Testing
         #expect(NetworkPlans.pair("osl1", "sin1", in: stateful)?.ike.failures.map(\.isReturnTraffic) == [false])
     }
 
+    // The reply hop after a request denied at a stateless firewall (and walked on as if allowed) says so, not that
+    // the request was allowed; the reason holds either way, so a stateless rule for the request leaves the same cause.
+    @Test func theRepliesOfADeniedRequestAreNotSaidToFollowAnAllowedOne() throws {
+        let denied = try NetworkMeshTests.plan(singapore: [], stateful: false)
+        let pair = try #require(NetworkPlans.pair("osl1", "sin1", in: denied))
+        let steps = denied.traceSteps(pair.check, depth: 0)
+        // IKE's and ESP's replies, each denied at sin-fw on the second link.
+        let replies = steps.filter { $0.depth == 2 && $0.detail.hasPrefix("reply hop 2: singapore → wan over link 'sin-wan': ") }
+        #expect(replies.count == 2)
+        #expect(replies.allSatisfy { $0.status == .rejected })
+        #expect(replies.allSatisfy { $0.detail.hasSuffix(": the request was denied here (walked on as if a stateless rule allowed it), and firewall 'sin-fw' default deny (no rule matches) denies the replies too") })
+        #expect(!steps.contains { $0.detail.contains("allowed statelessly") })
+        let reply = try #require(pair.ike.failures.last)
+        #expect(reply.isReturnTraffic)
+        #expect(reply.reason == "denied by firewall 'sin-fw' default deny (no rule matches) on link 'sin-wan'; the request is not allowed statefully")
+        // A stateless rule for the requests towards Singapore: now the request is allowed statelessly, and the
+        // replies' cause is the one listed before.
+        let allowed = try NetworkMeshTests.plan(singapore: ["{name: IPsec in, preset: ipsec, to: singapore}"], stateful: false)
+        let after = try #require(NetworkPlans.pair("osl1", "sin1", in: allowed))
+        #expect(after.check.failures.map(\.isReturnTraffic) == [true, true])
+        #expect(after.check.causes.map(\.description) == [reply.cause.description])
+        let afterSteps = allowed.traceSteps(after.check, depth: 0)
+        #expect(afterSteps.filter { $0.status == .rejected && $0.detail.hasSuffix(": the request was allowed statelessly and firewall 'sin-fw' default deny (no rule matches) denies the replies") }.count == 2)
+        #expect(!afterSteps.contains { $0.detail.contains("the request was denied here") })
+    }
+
     @Test func everyFormatListsAPairUnderEachOfItsCauses() throws {
         let analysis = try Self.fixture()
         // CSV: the last column, every cause in path order.
         var csv = ""
         MeshFormatter.csv(analysis, to: &csv)
         let row = try #require(csv.split(separator: "\n").first { $0.hasPrefix("edge1,Oslo-Edge,192.0.2.21,fra1,") })
-        #expect(row.hasSuffix(",UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; what allows the request is not stateful | ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'"))
+        #expect(row.hasSuffix(",UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; the request is not allowed statefully | ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'"))
         // JSON: the pair's causes, in path order, each naming its finding.
         var json = ""
         MeshFormatter.json(analysis, to: &json)

@@ -89,9 +89,10 @@ struct FlowWalker: Sendable {
         }
         events?.append(WalkEvent(status: .info, name: segments[sourceSegment].name, detail: "leaves \(describe(packet)) in segment '\(segments[sourceSegment].name)'", source: segments[sourceSegment].source))
         var packet = packet
-        // What each link's firewall saw, whether its NAT translated the request (or was found where no NAT may
-        // be), and the firewalls holding state.
+        // What each link's firewall saw, whether it denied the request (walked on as if allowed), whether its NAT
+        // translated the request (or was found where no NAT may be), and the firewalls holding state.
         var views: [Packet] = []
+        var deniedRequest: [Bool] = []
         var translatedRequest: [Bool] = []
         var natFailed: [Bool] = []
         var stateFirewalls: Set<Int> = []
@@ -100,6 +101,7 @@ struct FlowWalker: Sendable {
             let crossing = "hop \(number + 1): \(segments[hop.from].name) → \(segments[hop.to].name) over link '\(link.name)'"
             var notes: [String] = []
             var translated = false
+            var denied = false
             var rejected = false
             var failedNAT = false
             // After a rejection (its own event), the hop's event goes on from there.
@@ -141,6 +143,7 @@ struct FlowWalker: Sendable {
                     fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
                         reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'", source: ruleSource)
                     rejected = true
+                    denied = true
                     shownFrom = notes.count
                     // As if a rule allowed it, with the firewall's own default state.
                     if firewall.stateful { stateFirewalls.insert(firewallIndex) }
@@ -174,6 +177,7 @@ struct FlowWalker: Sendable {
             let status: TraceStep.Status = rejected || link.firewall == nil ? .info : .accepted
             events?.append(WalkEvent(status: status, name: link.name, detail: "\(crossing): \(notes[shownFrom...].joined(separator: "; "))", source: ruleSource ?? link.source))
             views.append(view)
+            deniedRequest.append(denied)
             translatedRequest.append(translated)
             natFailed.append(failedNAT)
         }
@@ -200,9 +204,15 @@ struct FlowWalker: Sendable {
             let by = decision.rule.map { firewall.rules[$0].label } ?? "default \(firewall.defaultAction.rawValue) (no rule matches)"
             let source = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
             guard decision.allowed else {
-                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies", source: source))
+                // The request was allowed statelessly, or denied here and walked on as if a rule allowed it with the
+                // firewall's default, stateless.
+                let detail = deniedRequest[number]
+                    ? "the request was denied here (walked on as if a stateless rule allowed it), and firewall '\(firewall.name)' \(by) denies the replies too"
+                    : "the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies"
+                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(detail)", source: source))
+                // The same reason either way: the cause stays one when a stateless rule for the request is added.
                 fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label }, isReturn: true,
-                    reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; what allows the request is not stateful", source: source)
+                    reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; the request is not allowed statefully", source: source)
                 continue
             }
             events?.append(WalkEvent(status: .accepted, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) allows the replies", source: source))
