@@ -39,7 +39,7 @@ import Testing
         // The first cause decides the status and the one-line description.
         #expect(pair.check.failure?.firewall == "dmz-filter")
         #expect(pair.check.causeDescriptions == [
-            "UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; what allows the request is not stateful",
+            "UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; the request is not allowed statefully",
             "ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'",
         ])
         // The other way: Frankfurt's firewall first, then the DMZ filter drops the IKE request.
@@ -149,13 +149,80 @@ import Testing
         #expect(NetworkPlans.pair("osl1", "sin1", in: stateful)?.ike.failures.map(\.isReturnTraffic) == [false])
     }
 
+    // The reply hop after a request denied at a stateless firewall (and walked on as if allowed) says so, not that
+    // the request was allowed; the reason holds either way, so a stateless rule for the request leaves the same cause.
+    @Test func theRepliesOfADeniedRequestAreNotSaidToFollowAnAllowedOne() throws {
+        let denied = try NetworkMeshTests.plan(singapore: [], stateful: false)
+        let pair = try #require(NetworkPlans.pair("osl1", "sin1", in: denied))
+        let steps = denied.traceSteps(pair.check, depth: 0)
+        // IKE's and ESP's replies, each denied at sin-fw on the second link.
+        let replies = steps.filter { $0.depth == 2 && $0.detail.hasPrefix("reply hop 2: singapore → wan over link 'sin-wan': ") }
+        #expect(replies.count == 2)
+        #expect(replies.allSatisfy { $0.status == .rejected })
+        #expect(replies.allSatisfy { $0.detail.hasSuffix(": the request was denied here (walked on as if a stateless rule allowed it), and firewall 'sin-fw' default deny (no rule matches) denies the replies too") })
+        #expect(!steps.contains { $0.detail.contains("allowed statelessly") })
+        let reply = try #require(pair.ike.failures.last)
+        #expect(reply.isReturnTraffic)
+        #expect(reply.reason == "denied by firewall 'sin-fw' default deny (no rule matches) on link 'sin-wan'; the request is not allowed statefully")
+        // A stateless rule for the requests towards Singapore: now the request is allowed statelessly, and the
+        // replies' cause is the one listed before.
+        let allowed = try NetworkMeshTests.plan(singapore: ["{name: IPsec in, preset: ipsec, to: singapore}"], stateful: false)
+        let after = try #require(NetworkPlans.pair("osl1", "sin1", in: allowed))
+        #expect(after.check.failures.map(\.isReturnTraffic) == [true, true])
+        #expect(after.check.causes.map(\.description) == [reply.cause.description])
+        let afterSteps = allowed.traceSteps(after.check, depth: 0)
+        #expect(afterSteps.filter { $0.status == .rejected && $0.detail.hasSuffix(": the request was allowed statelessly and firewall 'sin-fw' default deny (no rule matches) denies the replies") }.count == 2)
+        #expect(!afterSteps.contains { $0.detail.contains("the request was denied here") })
+    }
+
+    // A stateless firewall that denies the requests and the replies: two causes at one firewall and link, each
+    // listed, but one stateful rule repairs both, and the findings say how many pairs that rule repairs.
+    @Test func aStatelessFirewallsRequestAndReplyCausesSayWhatOneStatefulRuleRepairs() throws {
+        // sin-fw (stateless, no rules) breaks the 12 pairs between Oslo's ends and Singapore's; Oslo's firewall
+        // also drops the Management Node's ESP, a second cause of mgr → sin1 and mgr → sin2.
+        func plan(singapore: [String]) throws -> NetworkAnalysis {
+            let firewalls = NetworkMeshTests.firewall("oslo-fw", default: "allow", stateful: true, ["{name: No ESP from mgr, action: deny, protocol: esp, from: 10.1.0.5}"])
+                + NetworkMeshTests.firewall("sin-fw", stateful: false, singapore)
+            return try NetworkPlans.analysis(NetworkPlans.twoSites(osloFirewall: "oslo-fw", singaporeFirewall: "sin-fw", extra: "  firewalls:\n" + firewalls))
+        }
+        let analysis = try plan(singapore: [])
+        let requests = try #require(analysis.brokenPairGroups.first { $0.cause.firewall == "sin-fw" && !$0.cause.isReturnTraffic })
+        let replies = try #require(analysis.brokenPairGroups.first { $0.cause.firewall == "sin-fw" && $0.cause.isReturnTraffic })
+        #expect(analysis.brokenPairGroups.count == 3)
+        for group in [requests, replies] {
+            #expect(group.pairs.count == 12)
+            #expect(group.repairedAlone == 0)
+            #expect(group.repairedByStatefulRule == 10)
+        }
+        #expect(requests.diagnostic.message == "12 ordered pairs of Pexip nodes cannot set up IPsec: UDP 500 and ESP denied by firewall 'sin-fw' default deny (no rule matches) on link 'sin-wan'; fixing this alone repairs none of them (each has another cause too); a stateful rule allowing it, which also lets the replies back, repairs 10 of them")
+        #expect(replies.diagnostic.message == "12 ordered pairs of Pexip nodes cannot set up IPsec: UDP 500 and ESP replies denied by firewall 'sin-fw' default deny (no rule matches) on link 'sin-wan'; the request is not allowed statefully; fixing this alone repairs none of them (each has another cause too); a stateful rule allowing their requests, which lets these replies back, repairs 10 of them")
+        // Oslo's rule is the other cause of two pairs; no stateful rule at sin-fw repairs those: its wording stays.
+        let oslo = try #require(analysis.brokenPairGroups.first { $0.cause.firewall == "oslo-fw" })
+        #expect(oslo.repairedByStatefulRule == oslo.repairedAlone)
+        #expect(oslo.diagnostic.message.hasSuffix("; fixing this alone repairs none of them (each has another cause too)"))
+        // What `repairedByStatefulRule` promises: the stateful rule at sin-fw repairs exactly that many pairs, and
+        // both of its causes go.
+        let fixed = try plan(singapore: ["{name: IPsec, preset: ipsec, stateful: true}"])
+        let repaired = analysis.pairs.filter { $0.status != .ok }.count - fixed.pairs.filter { $0.status != .ok }.count
+        #expect(repaired == requests.repairedByStatefulRule)
+        #expect(!fixed.brokenPairGroups.contains { $0.cause.firewall == "sin-fw" })
+        #expect(fixed.pairs.filter { $0.status != .ok }.map { "\(analysis.name(of: $0.from)) → \(analysis.name(of: $0.to))" } == ["mgr → sin1", "mgr → sin2"])
+        // Without the second cause, the one rule repairs every pair.
+        let alone = try NetworkMeshTests.plan(singapore: [], stateful: false)
+        #expect(alone.brokenPairGroups.count == 2)
+        for group in alone.brokenPairGroups {
+            #expect(group.repairedByStatefulRule == 12)
+            #expect(group.diagnostic.message.hasSuffix("(each has another cause too); a stateful rule allowing \(group.cause.isReturnTraffic ? "their requests, which lets these replies back" : "it, which also lets the replies back"), repairs all 12"))
+        }
+    }
+
     @Test func everyFormatListsAPairUnderEachOfItsCauses() throws {
         let analysis = try Self.fixture()
         // CSV: the last column, every cause in path order.
         var csv = ""
         MeshFormatter.csv(analysis, to: &csv)
         let row = try #require(csv.split(separator: "\n").first { $0.hasPrefix("edge1,Oslo-Edge,192.0.2.21,fra1,") })
-        #expect(row.hasSuffix(",UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; what allows the request is not stateful | ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'"))
+        #expect(row.hasSuffix(",UDP 500 replies: denied by firewall 'dmz-filter' default deny (no rule matches) on link 'dmz'; the request is not allowed statefully | ESP: denied by firewall 'frankfurt-wan-fw' default deny (no rule matches) on link 'frankfurt-wan'"))
         // JSON: the pair's causes, in path order, each naming its finding.
         var json = ""
         MeshFormatter.json(analysis, to: &json)

@@ -99,6 +99,53 @@ import Testing
         #expect(exempt.flows[0].witness.destination == IPAddressValue("192.0.2.21"))
     }
 
+    // [PX-public_dmz_configuration] A home office behind a masquerade onto the Internet reaches the DMZ's static NAT
+    // with its masqueraded address: that address, not the endpoints' own, is what the static NAT's scope is judged
+    // against, and so decides which address they dial.
+    @Test func aStaticNATsScopeIsJudgedAgainstTheSourceAsTheNATsBeforeItTranslatedIt() throws {
+        func home(_ scope: String) throws -> (check: PathCheck, steps: [String]) {
+            let network = """
+                network:
+                  segments:
+                    - {name: oslo, ranges: [10.1.0.0/16]}
+                    - {name: dmz, ranges: [192.0.2.0/24]}
+                    - {name: home, ranges: [10.9.0.0/16]}
+                    - {name: internet, default: true}
+                  endpoints:
+                    - {site: Singapore Office, subnets: [10.9.0.0/24]}
+                  links:
+                    - {name: dmz, between: [dmz, oslo]}
+                    - {name: edge, between: [dmz, internet], nat: {type: static, inside: dmz\(scope)}}
+                    - {name: home-isp, between: [home, internet], nat: {type: masquerade, inside: home, address: 203.0.113.9}}
+                """
+            let pexip = """
+                  system_locations:
+                    - {name: Oslo-Edge, transcoding_location: Oslo}
+                  worker_vms:
+                    - {name: edge1, address: 192.0.2.21, system_location: Oslo-Edge, node_type: proxying, static_nat_address: 198.51.100.21}
+
+                """
+            let analysis = try NetworkPlans.analysis(network, pexip: pexip)
+            let node = NodeID(analysis.plan.nodes.firstIndex { $0.name == "edge1" }!)
+            let check = try #require(analysis.reachability(site: analysis.plan.siteIndex(named: "Singapore Office")!, node: node, protocol: .sip))
+            return (check, analysis.traceSteps(check, depth: 0).map(\.detail))
+        }
+        // The endpoints' own addresses are outside `only_to`, their masqueraded one inside: they dial the node's
+        // static NAT address, which the NAT translates to the node's.
+        let inScope = try home(", only_to: [203.0.113.0/24]")
+        #expect(inScope.check.status == .ok, "\(inScope.check)")
+        #expect(inScope.check.flows.allSatisfy { $0.witness.destination == IPAddressValue("198.51.100.21") })
+        #expect(inScope.steps.contains { $0.contains("static NAT translates the destination 198.51.100.21 → 192.0.2.21") })
+        #expect(inScope.steps.contains { $0.hasPrefix("arrives at 192.0.2.21 in segment 'dmz'") })
+        // The converse: their own addresses are not exempt, their masqueraded one is: they dial the node's own
+        // address, which the NAT leaves alone both ways.
+        let exempt = try home(", except_to: [203.0.113.0/24]")
+        #expect(exempt.check.status == .ok, "\(exempt.check)")
+        #expect(exempt.check.flows.allSatisfy { $0.witness.destination == IPAddressValue("192.0.2.21") })
+        #expect(exempt.steps.contains { $0.hasPrefix("arrives at 192.0.2.21 in segment 'dmz'") })
+        #expect(!exempt.steps.contains { $0.contains("static NAT does not translate") })
+    }
+
     @Test func traceSaysWhereANATDoesNotTranslate() throws {
         let analysis = try Self.masquerading(", except_to: [singapore]")
         let pair = try #require(NetworkPlans.pair("osl1", "sin1", in: analysis))

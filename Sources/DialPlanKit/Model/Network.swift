@@ -165,6 +165,32 @@ public struct NetworkNAT: Sendable, Hashable {
         guard kind == .static, let mapping = mappings.first(where: { $0.outside.contains(address) }) else { return nil }
         return address.shifted(from: mapping.outside.lower, to: mapping.inside.lower)
     }
+
+    /// What the NAT does to one address of a packet crossing it.
+    enum Translation: Sendable, Hashable {
+        /// Nothing: the address is not one the NAT maps (a static NAT's unmapped host or outside address).
+        case none
+        /// It would translate the address, but the far side's address is outside its scope.
+        case outOfScope
+        /// It translates the address to this one.
+        case to(IPAddressValue)
+    }
+
+    /// What the NAT does to the source of a packet leaving its inside from `source` to `destination` (as the
+    /// destination reaches it): dynamic NAT and masquerade translate every source, to `address` (or to the
+    /// device's own, unnamed, kept as `source`), static NAT its mapped hosts onto their outside addresses; only
+    /// for destinations in the scope. The one decision for `FlowWalker`'s walk and for the address an endpoint dials.
+    func outbound(source: IPAddressValue, destination: IPAddressValue) -> Translation {
+        guard let translated = kind == .static ? outside(of: source) : address ?? source else { return .none }
+        return translates(remote: destination) ? .to(translated) : .outOfScope
+    }
+
+    /// What the NAT does to the destination of a packet entering its inside from `source` (as the source reaches
+    /// it): a static mapping's outside address becomes its inside one, for sources in the scope.
+    func inbound(destination: IPAddressValue, source: IPAddressValue) -> Translation {
+        guard let translated = inside(of: destination) else { return .none }
+        return translates(remote: source) ? .to(translated) : .outOfScope
+    }
 }
 
 /// An explicit route: traffic from one segment to another goes through `via`, in order, instead of the shortest

@@ -20,17 +20,49 @@ struct FlowWalker: Sendable {
     let paths: SegmentPaths
 
     /// The address `sender` in `sourceSegment` uses to reach `address` in `destinationSegment`: the outside
-    /// address of each static NAT on the way in whose scope holds the sender, as an endpoint on the Internet dials
-    /// a node's static NAT address.
+    /// address of each static NAT on the way in whose scope holds the sender as that NAT sees it (translated by
+    /// the NATs it left through before, as `walk` translates it), as an endpoint on the Internet dials a node's
+    /// static NAT address.
     func dialledAddress(_ address: IPAddressValue, by sender: IPAddressValue, from sourceSegment: Int, to destinationSegment: Int) -> IPAddressValue {
         guard let hops = paths.path(from: sourceSegment, to: destinationSegment) else { return address }
+        // A scoped NAT on the way out may translate the sender or not depending on the address dialled, which
+        // depends on the translated sender: start from the sender untranslated, and settle it in a pass or two.
+        var dialled = self.dialled(address, along: hops, sources: Array(repeating: sender, count: hops.count))
+        for _ in 0..<2 {
+            let next = self.dialled(address, along: hops, sources: sources(of: sender, to: dialled, along: hops))
+            if next == dialled { break }
+            dialled = next
+        }
+        return dialled
+    }
+
+    /// `address` mapped onto the outside address of each static NAT on `hops` that would translate it back for a
+    /// packet from `sources[n]`, the source as the link of `hops[n]` receives it, from the last NAT on the way in
+    /// outwards.
+    private func dialled(_ address: IPAddressValue, along hops: [SegmentPaths.Hop], sources: [IPAddressValue]) -> IPAddressValue {
         var address = address
-        for hop in hops.reversed() {
-            if let nat = network.links[hop.link].nat, nat.inside == hop.to, nat.translates(remote: sender), let outside = nat.outside(of: address) {
+        for (number, hop) in hops.enumerated().reversed() {
+            if let nat = network.links[hop.link].nat, nat.inside == hop.to, let outside = nat.outside(of: address),
+                case .to = nat.inbound(destination: outside, source: sources[number]) {
                 address = outside
             }
         }
         return address
+    }
+
+    /// The source of a packet from `sender` to `destination` as the link of each of `hops` receives it: translated
+    /// by the NATs before (NAT allowed, as on the way from endpoints to a node).
+    private func sources(of sender: IPAddressValue, to destination: IPAddressValue, along hops: [SegmentPaths.Hop]) -> [IPAddressValue] {
+        var source = sender
+        var destination = destination
+        var result: [IPAddressValue] = []
+        for hop in hops {
+            result.append(source)
+            guard let nat = network.links[hop.link].nat else { continue }
+            if nat.inside == hop.to, case .to(let inside) = nat.inbound(destination: destination, source: source) { destination = inside }
+            if nat.inside == hop.from, case .to(let translated) = nat.outbound(source: source, destination: destination) { source = translated }
+        }
+        return result
     }
 
     /// Every failure of `packet` on its way from its source's segment to `destinationSegment` and back, in the
@@ -57,9 +89,10 @@ struct FlowWalker: Sendable {
         }
         events?.append(WalkEvent(status: .info, name: segments[sourceSegment].name, detail: "leaves \(describe(packet)) in segment '\(segments[sourceSegment].name)'", source: segments[sourceSegment].source))
         var packet = packet
-        // What each link's firewall saw, whether its NAT translated the request (or was found where no NAT may
-        // be), and the firewalls holding state.
+        // What each link's firewall saw, whether it denied the request (walked on as if allowed), whether its NAT
+        // translated the request (or was found where no NAT may be), and the firewalls holding state.
         var views: [Packet] = []
+        var deniedRequest: [Bool] = []
         var translatedRequest: [Bool] = []
         var natFailed: [Bool] = []
         var stateFirewalls: Set<Int> = []
@@ -68,27 +101,31 @@ struct FlowWalker: Sendable {
             let crossing = "hop \(number + 1): \(segments[hop.from].name) → \(segments[hop.to].name) over link '\(link.name)'"
             var notes: [String] = []
             var translated = false
+            var denied = false
             var rejected = false
             var failedNAT = false
             // After a rejection (its own event), the hop's event goes on from there.
             var shownFrom = 0
             // Inbound through a NAT: the destination is translated before the firewall sees it, when the sender is
             // in the NAT's scope.
-            if let nat = link.nat, nat.inside == hop.to, nat.inside(of: packet.destination) != nil, !nat.translates(remote: packet.source) {
-                notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
-            } else if let nat = link.nat, nat.inside == hop.to, let inside = nat.inside(of: packet.destination) {
-                let note = "static NAT translates the destination \(packet.destination) → \(inside)"
-                if natAllowed {
-                    translated = true
-                    packet.destination = inside
-                    notes.append(note)
-                } else {
-                    events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
-                    fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
-                    rejected = true
-                    shownFrom = notes.count
-                    failedNAT = true
-                    notes.append("walked on as if it did not translate")
+            if let nat = link.nat, nat.inside == hop.to {
+                switch nat.inbound(destination: packet.destination, source: packet.source) {
+                case .none: break
+                case .outOfScope: notes.append("static NAT does not translate packets from \(packet.source) (\(nat.scopeText ?? ""))")
+                case .to(let inside):
+                    let note = "static NAT translates the destination \(packet.destination) → \(inside)"
+                    if natAllowed {
+                        translated = true
+                        packet.destination = inside
+                        notes.append(note)
+                    } else {
+                        events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(note)", source: nat.source))
+                        fail(.nat, hop: number, link: hop.link, reason: "static NAT on link '\(link.name)'\(scoped(nat)) translates the destination; there must be no NAT between Pexip nodes", source: nat.source)
+                        rejected = true
+                        shownFrom = notes.count
+                        failedNAT = true
+                        notes.append("walked on as if it did not translate")
+                    }
                 }
             }
             let view = packet
@@ -106,6 +143,7 @@ struct FlowWalker: Sendable {
                     fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label },
                         reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'", source: ruleSource)
                     rejected = true
+                    denied = true
                     shownFrom = notes.count
                     // As if a rule allowed it, with the firewall's own default state.
                     if firewall.stateful { stateFirewalls.insert(firewallIndex) }
@@ -116,15 +154,11 @@ struct FlowWalker: Sendable {
             }
             // Outbound through a NAT: the source is translated after the firewall, when the destination is in the
             // NAT's scope.
-            if let nat = link.nat, nat.inside == hop.from, nat.kind != .static || nat.outside(of: packet.source) != nil, !nat.translates(remote: packet.destination) {
-                notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
-            } else if let nat = link.nat, nat.inside == hop.from {
-                var translatedSource: IPAddressValue?
-                switch nat.kind {
-                case .static: translatedSource = nat.outside(of: packet.source)
-                case .dynamic, .masquerade: translatedSource = nat.address ?? packet.source
-                }
-                if let translatedSource {
+            if let nat = link.nat, nat.inside == hop.from {
+                switch nat.outbound(source: packet.source, destination: packet.destination) {
+                case .none: break
+                case .outOfScope: notes.append("\(nat.kind.rawValue) NAT does not translate packets to \(packet.destination) (\(nat.scopeText ?? ""))")
+                case .to(let translatedSource):
                     let note = "\(nat.kind.rawValue) NAT translates the source \(packet.source) → \(nat.kind == .static || nat.address != nil ? translatedSource.description : "the device's address")"
                     if natAllowed {
                         translated = true
@@ -143,6 +177,7 @@ struct FlowWalker: Sendable {
             let status: TraceStep.Status = rejected || link.firewall == nil ? .info : .accepted
             events?.append(WalkEvent(status: status, name: link.name, detail: "\(crossing): \(notes[shownFrom...].joined(separator: "; "))", source: ruleSource ?? link.source))
             views.append(view)
+            deniedRequest.append(denied)
             translatedRequest.append(translated)
             natFailed.append(failedNAT)
         }
@@ -153,7 +188,7 @@ struct FlowWalker: Sendable {
             let reply = views[number].reply
             let crossing = "reply hop \(number + 1): \(segments[hop.to].name) → \(segments[hop.from].name) over link '\(link.name)'"
             if let nat = link.nat, nat.kind == .static, nat.inside == hop.to, !translatedRequest[number], !natFailed[number],
-                nat.translates(remote: reply.destination), nat.outside(of: reply.source) != nil {
+                case .to = nat.outbound(source: reply.source, destination: reply.destination) {
                 // The request reached the host's real address, but its replies leave with the mapped one.
                 let reason = "static NAT on link '\(link.name)'\(scoped(nat)) translates the source of the replies from \(reply.source); there must be no NAT between Pexip nodes"
                 events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(reason)", source: nat.source))
@@ -169,9 +204,15 @@ struct FlowWalker: Sendable {
             let by = decision.rule.map { firewall.rules[$0].label } ?? "default \(firewall.defaultAction.rawValue) (no rule matches)"
             let source = decision.rule.map { firewall.rules[$0].source } ?? firewall.defaultSource
             guard decision.allowed else {
-                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies", source: source))
+                // The request was allowed statelessly, or denied here and walked on as if a rule allowed it with the
+                // firewall's default, stateless.
+                let detail = deniedRequest[number]
+                    ? "the request was denied here (walked on as if a stateless rule allowed it), and firewall '\(firewall.name)' \(by) denies the replies too"
+                    : "the request was allowed statelessly and firewall '\(firewall.name)' \(by) denies the replies"
+                events?.append(WalkEvent(status: .rejected, name: link.name, detail: "\(crossing): \(detail)", source: source))
+                // The same reason either way: the cause stays one when a stateless rule for the request is added.
                 fail(.blocked, hop: number, link: hop.link, firewall: firewallIndex, rule: decision.rule.map { firewall.rules[$0].label }, isReturn: true,
-                    reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; what allows the request is not stateful", source: source)
+                    reason: "denied by firewall '\(firewall.name)' \(by) on link '\(link.name)'; the request is not allowed statefully", source: source)
                 continue
             }
             events?.append(WalkEvent(status: .accepted, name: link.name, detail: "\(crossing): firewall '\(firewall.name)' \(by) allows the replies", source: source))

@@ -26,6 +26,12 @@ public struct NetworkAnalysis: Sendable {
         public let pairs: [MeshPair]
         /// How many of `pairs` have no other cause: what fixing this one alone repairs.
         public let repairedAlone: Int
+        /// How many of `pairs` one stateful rule on the cause's firewall repairs: for denied requests, a rule
+        /// allowing them, which also lets their replies back through that firewall; for denied replies, a rule
+        /// allowing their requests. Besides `repairedAlone`, the pairs whose only other problems are the other half
+        /// of the same flows at the same firewall and link (the requests denied at a stateless firewall, walked on
+        /// statelessly, then their replies). `repairedAlone` for a cause that is not a firewall's.
+        public let repairedByStatefulRule: Int
         public let diagnostic: Diagnostic
 
         /// "UDP 500, ESP: denied by firewall 'wan-fw' default deny (no rule matches) on link 'oslo-wan'".
@@ -337,14 +343,17 @@ public struct NetworkAnalysis: Sendable {
     // MARK: Findings
 
     /// One diagnostic per cause (rule, firewall default, NAT, missing path), at the place responsible, with every
-    /// pair it breaks as a note, and how many of them fixing it alone repairs (the pairs it is the only cause of).
-    /// A pair with several causes is under each. Pairs of a node that no segment holds are left to that node's lint.
+    /// pair it breaks as a note, and how many of them fixing it alone repairs (the pairs it is the only cause of),
+    /// and, when more, how many one stateful rule on its firewall repairs (`statefulRuleRepairs`): a stateless
+    /// firewall's denied requests and their denied replies are two causes, each listed (a stateless rule for the
+    /// requests leaves the replies denied), but one fix. A pair with several causes is under each. Pairs of a node that no segment holds are left to that node's lint.
     static func groupBrokenPairs(_ pairs: [MeshPair], unplaced: Set<MeshEnd>, plan: DialPlan) -> [BrokenPairGroup] {
         struct Group {
             var failure: PathFailure
             var flows: [FlowSpec] = []
             var pairs: [MeshPair] = []
             var alone = 0
+            var stateful = 0
         }
         var order: [PathCause] = []
         var groups: [PathCause: Group] = [:]
@@ -359,6 +368,7 @@ public struct NetworkAnalysis: Sendable {
                 }
                 groups[cause]!.pairs.append(pair)
                 if causes.count == 1 { groups[cause]!.alone += 1 }
+                if causes.count == 1 || statefulRuleRepairs(pair, cause: cause) { groups[cause]!.stateful += 1 }
                 for failure in failures where failure.cause == cause && !groups[cause]!.flows.contains(failure.flow) {
                     groups[cause]!.flows.append(failure.flow)
                 }
@@ -377,7 +387,7 @@ public struct NetworkAnalysis: Sendable {
             case .noRoute: what = "have no route: \(cause.reason)"
             }
             let others = broken.count - group.alone
-            let repair: String
+            var repair: String
             switch (broken.count, group.alone) {
             case (1, 1): repair = "fixing this alone repairs it"
             case (1, _): repair = "fixing this alone does not repair it (it has another cause too)"
@@ -385,13 +395,34 @@ public struct NetworkAnalysis: Sendable {
             case (_, 0): repair = "fixing this alone repairs none of them (each has another cause too)"
             default: repair = "fixing this alone repairs \(group.alone) of them (\(others) \(others == 1 ? "has" : "have") another cause too)"
             }
+            if group.stateful > group.alone {
+                let repairs = group.stateful == broken.count ? broken.count == 1 ? "repairs it" : "repairs all \(broken.count)" : "repairs \(group.stateful) of them"
+                repair += cause.isReturnTraffic
+                    ? "; a stateful rule allowing their requests, which lets these replies back, \(repairs)"
+                    : "; a stateful rule allowing it, which also lets the replies back, \(repairs)"
+            }
             let check: CheckID = cause.kind == .blocked ? .meshBlocked : cause.kind == .nat ? .meshNAT : .meshNoRoute
             // Every pair for a few; for hundreds of nodes a sample and the count (`mesh --format csv` lists all).
             var notes = broken.prefix(30).map { "\($0.check.from) → \($0.check.to)" }
             if broken.count > 30 { notes.append("… and \(broken.count - 30) more pairs (dialplan mesh --format csv lists them all)") }
             return BrokenPairGroup(
-                cause: cause, flows: flows, failure: group.failure, pairs: broken, repairedAlone: group.alone,
+                cause: cause, flows: flows, failure: group.failure, pairs: broken, repairedAlone: group.alone, repairedByStatefulRule: group.stateful,
                 diagnostic: Diagnostic(.error, "\(count) \(what); \(repair)", at: cause.source, check: check, notes: notes))
+        }
+    }
+
+    /// Whether one stateful rule on the firewall of `cause` (a firewall's denial of requests or of replies)
+    /// repairs `pair`: every other problem of the pair is the other half of one of the flows `cause` fails, at the
+    /// same firewall and link (its replies, for denied requests; its request, for denied replies). The rule
+    /// allows the requests and the state it holds lets their replies back, so both halves go.
+    static func statefulRuleRepairs(_ pair: MeshPair, cause: PathCause) -> Bool {
+        guard cause.kind == .blocked, cause.firewall != nil else { return false }
+        let failures = pair.check.failures
+        let own = failures.filter { $0.cause == cause }
+        return failures.allSatisfy { failure in
+            failure.cause == cause
+                || failure.kind == .blocked && failure.firewall == cause.firewall && failure.link == cause.link
+                && failure.isReturnTraffic != cause.isReturnTraffic && own.contains { $0.flow == failure.flow && $0.hop == failure.hop }
         }
     }
 
