@@ -29,6 +29,16 @@ import Testing
         return differences
     }
 
+    // With its network, a plan without faults is as healthy: every call local (none blocked on any leg, the
+    // call-control leg's H.245 both ways included), and no network finding.
+    @Test func aGeneratedPlanWithItsNetworkAndNoFaultsPasses() throws {
+        let plan = try Self.load(PlanGenerator.Options(sites: 30, vmrs: 40, seed: 5, network: true))
+        #expect(plan.network != nil)
+        let report = CheckReport(simulation: Simulation(plan: plan, workers: 2))
+        #expect(report.simulation.verdictCounts[.local] == report.callCount)
+        #expect(report.passes(), "\(report.groups.map(\.diagnostic.description)) \(report.findings.map(\.description))")
+    }
+
     @Test func theSameSeedWritesTheSamePlanAndAnotherSeedAnother() throws {
         let one = PlanGenerator(PlanGenerator.Options(sites: 30, vmrs: 50, seed: 7)).files().map(\.text)
         let again = PlanGenerator(PlanGenerator.Options(sites: 30, vmrs: 50, seed: 7)).files().map(\.text)

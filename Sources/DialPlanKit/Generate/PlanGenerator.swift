@@ -347,7 +347,8 @@ public struct PlanGenerator: Sendable {
                   rules:
                     - {name: Pexip IPsec, preset: ipsec, from: pexip-nodes, to: pexip-nodes}
                     - {name: Offices to Pexip, preset: [sip, h323, media], from: any, to: pexip-nodes}
-                    - {name: Call control, preset: [sip, h323], between: [any, pexip-nodes]}
+                    - {name: Call control to Pexip, preset: [sip, h323], from: any, to: pexip-nodes}
+                    - {name: Pexip to call control, preset: [sip, vcs-h323], from: pexip-nodes, to: any}
                 - name: edge-fw
                   default: deny
                   rules:

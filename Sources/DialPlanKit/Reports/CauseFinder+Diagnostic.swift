@@ -290,33 +290,49 @@ extension CauseFinder {
         return nil
     }
 
-    /// One note per site: how many calls, where they were expected, a few aliases.
+    /// One note per site: how many calls, where they were expected, a few aliases. Linear in the calls with
+    /// arrays, not dictionaries: a group may hold tens of millions of them.
     private func siteNotes(calls: [CallRef], examples: Int) -> [String] {
+        var counts = [Int](repeating: 0, count: plan.sites.count)
         var order: [SiteID] = []
-        var bySite: [SiteID: [CallRef]] = [:]
         for call in calls {
-            if bySite[call.site] == nil { order.append(call.site) }
-            bySite[call.site, default: []].append(call)
+            let site = call.site.index
+            if counts[site] == 0 { order.append(call.site) }
+            counts[site] += 1
         }
         // A global plan's group may span hundreds of sites: list the first ones and count the rest (JSON has all).
         let shownSites = 20
+        let shown = Array(order.prefix(shownSites))
+        var slot = [Int](repeating: -1, count: plan.sites.count)
+        for (index, site) in shown.enumerated() { slot[site.index] = index }
+        // Per shown site: its distinct aliases (one bit per alias), and the first `examples` of them, in first-seen
+        // order, each with an example call and its protocols.
+        let words = (simulation.aliases.count + 63) / 64
+        var seen = [UInt64](repeating: 0, count: shown.count * words)
+        var distinct = [Int](repeating: 0, count: shown.count)
+        var listed = [[(call: CallRef, protocols: [CallProtocol])]](repeating: [], count: shown.count)
+        for call in calls {
+            let at = slot[call.site.index]
+            guard at >= 0 else { continue }
+            let alias = call.alias.index
+            let word = at * words + alias / 64
+            let bit = UInt64(1) << UInt64(alias % 64)
+            if seen[word] & bit == 0 {
+                seen[word] |= bit
+                distinct[at] += 1
+                if listed[at].count < examples { listed[at].append((call, [call.callProtocol])) }
+            } else if let index = listed[at].firstIndex(where: { $0.call.alias == call.alias }) {
+                listed[at][index].protocols.append(call.callProtocol)
+            }
+        }
         let remainder = order.count > shownSites
-            ? ["… and \(order.count - shownSites) more sites (\(order.dropFirst(shownSites).reduce(0) { $0 + bySite[$1]!.count }) calls)"] : []
-        return order.prefix(shownSites).map { siteID in
-            let siteCalls = bySite[siteID]!
+            ? ["… and \(order.count - shownSites) more sites (\(order.dropFirst(shownSites).reduce(0) { $0 + counts[$1.index] }) calls)"] : []
+        return shown.enumerated().map { at, siteID in
             let site = plan.sites[siteID]
-            // Aliases in first-seen order, each with its protocols.
-            var aliasOrder: [DialledAliasID] = []
-            var protocols: [DialledAliasID: [CallProtocol]] = [:]
-            for call in siteCalls {
-                if protocols[call.alias] == nil { aliasOrder.append(call.alias) }
-                protocols[call.alias, default: []].append(call.callProtocol)
-            }
-            let listed = aliasOrder.prefix(examples).map { alias -> String in
-                simulation.aliasText(siteCalls.first { $0.alias == alias }!) + " (\(protocols[alias]!.map(\.rawValue).joined(separator: ", ")))"
-            }
-            let more = aliasOrder.count > examples ? ", and \(aliasOrder.count - examples) more alias\(aliasOrder.count - examples == 1 ? "" : "es")" : ""
-            return "\(site.name) (local: \(plan.locationNames(site.localLocations))): \(siteCalls.count) call\(siteCalls.count == 1 ? "" : "s"), e.g. \(listed.joined(separator: "; "))\(more)"
+            let count = counts[siteID.index]
+            let aliases = listed[at].map { simulation.aliasText($0.call) + " (\($0.protocols.map(\.rawValue).joined(separator: ", ")))" }
+            let more = distinct[at] > examples ? ", and \(distinct[at] - examples) more alias\(distinct[at] - examples == 1 ? "" : "es")" : ""
+            return "\(site.name) (local: \(plan.locationNames(site.localLocations))): \(count) call\(count == 1 ? "" : "s"), e.g. \(aliases.joined(separator: "; "))\(more)"
         } + remainder
     }
 }
