@@ -132,7 +132,7 @@ import Testing
         let warnings = PlanChecks.run(Simulation(plan: plan, workers: 1)).filter { $0.check == .callControlUnplaced }
         #expect(warnings.count == 1)
         #expect(warnings.first?.message == "cluster 'vcs' hands simulated calls to nodes osl1, osl2, sin1, sin2, but the network does not place it (none of 10.0.0.2 is an IP address in a segment, directly or through DNS), so its signalling to them is not checked")
-        #expect(warnings.first?.notes == ["place it with a network call_control entry: {cluster: vcs, subnets: [SEGMENT]}"])
+        #expect(warnings.first?.notes == ["give IP addresses or DNS records, or place it with a network call_control entry: {cluster: vcs, subnets: [SEGMENT]}"])
         #expect(warnings.first?.location == plan.clusters[0].source)
     }
 
@@ -156,11 +156,48 @@ import Testing
         let placed = try plan([one], placed: true)
         #expect(Self.verdicts(placed)["Oslo Office meet.alice@vc.example sip"] == .blocked)
         let group = try #require(Self.blockedGroups(placed).first)
-        #expect(group.diagnostic.message.contains("vcs (10.0.0.0/16) → osl1 (10.1.0.1): TCP 5061 (from 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied by firewall 'dc-fw' default deny"), "\(group.diagnostic.message)")
-        #expect(group.diagnostic.notes.contains { $0.contains("osl1 (10.1.0.1) → vcs (10.0.0.0/16): TCP 5061 (to 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied") }, "\(group.diagnostic.notes)")
+        #expect(group.diagnostic.message.contains("vcs (dc) → osl1 (10.1.0.1): TCP 5061 (from 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied by firewall 'dc-fw' default deny"), "\(group.diagnostic.message)")
+        #expect(group.diagnostic.notes.contains { $0.contains("osl1 (10.1.0.1) → vcs (dc): TCP 5061 (to 10.0.0.0/31, 10.0.0.3–10.0.255.255): denied") }, "\(group.diagnostic.notes)")
         #expect(!PlanChecks.run(Simulation(plan: placed, workers: 1)).contains { $0.check == .callControlUnplaced })
         let open = try plan([all], placed: true)
         #expect(Self.verdicts(open).values.allSatisfy { $0 == .local })
+    }
+
+    // A `call_control` entry takes the place of the cluster's own addresses, and one that spans two segments is a
+    // place in each: both are checked, each named by its segment.
+    @Test func aCallControlEntryTakesThePlaceOfTheClustersAddressesOnePlacePerSegment() throws {
+        let rules = ["{name: Call control, preset: [sip, h323, vcs-h323], between: [10.0.0.2, [oslo, singapore]]}"]
+        let moved = try TestPlans.load(Self.text(dcRules: rules) + "  call_control:\n    - {cluster: vcs, subnets: [10.0.0.9]}\n")
+        let group = try #require(Self.blockedGroups(moved).first)
+        #expect(group.diagnostic.message.contains("vcs (10.0.0.9) → "), "\(group.diagnostic.message)")
+        let analysis = try #require(Simulation(plan: moved, workers: 1).network)
+        let leg = try #require(analysis.callControlLeg(.cluster(0, .sip, .tls), node: NodeID(0)))
+        #expect(leg.map(\.from) == ["vcs (10.0.0.9)", "osl1 (10.1.0.1)"])
+        let spanning = try TestPlans.load(Self.text(dcRules: rules) + "  call_control:\n    - {cluster: vcs, subnets: [10.0.0.2, wan]}\n")
+        let spanningAnalysis = try #require(Simulation(plan: spanning, workers: 1).network)
+        let both = try #require(spanningAnalysis.callControlLeg(.cluster(0, .sip, .tls), node: NodeID(0)))
+        #expect(both.map(\.from) == ["vcs (10.0.0.2)", "osl1 (10.1.0.1)", "vcs (wan)", "osl1 (10.1.0.1)"])
+        #expect(both.map(\.to) == ["osl1 (10.1.0.1)", "vcs (10.0.0.2)", "osl1 (10.1.0.1)", "vcs (wan)"])
+        // The WAN part crosses no firewall; the dc part has its rule: the leg is open.
+        #expect(!NetworkAnalysis.blocks(both))
+    }
+
+    // The unplaced warning for a pool and for a cluster with no addresses at all; none for a cluster placed in part
+    // (a name beside placed addresses is most often a placed peer's own FQDN, as exports list both).
+    @Test func theUnplacedWarningNamesWhatTheNetworkDoesNotPlace() throws {
+        func warnings(_ plan: DialPlan) -> [String] {
+            PlanChecks.run(Simulation(plan: plan, workers: 1)).filter { $0.check == .callControlUnplaced }.map(\.message)
+        }
+        let all = ["{name: Call control, preset: [sip, h323, vcs-h323], between: [dc, [oslo, singapore]]}"]
+        let partial = try Self.plan(dcRules: all, zones: { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: [10.0.0.2, vcs2.example]") })
+        #expect(warnings(partial).isEmpty)
+        let none = try Self.plan(dcRules: all, zones: { $0.replacingOccurrences(of: "addresses: [10.0.0.2]", with: "addresses: []") })
+        #expect(warnings(none) == ["cluster 'vcs' hands simulated calls to nodes osl1, osl2, sin1, sin2, but it has no addresses, so the network does not place it and its signalling to them is not checked"])
+        let yaml = SkypeForBusinessTests.plan(
+            configurations: [SkypeForBusinessTests.globalToOslo],
+            sites: ["{name: Oslo Office, registers_to: vcs, subzone: OsloSZ, local_locations: [Oslo], sfb_pool: sfb-emea.example, protocols: [sip]}"])
+        let pool = try TestPlans.load(yaml + "---\n" + Self.skypeNetwork("{name: SIP TLS, action: allow, protocol: tcp, ports: 5061, between: [sfb, oslo]}"))
+        #expect(warnings(pool).contains("Skype for Business pool 'sfb-emea.example' hands simulated calls to nodes osl1, osl2, but the network does not place it (none of sfb-emea.example is an IP address in a segment, directly or through DNS), so its signalling to them is not checked"), "\(warnings(pool))")
     }
 
     // Bad `call_control` entries are load errors at their position.
@@ -172,12 +209,20 @@ import Testing
             return error.diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message)" }
         }
         let line = Self.text(dcRules: []).split(separator: "\n", omittingEmptySubsequences: false).count + 1
-        #expect(errors("{cluster: vsc, subnets: [dc]}") == ["\(line):17 call_control: no cluster named 'vsc'; did you mean 'vcs'?"])
-        #expect(errors("{subnets: [dc]}") == ["\(line):7 call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)"])
-        #expect(errors("{cluster: vcs, pool: sfb.example, subnets: [dc]}") == ["\(line):28 call_control entry gives both 'cluster' and 'pool'; an entry places one of them"])
-        #expect(errors("{cluster: vcs}") == ["\(line):7 call_control of cluster 'vcs' has no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)"])
-        #expect(errors("{cluster: vcs, subnets: [192.168.0.0/24]}") == ["\(line):32 call_control of cluster 'vcs': 192.168.0.0/24 is not entirely in the network's segments; add a segment that holds it (or a default segment)"])
-        #expect(errors("{pool: sfb.example, subnets: [dc]}") == ["\(line):14 call_control: no skype_for_business pool named 'sfb.example'"])
+        #expect(errors("{cluster: vsc, subnets: [dc]}") == ["\(line):17 network call_control: no cluster named 'vsc'; did you mean 'vcs'?"])
+        #expect(errors("{subnets: [dc]}") == ["\(line):7 network call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)"])
+        #expect(errors("{cluster: vcs, pool: sfb.example, subnets: [dc]}") == ["\(line):28 network call_control entry gives both 'cluster' and 'pool'; an entry places one of them"])
+        #expect(errors("{cluster: vcs}") == ["\(line):7 network call_control of cluster 'vcs' has no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)"])
+        #expect(errors("{cluster: vcs, subnets: [192.168.0.0/24]}") == ["\(line):32 network call_control of cluster 'vcs': 192.168.0.0/24 is not entirely in the network's segments; add a segment that holds it (or a default segment)"])
+        #expect(errors("{pool: sfb.example, subnets: [dc]}") == ["\(line):14 network call_control: no skype_for_business pool named 'sfb.example'"])
+        #expect(errors("{cluster: vcs, subnets: []}") == ["\(line):31 network call_control of cluster 'vcs': 'subnets' is empty; give CIDR prefixes, or a segment name such as the Internet's"])
+        let twice = Self.text(dcRules: []) + "  call_control:\n    - {cluster: vcs, subnets: [dc]}\n    - {cluster: vcs, subnets: [oslo]}\n"
+        let duplicate = Result { () throws(PlanLoadError) -> DialPlan in try TestPlans.load(twice) }
+        guard case .failure(let error) = duplicate else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(error.diagnostics.map(\.message) == ["network call_control of cluster 'vcs' is already given at plan.yaml:\(line):7"])
     }
 
     /// Skype for Business front ends in `sfb` (10.5.0.0/16), reaching Oslo through firewall `sfb-fw` (default deny,

@@ -112,7 +112,7 @@ extension CheckID {
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
         case .callControlUnplaced:
-            "The call control's signalling to each node it hands calls to is checked from the cluster's or pool's addresses; these are names without DNS records or addresses outside the network's segments. Give IP addresses, DNS records, or a network `call_control` entry (`{cluster: NAME, subnets: [SEGMENT]}`)."
+            "The call control's signalling to each node it hands calls to is checked from the cluster's or pool's addresses; these are names without DNS records or addresses outside the network's segments. Give IP addresses or DNS records, or place it with a network `call_control` entry, as the finding's note writes it."
         case .webRTCBlocked:
             "Infinity Connect (WebRTC) clients connect to a Conferencing Node of their local locations over HTTPS and send media to it, with no call control in between. Open the firewall rule or default named for the site's endpoints."
         case .meshBlocked, .meshNAT, .meshNoRoute:

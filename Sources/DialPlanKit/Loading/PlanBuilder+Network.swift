@@ -151,6 +151,8 @@ extension PlanBuilder {
         let subnets = fields.strings("subnets")
         if fields.entry("subnets") == nil {
             sink.error("\(fields.what) \(plural ? "have" : "has") no 'subnets' (CIDR prefixes, or a segment name such as the Internet's)", at: fields.location)
+        } else if subnets.isEmpty, case .sequence? = fields.entry("subnets")?.value {
+            sink.error("\(fields.what): 'subnets' is empty; give CIDR prefixes, or a segment name such as the Internet's", at: fields.location(of: "subnets"))
         }
         var addresses = AddressSet()
         let segmented = resolver.segments.reduce(AddressSet()) { $0.union($1.ranges) }
@@ -171,23 +173,23 @@ extension PlanBuilder {
         let clusterNames = plan.clusters.map(\.name)
         let poolNames = plan.skypeForBusiness?.pools.map(\.fqdn) ?? []
         for item in items(tree, section: "network call_control") {
-            guard var fields = FieldReader(item, what: "call_control", sink: sink) else { continue }
+            guard var fields = FieldReader(item, what: "network call_control entry", sink: sink) else { continue }
             var sender: CallControlPlacement.Sender?
             var keyLocation = fields.location
             switch (fields.string("cluster"), fields.string("pool")) {
             case (let name?, nil):
-                fields.what = "call_control of cluster '\(name)'"
+                fields.what = "network call_control of cluster '\(name)'"
                 keyLocation = fields.location(of: "cluster")
-                sender = resolve(name, among: clusterNames, kind: "cluster", what: "call_control", at: keyLocation).map { .cluster(ClusterID($0)) }
+                sender = resolve(name, among: clusterNames, kind: "cluster", what: "network call_control", at: keyLocation).map { .cluster(ClusterID($0)) }
             case (nil, let fqdn?):
-                fields.what = "call_control of pool '\(fqdn)'"
+                fields.what = "network call_control of pool '\(fqdn)'"
                 keyLocation = fields.location(of: "pool")
-                let index = poolNames.firstIndex { $0.lowercased() == fqdn.lowercased() }
-                sender = index.map { .pool(PoolID($0)) } ?? resolve(fqdn, among: poolNames, kind: "skype_for_business pool", what: "call_control", at: keyLocation).map { .pool(PoolID($0)) }
+                let index = plan.skypeForBusiness?.poolIndex(fqdn: fqdn)
+                sender = index.map { .pool(PoolID($0)) } ?? resolve(fqdn, among: poolNames, kind: "skype_for_business pool", what: "network call_control", at: keyLocation).map { .pool(PoolID($0)) }
             case (.some, .some):
-                sink.error("call_control entry gives both 'cluster' and 'pool'; an entry places one of them", at: fields.location(of: "pool"))
+                sink.error("network call_control entry gives both 'cluster' and 'pool'; an entry places one of them", at: fields.location(of: "pool"))
             case (nil, nil):
-                sink.error("call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)", at: fields.location)
+                sink.error("network call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)", at: fields.location)
             }
             let (addresses, text) = readSubnets(&fields, plural: false, resolver: resolver)
             fields.reportUnknownKeys(alsoKnown: ["description"])

@@ -99,7 +99,7 @@ extension PlanBuilder {
             var sfbPool: Int?
             if let pool = fields.string("sfb_pool") {
                 let pools = plan.skypeForBusiness?.pools.map(\.fqdn) ?? []
-                sfbPool = pools.firstIndex { $0.lowercased() == pool.lowercased() }
+                sfbPool = plan.skypeForBusiness?.poolIndex(fqdn: pool)
                 if sfbPool == nil {
                     sink.error("\(fields.what): no Skype for Business pool named '\(pool)'\(pools.isEmpty ? " (the plan has no skype_for_business pools)" : FieldReader.didYouMean(pool, in: pools))", at: fields.location(of: "sfb_pool"))
                 }

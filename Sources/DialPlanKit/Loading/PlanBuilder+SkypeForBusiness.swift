@@ -34,7 +34,7 @@ extension PlanBuilder {
                     scope = .global
                 } else if identity.lowercased().hasPrefix("service:registrar:") {
                     let fqdn = String(identity.dropFirst("service:Registrar:".count))
-                    if let pool = pools.firstIndex(where: { $0.fqdn.lowercased() == fqdn.lowercased() }) {
+                    if let pool = SkypeForBusiness.poolIndex(fqdn: fqdn, in: pools) {
                         scope = .registrar(PoolID(pool))
                     } else if fqdn.isBlank {
                         sink.error("\(configuration.what): the identity names no pool (service:Registrar:<pool FQDN>)", at: configuration.location(of: "identity"))

@@ -8,6 +8,14 @@ public struct SkypeForBusiness: Sendable {
     public var trustedApplicationPools: [TrustedApplicationPool]
     public var source: SourceLocation
 
+    /// The pool with FQDN `fqdn`; FQDNs compare without case (DNS names).
+    public func poolIndex(fqdn: String) -> Int? { SkypeForBusiness.poolIndex(fqdn: fqdn, in: pools) }
+
+    static func poolIndex(fqdn: String, in pools: [SfBPool]) -> Int? {
+        let wanted = fqdn.lowercased()
+        return pools.firstIndex { $0.fqdn.lowercased() == wanted }
+    }
+
     /// The configuration that applies to users homed on `pool`: the pool's own (`service:Registrar:<pool>`), else
     /// the global one. [MS Set-CsStaticRoutingConfiguration]
     public func configuration(forPool pool: PoolID) -> RoutingConfigurationID? {

@@ -4,13 +4,12 @@ import Foundation
 /// cluster through a zone, a Skype for Business pool) must reach the node's signalling ports, and the node reach
 /// back. [PX-port_usage] [PX-about_h323_sip]
 extension NetworkAnalysis {
-    /// The leg between `sender` and `node`, both directions for every address of the sender the network places (any
-    /// peer of a cluster may hand over the call): sender → node, then node → sender, per address. Flows are the
-    /// sender's (`PortUsage.callControlToNode` and `nodeToCallControl`: SIP over its transport; H.323 TCP 1720,
-    /// UDP 1719 and H.245, to the node's range one way and the VCS's the other). Nil when the
-    /// plan has no network or places none of the sender's addresses (a cluster's `addresses`, a pool's FQDN, or what
-    /// DNS resolves them to, in a segment). The one place a call is found blocked on the call-control leg.
-    /// Thread-safe, computed once per (sender, node).
+    /// The leg between `sender` and `node`, both directions for every place of the sender (`places`: each address
+    /// the network places, as any peer of a cluster may hand over the call, or each segment's part of its
+    /// `call_control` entry): sender → node, then node → sender, per place. Flows are the sender's
+    /// (`PortUsage.callControlToNode` and `nodeToCallControl`: SIP over its transport; H.323 TCP 1720, UDP 1719 and
+    /// H.245, to the node's range one way and the VCS's the other). Nil when the plan has no network or places none
+    /// of the sender. `blocks` decides from it whether the leg is broken. Thread-safe, computed once per (sender, node).
     public func callControlLeg(_ sender: SignallingSender, node: NodeID) -> [PathCheck]? {
         guard let engine, let network = plan.network else { return nil }
         let key = CallControlLegKey(sender: sender, node: node)
@@ -41,9 +40,23 @@ extension NetworkAnalysis {
         return checks
     }
 
-    /// Whether the leg between `sender` and `node` fails in either direction for any of the sender's addresses.
-    public func callControlBlocked(_ sender: SignallingSender, node: NodeID) -> Bool {
-        callControlLeg(sender, node: node)?.contains { $0.status != .ok } ?? false
+    /// Whether a call-control leg (`callControlLeg`) is broken: the one place a call is found blocked on it, in
+    /// either direction, for any place of the sender.
+    public static func blocks(_ leg: [PathCheck]) -> Bool {
+        leg.contains { $0.status != .ok }
+    }
+
+    /// The addresses of a sender, as written, when the network places none of them (neither they nor what DNS
+    /// resolves them to is an IP address in a segment): nil when it places one, or a `call_control` entry places the
+    /// sender; empty when the sender has no addresses at all. A name beside placed addresses is not reported: it is
+    /// most often a placed peer's own FQDN (exports list both).
+    public func unplacedAddresses(of sender: CallControlPlacement.Sender) -> [String]? {
+        guard let network = plan.network, network.placement(of: sender) == nil else { return nil }
+        let written = NetworkAnalysis.identity(of: sender, plan: plan).addresses
+        let unplaced = written.filter { name in
+            !directory.addresses(for: name).contains { IPAddressValue($0).flatMap(network.segment(containing:)) != nil }
+        }
+        return unplaced.count == written.count ? unplaced : nil
     }
 
     /// Where a call-control sender is in the network: its `call_control` entry's addresses, one place per segment
@@ -52,14 +65,15 @@ extension NetworkAnalysis {
     static func places(_ sender: SignallingSender, plan: DialPlan, network: Network, directory: PeerDirectory) -> [Place] {
         let (names, label, source) = identity(of: sender.placement, plan: plan)
         if let placement = network.placement(of: sender.placement) {
+            // The default segment's ranges are every address the others do not hold (the loader makes them so).
             return network.segments.indices.compactMap { index in
-                var part = placement.addresses.intersection(network.segments[index].ranges)
-                if network.segments[index].isDefault {
-                    part = placement.addresses.subtracting(network.segments.filter { !$0.isDefault }.reduce(AddressSet()) { $0.union($1.ranges) })
-                }
+                let segment = network.segments[index]
+                let part = placement.addresses.intersection(segment.ranges)
                 guard !part.isEmpty else { return nil }
                 let single = part.ranges.count == 1 && part.ranges[0].lower == part.ranges[0].upper ? part.ranges[0].lower : nil
-                return Place(label: "\(label) (\(part))", address: single, segment: index, source: placement.source, problem: "", range: single == nil ? part : nil)
+                // A whole segment by its name ("vcs (dc)"), else the addresses.
+                let where_ = part == segment.ranges ? segment.name : part.description
+                return Place(label: "\(label) (\(where_))", address: single, segment: index, source: placement.source, problem: "", range: single == nil ? part : nil)
             }
         }
         var places: [Place] = []
@@ -85,6 +99,24 @@ extension NetworkAnalysis {
     }
 }
 
+extension CallControlPlacement.Sender {
+    /// Clusters, then pools, each in plan order.
+    var order: Int {
+        switch self {
+        case .cluster(let cluster): cluster.index
+        case .pool(let pool): 1 << 30 + pool.index
+        }
+    }
+
+    /// "{cluster: vcs, subnets: [SEGMENT]}": the `call_control` entry that would place it.
+    func entryTemplate(plan: DialPlan) -> String {
+        switch self {
+        case .cluster(let cluster): "{cluster: \(plan.clusters[cluster].name), subnets: [SEGMENT]}"
+        case .pool(let pool): "{pool: \(plan.skypeForBusiness?.pools[pool].fqdn ?? "FQDN"), subnets: [SEGMENT]}"
+        }
+    }
+}
+
 extension SignallingSender {
     /// The cluster or pool, whichever protocol and transport it sends in: what `call_control` places.
     var placement: CallControlPlacement.Sender {
@@ -95,11 +127,14 @@ extension SignallingSender {
     }
 }
 
-/// A cluster or pool that hands simulated calls to Pexip nodes where the network places none of its addresses.
+/// A cluster or pool that hands simulated calls to Pexip nodes, some or all of whose addresses the network does not
+/// place.
 public struct UnplacedCallControl: Sendable, Hashable {
     public var sender: CallControlPlacement.Sender
-    /// The nodes it hands calls to, in the order met.
+    /// The nodes it hands calls to, in plan order.
     public var nodes: [NodeID]
+    /// Its addresses as written that the network does not place (empty: it has none).
+    public var addresses: [String]
 }
 
 /// A sender and a node, for the lazily filled call-control leg table.
@@ -109,11 +144,12 @@ struct CallControlLegKey: Hashable {
 }
 
 /// Per (leg, landing node) seen in a simulation's outcomes: whether its call-control leg is broken, decided once
-/// (`NetworkAnalysis.callControlBlocked`) so that a call's verdict reads a table. Read-only once built.
+/// (`NetworkAnalysis.blocks`) so that a call's verdict reads a table. Read-only once built.
 final class CallControlVerdicts: Sendable {
     let analysis: NetworkAnalysis
     private let blocked: Set<Int64>
-    /// The senders the network does not place, with the nodes they hand calls to: their legs are not judged.
+    /// The senders of the simulated calls that the network places nowhere (their legs are not judged), with the
+    /// nodes they hand calls to.
     let unplaced: [UnplacedCallControl]
 
     /// Decides every (leg, node) pair in `pairs` (`SignallingLeg` codes and node indices).
@@ -121,20 +157,19 @@ final class CallControlVerdicts: Sendable {
         self.analysis = analysis
         var blocked = Set<Int64>()
         var decided = Set<Int64>()
-        var unplaced: [UnplacedCallControl] = []
+        var senders: [CallControlPlacement.Sender: Set<NodeID>] = [:]
+        var order: [CallControlPlacement.Sender] = []
         for (leg, node) in pairs {
             let key = CallControlVerdicts.key(leg, node)
             guard decided.insert(key).inserted, let sender = SignallingLeg.sender(leg) else { continue }
-            guard let checks = analysis.callControlLeg(sender, node: NodeID(rawValue: node)) else {
-                let nodeID = NodeID(rawValue: node)
-                if let index = unplaced.firstIndex(where: { $0.sender == sender.placement }) {
-                    if !unplaced[index].nodes.contains(nodeID) { unplaced[index].nodes.append(nodeID) }
-                } else {
-                    unplaced.append(UnplacedCallControl(sender: sender.placement, nodes: [nodeID]))
-                }
-                continue
-            }
-            if checks.contains(where: { $0.status != .ok }) { blocked.insert(key) }
+            if senders[sender.placement] == nil { order.append(sender.placement) }
+            senders[sender.placement, default: []].insert(NodeID(rawValue: node))
+            if let checks = analysis.callControlLeg(sender, node: NodeID(rawValue: node)), NetworkAnalysis.blocks(checks) { blocked.insert(key) }
+        }
+        // Plan order, whatever order the workers met them in.
+        let unplaced = order.sorted { $0.order < $1.order }.compactMap { sender -> UnplacedCallControl? in
+            guard let addresses = analysis.unplacedAddresses(of: sender) else { return nil }
+            return UnplacedCallControl(sender: sender, nodes: senders[sender]!.sorted(), addresses: addresses)
         }
         self.blocked = blocked
         self.unplaced = unplaced

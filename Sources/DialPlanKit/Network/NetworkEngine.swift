@@ -174,6 +174,8 @@ final class NetworkEngine: @unchecked Sendable {
             range.lower == range.upper ? range.lower : range.lower.successor ?? range.lower
         }
         let shown = sourceAtoms.filter { $0.lower.isIPv4 }.max { $0.upper.shifted(from: $0.lower, to: .zero) < $1.upper.shifted(from: $1.lower, to: .zero) }
+        // Likewise an IPv4 destination, when a range of them (a whole segment) is the destination.
+        let shownDestination = destinationAtoms.first { $0.lower.isIPv4 } ?? destinationAtoms.first
         for sourceRange in sourceAtoms {
             guard let sourceSegment = network.segment(containing: sourceRange.lower) else { continue }
             let source = representative(sourceRange)
@@ -187,7 +189,8 @@ final class NetworkEngine: @unchecked Sendable {
                         let packet = Packet(
                             ipProtocol: flow.ipProtocol, source: source, destination: dialled,
                             sourcePort: sourcePort.lowerBound, destinationPort: destinationPort.lowerBound)
-                        if witness == nil || sourceRange == shown && witness!.source != packet.source { witness = packet }
+                        let isShown = sourceRange == shown && destinationRange == shownDestination
+                        if witness == nil || isShown && (witness!.source != packet.source || witness!.destination != packet.destination) { witness = packet }
                         let failures = failures(of: packet, flow: flow, from: sourceSegment, to: destinationSegment, natAllowed: natAllowed)
                         guard !failures.isEmpty else { continue }
                         // Parts that fail for the same reason are reported together.

@@ -142,7 +142,7 @@ extension CauseFinder {
                 message = "\(count) cannot be handed to their landing node by the call control: \(check.from) → \(check.to): \(check.failure.map(\.description) ?? check.status.rawValue)"
                 // Every failing direction and address of the leg, so that fixing the first reveals nothing new.
                 let problems = all.filter { $0.status != .ok }.map { "\($0.from) → \($0.to): " + $0.failures.map(\.description).joined(separator: "; ") }
-                notes.append("the call control hands the call to the node, and the node answers, over these ports in both directions, from each of its addresses; every problem: " + problems.joined(separator: " | "))
+                notes.append("the call control and the node must reach each other, each way on its own ports (H.245 to the node's \(PortUsage.h245), to a VCS's \(PortUsage.vcsH245)), from each of its addresses; every problem: " + problems.joined(separator: " | "))
             default:
                 message = "\(count) cannot reach their landing node"
             }

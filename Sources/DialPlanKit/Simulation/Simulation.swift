@@ -64,7 +64,8 @@ public final class Simulation: Sendable {
     /// The plan's network analysis, when it describes its network.
     public let network: NetworkAnalysis?
     /// The call-control clusters and pools that hand simulated calls to nodes but that the network does not place
-    /// (none of their addresses in a segment, no `call_control` entry), so their legs are not judged.
+    /// (no `call_control` entry, and no address that is or resolves to an IP address in a segment), so their legs
+    /// are not judged. Plan order.
     public let unplacedCallControl: [UnplacedCallControl]
     /// Calls per verdict (every verdict present, zero when none).
     public let verdictCounts: [Verdict: Int]
