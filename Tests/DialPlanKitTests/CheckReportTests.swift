@@ -185,7 +185,7 @@ import Testing
                 #expect(!reported.isEmpty, "\(file):\(index + 1): \(text.trimmingCharacters(in: .whitespaces)) is not reported at lines \(item)")
             }
         }
-        #expect(faults == 16)
+        #expect(faults == 17)
     }
 
     // Issue 2 §4: the report's findings and groups are in a stable order (worst verdict first, findings by location).

@@ -24,8 +24,8 @@ import Testing
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         // London → Singapore crosses the NAT and then the Singapore firewall: its 4 pairs are under both causes.
-        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:51:16: error: [mesh-blocked] 28 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'singapore-wan-fw' default deny (no rule matches) on link 'singapore-wan'; fixing this alone repairs 24 of them (4 have another cause too)"))
-        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:80:89: error: [mesh-nat] 14 ordered pairs of Pexip nodes go through NAT: masquerade NAT on link 'london-wan' translates the source of packets leaving segment 'london-dc'; there must be no NAT between Pexip nodes; fixing this alone repairs 10 of them (4 have another cause too)"))
+        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:62:16: error: [mesh-blocked] 28 ordered pairs of Pexip nodes cannot set up IPsec: ESP denied by firewall 'singapore-wan-fw' default deny (no rule matches) on link 'singapore-wan'; fixing this alone repairs 24 of them (4 have another cause too)"))
+        #expect(lines.contains("DialPlans/acme-misrouted/network.yaml:91:89: error: [mesh-nat] 14 ordered pairs of Pexip nodes go through NAT: masquerade NAT on link 'london-wan' translates the source of packets leaving segment 'london-dc'; there must be no NAT between Pexip nodes; fixing this alone repairs 10 of them (4 have another cause too)"))
         #expect(lines.filter { $0 == "    lon-px01 (10.20.1.11) → sin-px01 (10.40.1.11)" }.count == 2)
         #expect(lines.contains { $0.hasPrefix(" 9  sin-px01") && $0.contains("B") })
         #expect(lines.contains { $0.hasPrefix(" 5  lon-px01") && $0.contains("N") })

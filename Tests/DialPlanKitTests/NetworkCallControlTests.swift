@@ -79,6 +79,37 @@ import Testing
         #expect(group.diagnostic.notes.contains { $0.contains("UDP 1719: denied") }, "\(group.diagnostic.notes)")
     }
 
+    // Every cause of a call's path: a call's verdict names one problem (here its nodes' broken mesh), and a broken
+    // call-control leg it also crosses is reported too (`call-control-blocked`, at the firewall default), so that
+    // fixing the named problem reveals nothing unreported: with the NAT gone, the same calls are blocked by that leg.
+    @Test func aBrokenLegBehindAnotherVerdictIsReportedToo() throws {
+        let rules = [
+            "{name: SIP TCP, action: allow, protocol: tcp, ports: 5060, between: [dc, [oslo, singapore]]}",
+            "{name: H.323, preset: [h323, vcs-h323], between: [dc, [oslo, singapore]]}",
+        ]
+        let clean = Self.text(dcRules: rules)
+        let natted = clean.replacingOccurrences(of: "- {name: sin-wan, between: [singapore, wan]}", with: "- {name: sin-wan, between: [singapore, wan], nat: {type: masquerade, inside: singapore}}")
+        #expect(natted != clean)
+        let behind = try TestPlans.load(natted)
+        #expect(Self.verdicts(behind)["Oslo Office meet.alice@vc.example sip"] == .meshBroken)
+        let simulation = Simulation(plan: behind, workers: 1)
+        #expect(simulation.hiddenCallControl.contains { $0.sender == .cluster(0, .sip, .tls) && behind.nodes[$0.node].name == "osl1" && $0.verdicts == [.meshBroken] })
+        let found = PlanChecks.run(simulation).filter { $0.check == .callControlBlocked }
+        #expect(found.count == 1)
+        let finding = try #require(found.first)
+        #expect(finding.message.contains("calls whose verdict (mesh-broken) names another problem also cannot be handed to their landing node by the call control: TCP 5061: denied by firewall 'dc-fw' default deny"), "\(finding.message)")
+        #expect(finding.location?.line == NetworkPlans.position(of: "default: deny", in: natted).line)
+        #expect(finding.notes.contains { $0.hasPrefix("vcs (10.0.0.2) → osl1 (10.1.0.1): TCP 5061: denied") }, "\(finding.notes)")
+        // H.323 calls use no broken leg: nothing hidden for them.
+        #expect(!simulation.hiddenCallControl.contains { if case .cluster(_, .h323, _) = $0.sender { true } else { false } })
+        // Fix the NAT: the same calls are now blocked, on the leg that was reported.
+        let fixed = try TestPlans.load(clean)
+        #expect(Self.verdicts(fixed)["Oslo Office meet.alice@vc.example sip"] == .blocked)
+        let group = try #require(Self.blockedGroups(fixed).first)
+        #expect(group.diagnostic.location == finding.location)
+        #expect(PlanChecks.run(Simulation(plan: fixed, workers: 1)).filter { $0.check == .callControlBlocked }.isEmpty)
+    }
+
     // [PX-port_usage] [VCS-ports] A VCS stays in the H.323 signalling path, H.245 included: the call control opens
     // H.245 to the node's range, TCP 33000–39999, and the node to the VCS's call signalling range, TCP 15000–19999
     // (Cisco VCS Administrator Guide D14049.05, "VCS port reference"). A firewall that opens only 1720 and 1719

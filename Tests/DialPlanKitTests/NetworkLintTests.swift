@@ -130,7 +130,7 @@ import Testing
         #expect(checks.contains("\(line(containing: "- name: singapore-wan-fw") + 1) mesh-blocked"), "\(checks)")
         #expect(checks.contains("\(line(containing: "nat: {type: masquerade")) mesh-nat"), "\(checks)")
         #expect(analysis.findings.count == 2)
-        // The other two faults break calls' paths, not the mesh: `check` reports them (CheckReportTests).
-        #expect(text.components(separatedBy: "# FAULT").count - 1 == 4)
+        // The other three faults break calls' paths, not the mesh: `check` reports them (CheckReportTests).
+        #expect(text.components(separatedBy: "# FAULT").count - 1 == 5)
     }
 }

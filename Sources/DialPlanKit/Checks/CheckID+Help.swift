@@ -5,7 +5,7 @@ extension CheckID {
     public var defaultSeverity: Severity {
         switch self {
         case .remote, .ambiguous, .rejected, .loop, .unrouted, .error, .meshBroken, .blocked,
-            .meshBlocked, .meshNAT, .meshNoRoute, .webRTCBlocked, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
+            .meshBlocked, .meshNAT, .meshNoRoute, .webRTCBlocked, .callControlBlocked, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
             .sfbDestinationNotPexip, .staticNATMismatch, .duplicateAddress:
             return .error
         case .unusedTransform, .unusedSearchRule, .unusedZone, .unusedStaticRoute, .unusedGatewayRule, .exportIgnored:
@@ -65,6 +65,7 @@ extension CheckID {
         case .meshBlocked: "Pexip node pairs whose IPsec (\(PortUsage.meshFlows)) a firewall blocks"
         case .meshNAT: "Pexip node pairs with NAT between them"
         case .meshNoRoute: "Pexip node pairs with no route between them"
+        case .callControlBlocked: "A broken call-control leg that calls use, behind another problem their verdict names"
         case .callControlUnplaced: "A call-control cluster or Skype for Business pool that hands calls to nodes where the network places none of its addresses, so that leg is not checked"
         case .webRTCBlocked: "A site's WebRTC clients that cannot reach its local nodes (\(PortUsage.webRTC.map(\.flow.description).joined(separator: " and ")))"
         case .locationMixesStaticNAT: "A location whose nodes mix static NAT and none"
@@ -111,6 +112,8 @@ extension CheckID {
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
+        case .callControlBlocked:
+            "A call's verdict names one problem; these calls also cross a broken call-control leg (the cluster or pool and the node must reach each other on the signalling ports, both ways), so fixing the named problem alone leaves them blocked. Fix the firewall rule, NAT or path named too."
         case .callControlUnplaced:
             "The call control's signalling to each node it hands calls to is checked from the cluster's or pool's addresses; these are names without DNS records or addresses outside the network's segments. Give IP addresses or DNS records, or place it with a network `call_control` entry, as the finding's note writes it."
         case .webRTCBlocked:

@@ -56,6 +56,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case meshNoRoute = "mesh-no-route"
     case webRTCBlocked = "webrtc-blocked"
     case callControlUnplaced = "call-control-unplaced"
+    case callControlBlocked = "call-control-blocked"
     case locationMixesStaticNAT = "location-mixes-static-nat"
     case locationMixesNodeTypes = "location-mixes-node-types"
     case duplicateAddress = "duplicate-address"

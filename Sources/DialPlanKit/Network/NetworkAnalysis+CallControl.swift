@@ -137,6 +137,17 @@ public struct UnplacedCallControl: Sendable, Hashable {
     public var addresses: [String]
 }
 
+/// A broken call-control leg that simulated calls use, where their verdicts name another problem first (an earlier
+/// verdict rule, or another landing's leg): fixing that problem would leave these calls blocked here.
+public struct HiddenCallControlLeg: Sendable, Hashable {
+    public var sender: SignallingSender
+    public var node: NodeID
+    /// The calls that use it.
+    public var calls: Int
+    /// Their verdicts.
+    public var verdicts: Set<Verdict>
+}
+
 /// A sender and a node, for the lazily filled call-control leg table.
 struct CallControlLegKey: Hashable {
     var sender: SignallingSender
