@@ -6,6 +6,19 @@ import Testing
 /// Pexip allows no NAT between nodes: a pair whose path crosses a NAT only where it is exempt is fine.
 /// [PX-gs_server_network] [PX-public_dmz_configuration]
 @Suite struct NetworkNATScopeTests {
+    /// `network` with a proxying edge node edge1 (192.0.2.21, static NAT address 198.51.100.21) in Oslo-Edge.
+    static func edge(_ network: String) throws -> (NetworkAnalysis, NodeID) {
+        let pexip = """
+              system_locations:
+                - {name: Oslo-Edge, transcoding_location: Oslo}
+              worker_vms:
+                - {name: edge1, address: 192.0.2.21, system_location: Oslo-Edge, node_type: proxying, static_nat_address: 198.51.100.21}
+
+            """
+        let analysis = try NetworkPlans.analysis(network, pexip: pexip)
+        return (analysis, NodeID(analysis.plan.nodes.firstIndex { $0.name == "edge1" }!))
+    }
+
     /// Oslo's WAN router masquerades with `nat` (the keys after `inside: oslo`).
     static func masquerading(_ scope: String) throws -> NetworkAnalysis {
         let network = NetworkPlans.twoSites().replacingOccurrences(
@@ -80,15 +93,7 @@ import Testing
                     - {name: dmz, between: [dmz, oslo]}
                     - {name: edge, between: [dmz, internet], nat: {type: static, inside: dmz\(scope)}}
                 """
-            let pexip = """
-                  system_locations:
-                    - {name: Oslo-Edge, transcoding_location: Oslo}
-                  worker_vms:
-                    - {name: edge1, address: 192.0.2.21, system_location: Oslo-Edge, node_type: proxying, static_nat_address: 198.51.100.21}
-
-                """
-            let analysis = try NetworkPlans.analysis(network, pexip: pexip)
-            let node = NodeID(analysis.plan.nodes.firstIndex { $0.name == "edge1" }!)
+            let (analysis, node) = try Self.edge(network)
             return try #require(analysis.reachability(site: analysis.plan.siteIndex(named: "Singapore Office")!, node: node, protocol: .sip))
         }
         let translated = try edge(", only_to: [internet]")
@@ -118,15 +123,7 @@ import Testing
                     - {name: edge, between: [dmz, internet], nat: {type: static, inside: dmz\(scope)}}
                     - {name: home-isp, between: [home, internet], nat: {type: masquerade, inside: home, address: 203.0.113.9}}
                 """
-            let pexip = """
-                  system_locations:
-                    - {name: Oslo-Edge, transcoding_location: Oslo}
-                  worker_vms:
-                    - {name: edge1, address: 192.0.2.21, system_location: Oslo-Edge, node_type: proxying, static_nat_address: 198.51.100.21}
-
-                """
-            let analysis = try NetworkPlans.analysis(network, pexip: pexip)
-            let node = NodeID(analysis.plan.nodes.firstIndex { $0.name == "edge1" }!)
+            let (analysis, node) = try Self.edge(network)
             let check = try #require(analysis.reachability(site: analysis.plan.siteIndex(named: "Singapore Office")!, node: node, protocol: .sip))
             return (check, analysis.traceSteps(check, depth: 0).map(\.detail))
         }
