@@ -188,6 +188,20 @@ import Testing
         #expect(faults == 17)
     }
 
+    // Issue 13: London's WAN firewall without H.245 from the call control is hidden behind London's NAT (the calls'
+    // verdict is mesh-broken), and reported at the firewall's default as `call-control-blocked`.
+    @Test func theHiddenWANFirewallFaultIsReportedAtItsDefault() throws {
+        let report = try report(Self.misroutedPath)
+        let found = report.findings.filter { $0.check == .callControlBlocked }
+        #expect(found.count == 1)
+        let lines = try lines("network.yaml")
+        let start = try #require(lines.firstIndex { $0.contains("- name: london-wan-fw") })
+        #expect(found.first?.location?.line == start + 2)
+        #expect(found.first?.message.contains("(mesh-broken)") == true)
+        #expect(found.first?.notes.count == 4)
+        #expect(found.first?.notes.allSatisfy { $0.hasPrefix("H.323: vcs-emea (10.10.0.") && $0.hasSuffix("(50 calls)") } == true)
+    }
+
     // Issue 2 §4: the report's findings and groups are in a stable order (worst verdict first, findings by location).
     @Test func groupsAreOrderedWorstFirstAndFindingsByLocation() throws {
         let report = try report(Self.misroutedPath)

@@ -137,15 +137,79 @@ public struct UnplacedCallControl: Sendable, Hashable {
     public var addresses: [String]
 }
 
-/// A broken call-control leg that simulated calls use, where their verdicts name another problem first (an earlier
-/// verdict rule, or another landing's leg): fixing that problem would leave these calls blocked here.
+/// A broken call-control leg that simulated calls use, where their verdicts name another problem first (their
+/// nodes' mesh, their endpoints' path, or another landing's leg broken by other problems): fixing that problem
+/// would leave these calls blocked here.
 public struct HiddenCallControlLeg: Sendable, Hashable {
+    /// One problem of a leg: its cause and the flow it fails.
+    public struct Failure: Sendable, Hashable {
+        public var cause: PathCause
+        public var flow: FlowSpec
+    }
+
     public var sender: SignallingSender
     public var node: NodeID
     /// The calls that use it.
     public var calls: Int
     /// Their verdicts.
     public var verdicts: Set<Verdict>
+    /// Its problems that every one of these calls' verdicts already names (through another landing's leg): reported
+    /// there, not again.
+    public var alreadyNamed: Set<Failure>
+    /// The `SignallingLeg` code, for a stable order.
+    let leg: Int32
+
+    /// Every problem of a leg.
+    static func failures(_ checks: [PathCheck]) -> Set<Failure> {
+        Set(checks.flatMap { $0.failures.map { Failure(cause: $0.cause, flow: $0.flow) } })
+    }
+}
+
+/// Collects `Simulation.hiddenCallControl` while verdicts are decided: per (verdict group, shape) decision, the
+/// broken legs of the shape's landings that the decision does not name, and then their calls.
+struct HiddenLegCollector {
+    private var found: [Int64: HiddenCallControlLeg] = [:]
+
+    /// The hidden legs of one decision (keys for `add`). Only behind the network's own verdicts (mesh-broken,
+    /// blocked): a remote or ambiguous call's landing is itself the fault, and fixing it changes the legs.
+    mutating func hiddenLegs(legs: [Int32], nodes: [Int32], decision: VerdictDecision, network: SiteNetwork) -> [Int64] {
+        guard decision.verdict == .meshBroken || decision.verdict == .blocked else { return [] }
+        let analysis = network.callControl.analysis
+        // What the verdict names: the leg it blames, whose problems another landing's leg may share.
+        var namedKey: Int64?
+        var named: Set<HiddenCallControlLeg.Failure> = []
+        if case .callControl(let node, let sender) = decision.blame, let leg = SignallingLeg.code(sender) {
+            namedKey = CallControlVerdicts.key(leg, Int32(node.index))
+            named = HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: node) ?? [])
+        }
+        var keys: [Int64] = []
+        for (leg, node) in zip(legs, nodes) where network.isCallControlBlocked(leg: leg, node: Int(node)) {
+            let key = CallControlVerdicts.key(leg, node)
+            guard key != namedKey, !keys.contains(key), let sender = SignallingLeg.sender(leg) else { continue }
+            let failures = HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: NodeID(rawValue: node)) ?? [])
+            // Repaired with the named leg: nothing of it is hidden.
+            guard !failures.isSubset(of: named) else { continue }
+            keys.append(key)
+            if var known = found[key] {
+                known.verdicts.insert(decision.verdict)
+                known.alreadyNamed.formIntersection(named)
+                found[key] = known
+            } else {
+                found[key] = HiddenCallControlLeg(
+                    sender: sender, node: NodeID(rawValue: node), calls: 0, verdicts: [decision.verdict], alreadyNamed: named, leg: leg)
+            }
+        }
+        return keys
+    }
+
+    mutating func add(calls: Int, to keys: [Int64]) {
+        for key in keys { found[key]?.calls += calls }
+    }
+
+    /// Sender (clusters, then pools, in plan order), node, then protocol and transport.
+    var legs: [HiddenCallControlLeg] {
+        found.values.sorted { ($0.sender.placement.order, $0.node.index, $0.leg) < ($1.sender.placement.order, $1.node.index, $1.leg) }
+    }
 }
 
 /// A sender and a node, for the lazily filled call-control leg table.
@@ -188,6 +252,9 @@ final class CallControlVerdicts: Sendable {
 
     @inline(__always)
     static func key(_ leg: Int32, _ node: Int32) -> Int64 { Int64(leg) << 32 | Int64(UInt32(bitPattern: node)) }
+
+    /// Whether any leg is broken.
+    var hasBlocked: Bool { !blocked.isEmpty }
 
     @inline(__always)
     func isBlocked(leg: Int32, node: Int) -> Bool { !blocked.isEmpty && blocked.contains(CallControlVerdicts.key(leg, Int32(node))) }

@@ -337,17 +337,18 @@ public final class Simulation: Sendable {
         }
         self.groups = groups
 
-        // Counts: one verdict per (shape, group), then per cell a lookup.
-        // A broken call-control leg that a call uses but its verdict does not name (its mesh-broken or blocked
-        // verdict names another problem, or another landing's leg) is counted too, so that fixing the named problem
-        // reveals nothing unreported.
+        // Counts: one verdict per (shape, group), then per cell a lookup. Broken call-control legs that a call uses
+        // but its verdict does not name are collected on the way (`HiddenLegCollector`).
         var counts: [Verdict: Int] = [:]
         var countsByIndex = [Int](repeating: 0, count: Verdict.allCases.count)
-        var hidden: [Int64: HiddenCallControlLeg] = [:]
+        var hidden = HiddenLegCollector()
         for row in rows.indices {
             for group in groups[row] {
                 var verdicts = [Int8](repeating: -1, count: shapeExamples.count)
-                var hiddenOfShape = [[Int64]](repeating: [], count: shapeExamples.count)
+                // Only where some leg is broken: the shapes' hidden legs and how many cells of the row have each shape.
+                let collecting = group.network?.callControl.hasBlocked == true
+                var hiddenOfShape = [[Int64]](repeating: [], count: collecting ? shapeExamples.count : 0)
+                var cellsOfShape = [Int](repeating: 0, count: collecting ? shapeExamples.count : 0)
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
                     guard core != UInt32.max else { continue }
@@ -357,36 +358,21 @@ public final class Simulation: Sendable {
                         let facts = stores[Int(example >> OutcomeStore.workerShift)].facts(Int(example & OutcomeStore.indexMask), tables: tables)
                         let decision = VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
                         verdicts[shape] = Int8(decision.verdict.ordinal)
-                        // Only behind the network's own verdicts: a remote call's landing is itself the fault.
-                        if let network = group.network, decision.verdict == .meshBroken || decision.verdict == .blocked {
-                            // The causes of the leg the verdict names: another landing's leg broken by them only is
-                            // repaired with it, and not reported again.
-                            var namedCauses: Set<PathCause>?
-                            if case .callControl(let named, let sender) = decision.blame {
-                                namedCauses = Set((network.callControl.analysis.callControlLeg(sender, node: named) ?? []).flatMap(\.causes))
-                            }
-                            for (leg, node) in zip(shapeLegs[shape], shapeNodes[shape]) where network.isCallControlBlocked(leg: leg, node: Int(node)) {
-                                if let namedCauses, let sender = SignallingLeg.sender(leg),
-                                    Set((network.callControl.analysis.callControlLeg(sender, node: NodeID(rawValue: node)) ?? []).flatMap(\.causes)).isSubset(of: namedCauses) {
-                                    continue
-                                }
-                                let key = CallControlVerdicts.key(leg, node)
-                                if !hiddenOfShape[shape].contains(key) { hiddenOfShape[shape].append(key) }
-                                if hidden[key] == nil, let sender = SignallingLeg.sender(leg) {
-                                    hidden[key] = HiddenCallControlLeg(sender: sender, node: NodeID(rawValue: node), calls: 0, verdicts: [])
-                                }
-                                hidden[key]?.verdicts.insert(decision.verdict)
-                            }
+                        if collecting, let network = group.network {
+                            hiddenOfShape[shape] = hidden.hiddenLegs(legs: shapeLegs[shape], nodes: shapeNodes[shape], decision: decision, network: network)
                         }
                     }
                     countsByIndex[Int(verdicts[shape])] += group.siteCount
-                    for key in hiddenOfShape[shape] { hidden[key]?.calls += group.siteCount }
+                    if collecting { cellsOfShape[shape] += 1 }
+                }
+                for (shape, keys) in hiddenOfShape.enumerated() where !keys.isEmpty {
+                    hidden.add(calls: cellsOfShape[shape] * group.siteCount, to: keys)
                 }
             }
         }
         for verdict in Verdict.allCases { counts[verdict] = countsByIndex[verdict.ordinal] }
         verdictCounts = counts
-        hiddenCallControl = hidden.values.sorted { ($0.sender.placement.order, $0.node) < ($1.sender.placement.order, $1.node) }
+        hiddenCallControl = hidden.legs
         callCount = countsByIndex.reduce(0, +)
 
         // Coverage: a search standing for a class of subzones marked rule positions in its row; each member that a

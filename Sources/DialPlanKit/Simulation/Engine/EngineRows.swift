@@ -105,6 +105,14 @@ enum SignallingLeg {
 
     static func pool(_ pool: Int?, transport: SIPTransport) -> Int32 { pool.map { -2 - (Int32($0) * 4 + transport.index) } ?? -1 }
 
+    /// The code of `sender`.
+    static func code(_ sender: SignallingSender) -> Int32? {
+        switch sender {
+        case .cluster(let cluster, let callProtocol, let transport): Self.cluster(cluster.index, protocol: callProtocol, transport: transport)
+        case .pool(let pool, let transport): Self.pool(pool.index, transport: transport)
+        }
+    }
+
     /// The public form of `code`.
     static func sender(_ code: Int32) -> SignallingSender? {
         if code <= -2 {
