@@ -139,6 +139,16 @@ import Testing
         #expect(Self.occurrences("aria-pressed=\"true\"", in: section) == 1)
     }
 
+    // Issue 13: the mesh section's other network findings include the call-control leg found behind another verdict
+    // (London's WAN firewall without H.245), beside the blocked calls.
+    @Test func theMeshSectionListsTheCallControlLegHiddenBehindAnotherVerdict() throws {
+        let (report, _, html) = Self.misroutedPage
+        let mesh = try #require(Self.section("mesh", in: html))
+        let hidden = try #require(report.findings.first { $0.check == .callControlBlocked })
+        #expect(mesh.contains("<li data-check=\"call-control-blocked\">"))
+        #expect(mesh.contains(HTML.escape(hidden.message)))
+    }
+
     @Test func everyGroupAndFindingOfCheckIsPresentWithItsLocation() throws {
         let (report, model, html) = Self.misroutedPage
         let findings = try #require(Self.section("findings", in: html))
@@ -245,7 +255,10 @@ import Testing
         let meshChecks: Set<CheckID> = [.meshBlocked, .meshNAT, .meshNoRoute]
         func isCause(_ finding: Diagnostic) -> Bool { finding.check.map(meshChecks.contains) ?? false }
         #expect(mesh.causes.map(\.diagnostic.message) == analysis.findings.filter(isCause).map(\.message))
-        #expect(mesh.findings.map(\.message) == analysis.findings.filter { !isCause($0) }.map(\.message))
+        // …then the call-control findings of the plan checks.
+        let callControl = report.findings.filter { $0.check == .callControlBlocked || $0.check == .callControlUnplaced }
+        #expect(!callControl.isEmpty)
+        #expect(mesh.findings.map(\.message) == (analysis.findings.filter { !isCause($0) } + callControl).map(\.message))
         for cause in mesh.causes {
             #expect(cause.diagnostic.message.hasPrefix("\(cause.pairs.count) ordered pair"))
             #expect(cause.pairs.allSatisfy { $0.check.causes.contains(cause.cause) })

@@ -313,10 +313,12 @@ public struct HTMLReport: Sendable {
 
     static func mesh(_ analysis: NetworkAnalysis, report: CheckReport, tallies: [CallTally]) -> Mesh {
         // The network's own groups of broken pairs, each with its finding; its other findings (node lints, the
-        // network section's warnings) are listed apart.
+        // network section's warnings, call-control legs and unplaced call control found by the plan checks) are
+        // listed apart.
         let causes = analysis.brokenPairGroups.map { Mesh.Cause(diagnostic: $0.diagnostic, cause: $0.cause, description: $0.description, pairs: $0.pairs) }
         let grouped = Set(analysis.brokenPairGroups.map(\.diagnostic))
-        let others = analysis.findings.filter { !grouped.contains($0) }
+        let callControl: Set<CheckID> = [.callControlBlocked, .callControlUnplaced]
+        let others = analysis.findings.filter { !grouped.contains($0) } + report.findings.filter { $0.check.map(callControl.contains) == true }
         return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
     }
 
