@@ -111,6 +111,29 @@ import Testing
         #expect(PlanChecks.run(Simulation(plan: fixed, workers: 1)).filter { $0.check == .callControlBlocked }.isEmpty)
     }
 
+    // The same for the endpoints' own path: a node the site's endpoints cannot reach (media dropped) behind the
+    // node's broken mesh is reported too (`endpoints-blocked`), and with the NAT gone the calls are blocked there.
+    @Test func endpointsThatCannotReachANodeBehindItsBrokenMeshAreReportedToo() throws {
+        let rules = ["{name: Call control, preset: [sip, h323, vcs-h323], between: [dc, [oslo, singapore]]}"]
+        let clean = Self.text(dcRules: rules) + "  endpoints:\n    - {site: Oslo Office, subnets: [10.0.5.0/24]}\n"
+        let natted = clean.replacingOccurrences(of: "- {name: sin-wan, between: [singapore, wan]}", with: "- {name: sin-wan, between: [singapore, wan], nat: {type: masquerade, inside: singapore}}")
+        let behind = try TestPlans.load(natted)
+        #expect(Self.verdicts(behind)["Oslo Office meet.alice@vc.example sip"] == .meshBroken)
+        let simulation = Simulation(plan: behind, workers: 1)
+        #expect(simulation.hiddenEndpoints.contains { behind.sites[$0.site].name == "Oslo Office" && behind.nodes[$0.node].name == "osl1" && $0.callProtocol == .sip && $0.calls == 2 })
+        let found = PlanChecks.run(simulation).filter { $0.check == .endpointsBlocked }
+        #expect(found.count == 1)
+        let finding = try #require(found.first)
+        #expect(finding.message.hasPrefix("sites' endpoints cannot reach the landing nodes of calls whose verdict (mesh-broken) names another problem: UDP 40000–49999: denied by firewall 'dc-fw' default deny"), "\(finding.message)")
+        #expect(finding.notes.contains { $0.hasPrefix("sip: Oslo Office endpoints (10.0.5.0/24) → osl1 (10.1.0.1): UDP 40000–49999") && $0.hasSuffix("(2 calls)") }, "\(finding.notes)")
+        #expect(PlanChecks.run(simulation).filter { $0.check == .callControlBlocked }.isEmpty)
+        let fixed = try TestPlans.load(clean)
+        #expect(Self.verdicts(fixed)["Oslo Office meet.alice@vc.example sip"] == .blocked)
+        let group = try #require(CheckReport(simulation: Simulation(plan: fixed, workers: 1), examples: 2).groups.first { $0.verdict == .blocked && $0.diagnostic.message.contains("Oslo Office") })
+        #expect(group.diagnostic.location == finding.location)
+        #expect(PlanChecks.run(Simulation(plan: fixed, workers: 1)).filter { $0.check == .endpointsBlocked }.isEmpty)
+    }
+
     // [PX-port_usage] [VCS-ports] A VCS stays in the H.323 signalling path, H.245 included: the call control opens
     // H.245 to the node's range, TCP 33000–39999, and the node to the VCS's call signalling range, TCP 15000–19999
     // (Cisco VCS Administrator Guide D14049.05, "VCS port reference"). A firewall that opens only 1720 and 1719

@@ -5,7 +5,7 @@ extension CheckID {
     public var defaultSeverity: Severity {
         switch self {
         case .remote, .ambiguous, .rejected, .loop, .unrouted, .error, .meshBroken, .blocked,
-            .meshBlocked, .meshNAT, .meshNoRoute, .webRTCBlocked, .callControlBlocked, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
+            .meshBlocked, .meshNAT, .meshNoRoute, .webRTCBlocked, .callControlBlocked, .endpointsBlocked, .sfbTLSRouteToAddress, .sfbDestinationUnresolved,
             .sfbDestinationNotPexip, .staticNATMismatch, .duplicateAddress:
             return .error
         case .unusedTransform, .unusedSearchRule, .unusedZone, .unusedStaticRoute, .unusedGatewayRule, .exportIgnored:
@@ -65,6 +65,7 @@ extension CheckID {
         case .meshBlocked: "Pexip node pairs whose IPsec (\(PortUsage.meshFlows)) a firewall blocks"
         case .meshNAT: "Pexip node pairs with NAT between them"
         case .meshNoRoute: "Pexip node pairs with no route between them"
+        case .endpointsBlocked: "A site's endpoints that cannot reach a landing node, behind another problem the calls' verdict names"
         case .callControlBlocked: "A broken call-control leg that calls use, behind another problem their verdict names"
         case .callControlUnplaced: "A call-control cluster or Skype for Business pool that hands calls to nodes where the network places none of its addresses, so that leg is not checked"
         case .webRTCBlocked: "A site's WebRTC clients that cannot reach its local nodes (\(PortUsage.webRTC.map(\.flow.description).joined(separator: " and ")))"
@@ -112,6 +113,8 @@ extension CheckID {
             "Every site's call to the alias ends before it reaches the service: no search rule sends it to Pexip, a loop, or a rewrite that Pexip rejects. The finding names where the search ends; fix that rule, or remove the alias if nobody should dial it."
         case .gatewayRuleOverlapsAlias:
             "Pexip matches service aliases before Call Routing Rules, so the rule never applies to them: narrow its pattern or remove the alias."
+        case .endpointsBlocked:
+            "A call's verdict names one problem; these calls' endpoints also cannot reach a node they land on, over the protocol's ports and media, so fixing the named problem alone leaves them blocked. Fix the firewall rule, NAT or path named too."
         case .callControlBlocked:
             "A call's verdict names one problem; these calls also cross a broken call-control leg (the cluster or pool and the node must reach each other on the signalling ports, both ways), so fixing the named problem alone leaves them blocked. Fix the firewall rule, NAT or path named too."
         case .callControlUnplaced:

@@ -57,6 +57,7 @@ public enum CheckID: String, Sendable, Hashable, CaseIterable, Codable, CustomSt
     case webRTCBlocked = "webrtc-blocked"
     case callControlUnplaced = "call-control-unplaced"
     case callControlBlocked = "call-control-blocked"
+    case endpointsBlocked = "endpoints-blocked"
     case locationMixesStaticNAT = "location-mixes-static-nat"
     case locationMixesNodeTypes = "location-mixes-node-types"
     case duplicateAddress = "duplicate-address"

@@ -34,7 +34,7 @@ public enum PlanChecks {
         PatternUnescapedDot.self, PatternAnchorInAlternation.self, PatternAlternationScope.self, PatternMatchesEmpty.self,
         PatternNestedQuantifier.self, ServiceAliasSpaces.self, LocationChainCycle.self,
         ZonePeerInMaintenance.self, ServiceAliasUnreachable.self, CallPolicyNotSimulated.self,
-        SearchRuleUnauthenticated.self, CallControlUnplaced.self, CallControlBlockedHidden.self,
+        SearchRuleUnauthenticated.self, CallControlUnplaced.self, CallControlBlockedHidden.self, EndpointsBlockedHidden.self,
     ]
 
     /// Runs every check on `simulation`'s plan.

@@ -165,7 +165,17 @@ public struct HiddenCallControlLeg: Sendable, Hashable {
     }
 }
 
-/// Collects `Simulation.hiddenCallControl` while verdicts are decided: per (verdict group, shape) decision, the
+/// A site's endpoints that cannot reach a landing node of their calls, where the calls' verdicts name another
+/// problem first (the node's broken mesh, or another node): fixing that problem would leave these calls blocked here.
+public struct HiddenEndpointLeg: Sendable, Hashable {
+    public var site: SiteID
+    public var node: NodeID
+    public var callProtocol: CallProtocol
+    public var calls: Int
+    public var verdicts: Set<Verdict>
+}
+
+/// Collects `Simulation.hiddenCallControl` (and `hiddenEndpoints`) while verdicts are decided: per (verdict group, shape) decision, the
 /// broken legs of the shape's landings that the decision does not name, and then their calls.
 struct HiddenLegCollector {
     private var found: [Int64: HiddenCallControlLeg] = [:]
@@ -204,6 +214,51 @@ struct HiddenLegCollector {
 
     mutating func add(calls: Int, to keys: [Int64]) {
         for key in keys { found[key]?.calls += calls }
+    }
+
+    private var endpoints: [EndpointKey: HiddenEndpointLeg] = [:]
+
+    private struct EndpointKey: Hashable {
+        var site: Int32
+        var node: Int32
+        var callProtocol: CallProtocol
+    }
+
+    /// The landing nodes of one decision that the group's endpoints cannot reach but the verdict does not name
+    /// (it names their broken mesh, or another node); `addEndpoints` counts them per site.
+    func hiddenEndpointNodes(nodes: [Int32], decision: VerdictDecision, network: SiteNetwork) -> [Int32] {
+        guard decision.verdict == .meshBroken || decision.verdict == .blocked else { return [] }
+        var blamed: Int32 = -1
+        if case .unreachable(let node) = decision.blame { blamed = Int32(node.index) }
+        var result: [Int32] = []
+        for node in nodes where node != blamed && network.isUnreachable(Int(node)) && !result.contains(node) { result.append(node) }
+        return result
+    }
+
+    /// Counts `calls` calls of each site of `sites` (of one row, in `callProtocol`) on each hidden node, unless the
+    /// site's path to it fails only as its path to the node the verdict blames does (fixed with it).
+    mutating func addEndpoints(
+        calls: Int, nodes: [Int32], decision: VerdictDecision, sites: [Int32], callProtocol: CallProtocol, analysis: NetworkAnalysis
+    ) {
+        for site in sites {
+            var named: Set<HiddenCallControlLeg.Failure> = []
+            if case .unreachable(let node) = decision.blame {
+                named = HiddenCallControlLeg.failures([analysis.reachability(site: SiteID(Int(site)), node: node, protocol: callProtocol)].compactMap { $0 })
+            }
+            for node in nodes {
+                let failures = HiddenCallControlLeg.failures(
+                    [analysis.reachability(site: SiteID(Int(site)), node: NodeID(rawValue: node), protocol: callProtocol)].compactMap { $0 })
+                guard !failures.isSubset(of: named) else { continue }
+                let key = EndpointKey(site: site, node: node, callProtocol: callProtocol)
+                endpoints[key, default: HiddenEndpointLeg(site: SiteID(Int(site)), node: NodeID(rawValue: node), callProtocol: callProtocol, calls: 0, verdicts: [])].calls += calls
+                endpoints[key]!.verdicts.insert(decision.verdict)
+            }
+        }
+    }
+
+    /// Site, node, then protocol.
+    var endpointLegs: [HiddenEndpointLeg] {
+        endpoints.values.sorted { ($0.site.index, $0.node.index, $0.callProtocol.index) < ($1.site.index, $1.node.index, $1.callProtocol.index) }
     }
 
     /// Sender (clusters, then pools, in plan order), node, then protocol and transport.

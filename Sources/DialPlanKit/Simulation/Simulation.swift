@@ -70,6 +70,9 @@ public final class Simulation: Sendable {
     /// Broken call-control legs that simulated calls use but whose verdicts name another problem first: each with
     /// the calls and the verdicts that hide it. Sender, then node, order.
     public let hiddenCallControl: [HiddenCallControlLeg]
+    /// Sites' endpoints that cannot reach a landing node of their calls, where the calls' verdicts name another
+    /// problem first: each with its calls and the verdicts that hide it. Site, node, protocol order.
+    public let hiddenEndpoints: [HiddenEndpointLeg]
     /// Calls per verdict (every verdict present, zero when none).
     public let verdictCounts: [Verdict: Int]
     /// Number of simulated calls.
@@ -346,8 +349,9 @@ public final class Simulation: Sendable {
             for group in groups[row] {
                 var verdicts = [Int8](repeating: -1, count: shapeExamples.count)
                 // Only where some leg is broken: the shapes' hidden legs and how many cells of the row have each shape.
-                let collecting = group.network?.callControl.hasBlocked == true
+                let collecting = group.network.map { $0.callControl.hasBlocked || $0.unreachable.contains(true) } ?? false
                 var hiddenOfShape = [[Int64]](repeating: [], count: collecting ? shapeExamples.count : 0)
+                var endpointsOfShape = [(nodes: [Int32], decision: VerdictDecision)?](repeating: nil, count: collecting ? shapeExamples.count : 0)
                 var cellsOfShape = [Int](repeating: 0, count: collecting ? shapeExamples.count : 0)
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
@@ -360,6 +364,8 @@ public final class Simulation: Sendable {
                         verdicts[shape] = Int8(decision.verdict.ordinal)
                         if collecting, let network = group.network {
                             hiddenOfShape[shape] = hidden.hiddenLegs(legs: shapeLegs[shape], nodes: shapeNodes[shape], decision: decision, network: network)
+                            let nodes = hidden.hiddenEndpointNodes(nodes: shapeNodes[shape], decision: decision, network: network)
+                            if !nodes.isEmpty { endpointsOfShape[shape] = (nodes, decision) }
                         }
                     }
                     countsByIndex[Int(verdicts[shape])] += group.siteCount
@@ -368,11 +374,20 @@ public final class Simulation: Sendable {
                 for (shape, keys) in hiddenOfShape.enumerated() where !keys.isEmpty {
                     hidden.add(calls: cellsOfShape[shape] * group.siteCount, to: keys)
                 }
+                if let network = group.network?.callControl.analysis {
+                    for (shape, found) in endpointsOfShape.enumerated() {
+                        guard let found else { continue }
+                        hidden.addEndpoints(
+                            calls: cellsOfShape[shape], nodes: found.nodes, decision: found.decision, sites: group.subgroups.flatMap(\.sites),
+                            callProtocol: rows[row].callProtocol, analysis: network)
+                    }
+                }
             }
         }
         for verdict in Verdict.allCases { counts[verdict] = countsByIndex[verdict.ordinal] }
         verdictCounts = counts
         hiddenCallControl = hidden.legs
+        hiddenEndpoints = hidden.endpointLegs
         callCount = countsByIndex.reduce(0, +)
 
         // Coverage: a search standing for a class of subzones marked rule positions in its row; each member that a

@@ -317,7 +317,7 @@ public struct HTMLReport: Sendable {
         // listed apart.
         let causes = analysis.brokenPairGroups.map { Mesh.Cause(diagnostic: $0.diagnostic, cause: $0.cause, description: $0.description, pairs: $0.pairs) }
         let grouped = Set(analysis.brokenPairGroups.map(\.diagnostic))
-        let callControl: Set<CheckID> = [.callControlBlocked, .callControlUnplaced]
+        let callControl: Set<CheckID> = [.callControlBlocked, .endpointsBlocked, .callControlUnplaced]
         let others = analysis.findings.filter { !grouped.contains($0) } + report.findings.filter { $0.check.map(callControl.contains) == true }
         return Mesh(analysis: analysis, causes: causes, blocked: blocked(report, tallies: tallies), findings: others)
     }
