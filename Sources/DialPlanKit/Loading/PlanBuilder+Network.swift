@@ -191,14 +191,14 @@ extension PlanBuilder {
             case (nil, nil):
                 sink.error("network call_control entry has no 'cluster' (a call-control cluster's name) or 'pool' (a Skype for Business pool's FQDN)", at: fields.location)
             }
-            let (addresses, text) = readSubnets(&fields, plural: false, resolver: resolver)
+            let (addresses, _) = readSubnets(&fields, plural: false, resolver: resolver)
             fields.reportUnknownKeys(alsoKnown: ["description"])
             guard let sender else { continue }
             if let other = result.first(where: { $0.sender == sender }) {
                 sink.error("\(fields.what) is already given at \(other.source)", at: keyLocation)
                 continue
             }
-            result.append(CallControlPlacement(sender: sender, addresses: addresses, text: text, source: fields.location))
+            result.append(CallControlPlacement(sender: sender, addresses: addresses, source: fields.location))
         }
         return result
     }

@@ -216,8 +216,6 @@ public struct CallControlPlacement: Sendable, Hashable {
 
     public var sender: Sender
     public var addresses: AddressSet
-    /// As written, for messages.
-    public var text: String
     public var source: SourceLocation
 }
 

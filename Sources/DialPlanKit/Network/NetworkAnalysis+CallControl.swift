@@ -127,8 +127,7 @@ extension SignallingSender {
     }
 }
 
-/// A cluster or pool that hands simulated calls to Pexip nodes, some or all of whose addresses the network does not
-/// place.
+/// A cluster or pool that hands simulated calls to Pexip nodes where the network places none of its addresses.
 public struct UnplacedCallControl: Sendable, Hashable {
     public var sender: CallControlPlacement.Sender
     /// The nodes it hands calls to, in plan order.
@@ -175,47 +174,10 @@ public struct HiddenEndpointLeg: Sendable, Hashable {
     public var verdicts: Set<Verdict>
 }
 
-/// Collects `Simulation.hiddenCallControl` (and `hiddenEndpoints`) while verdicts are decided: per (verdict group, shape) decision, the
-/// broken legs of the shape's landings that the decision does not name, and then their calls.
+/// Collects `Simulation.hiddenCallControl` and `hiddenEndpoints` while verdicts are decided: per (verdict group,
+/// shape) decision, the broken paths of the shape's landings that the decision does not name, with their calls.
 struct HiddenLegCollector {
-    private var found: [Int64: HiddenCallControlLeg] = [:]
-
-    /// The hidden legs of one decision (keys for `add`). Only behind the network's own verdicts (mesh-broken,
-    /// blocked): a remote or ambiguous call's landing is itself the fault, and fixing it changes the legs.
-    mutating func hiddenLegs(legs: [Int32], nodes: [Int32], decision: VerdictDecision, network: SiteNetwork) -> [Int64] {
-        guard decision.verdict == .meshBroken || decision.verdict == .blocked else { return [] }
-        let analysis = network.callControl.analysis
-        // What the verdict names: the leg it blames, whose problems another landing's leg may share.
-        var namedKey: Int64?
-        var named: Set<HiddenCallControlLeg.Failure> = []
-        if case .callControl(let node, let sender) = decision.blame, let leg = SignallingLeg.code(sender) {
-            namedKey = CallControlVerdicts.key(leg, Int32(node.index))
-            named = HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: node) ?? [])
-        }
-        var keys: [Int64] = []
-        for (leg, node) in zip(legs, nodes) where network.isCallControlBlocked(leg: leg, node: Int(node)) {
-            let key = CallControlVerdicts.key(leg, node)
-            guard key != namedKey, !keys.contains(key), let sender = SignallingLeg.sender(leg) else { continue }
-            let failures = HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: NodeID(rawValue: node)) ?? [])
-            // Repaired with the named leg: nothing of it is hidden.
-            guard !failures.isSubset(of: named) else { continue }
-            keys.append(key)
-            if var known = found[key] {
-                known.verdicts.insert(decision.verdict)
-                known.alreadyNamed.formIntersection(named)
-                found[key] = known
-            } else {
-                found[key] = HiddenCallControlLeg(
-                    sender: sender, node: NodeID(rawValue: node), calls: 0, verdicts: [decision.verdict], alreadyNamed: named, leg: leg)
-            }
-        }
-        return keys
-    }
-
-    mutating func add(calls: Int, to keys: [Int64]) {
-        for key in keys { found[key]?.calls += calls }
-    }
-
+    private var legs: [Int64: HiddenCallControlLeg] = [:]
     private var endpoints: [EndpointKey: HiddenEndpointLeg] = [:]
 
     private struct EndpointKey: Hashable {
@@ -224,46 +186,60 @@ struct HiddenLegCollector {
         var callProtocol: CallProtocol
     }
 
-    /// The landing nodes of one decision that the group's endpoints cannot reach but the verdict does not name
-    /// (it names their broken mesh, or another node); `addEndpoints` counts them per site.
-    func hiddenEndpointNodes(nodes: [Int32], decision: VerdictDecision, network: SiteNetwork) -> [Int32] {
-        guard decision.verdict == .meshBroken || decision.verdict == .blocked else { return [] }
-        var blamed: Int32 = -1
-        if case .unreachable(let node) = decision.blame { blamed = Int32(node.index) }
-        var result: [Int32] = []
-        for node in nodes where node != blamed && network.isUnreachable(Int(node)) && !result.contains(node) { result.append(node) }
-        return result
-    }
-
-    /// Counts `calls` calls of each site of `sites` (of one row, in `callProtocol`) on each hidden node, unless the
-    /// site's path to it fails only as its path to the node the verdict blames does (fixed with it).
-    mutating func addEndpoints(
-        calls: Int, nodes: [Int32], decision: VerdictDecision, sites: [Int32], callProtocol: CallProtocol, analysis: NetworkAnalysis
+    /// Records one decision of a verdict group for a shape (`legs` and `nodes`: its landings), which `cells` cells
+    /// of the group's row have; each of the group's `sites` places those calls in `callProtocol`. Only behind the
+    /// network's own verdicts (mesh-broken, blocked): a remote or ambiguous call's landing is itself the fault, and
+    /// fixing it changes the paths. A path whose every problem is one the verdict names is repaired with it.
+    mutating func record(
+        _ decision: VerdictDecision, legs shapeLegs: [Int32], nodes: [Int32], cells: Int, sites: [Int32], callProtocol: CallProtocol,
+        network: SiteNetwork
     ) {
+        guard decision.verdict == .meshBroken || decision.verdict == .blocked else { return }
+        let analysis = network.callControl.analysis
+        // Call-control legs: site-independent, each of the group's calls.
+        var namedKey: Int64?
+        var named: Set<HiddenCallControlLeg.Failure> = []
+        if case .callControl(let node, let sender) = decision.blame, let leg = SignallingLeg.code(sender) {
+            namedKey = CallControlVerdicts.key(leg, Int32(node.index))
+            named = HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: node) ?? [])
+        }
+        var seen: Set<Int64> = []
+        for (leg, node) in zip(shapeLegs, nodes) where network.isCallControlBlocked(leg: leg, node: Int(node)) {
+            let key = CallControlVerdicts.key(leg, node)
+            guard key != namedKey, seen.insert(key).inserted, let sender = SignallingLeg.sender(leg) else { continue }
+            guard !HiddenCallControlLeg.failures(analysis.callControlLeg(sender, node: NodeID(rawValue: node)) ?? []).isSubset(of: named) else { continue }
+            legs[key, default: HiddenCallControlLeg(
+                sender: sender, node: NodeID(rawValue: node), calls: 0, verdicts: [], alreadyNamed: named, leg: leg)].calls += cells * sites.count
+            legs[key]!.verdicts.insert(decision.verdict)
+            legs[key]!.alreadyNamed.formIntersection(named)
+        }
+        // The endpoints' paths: per site, as their problems may differ.
+        var blamed: NodeID?
+        if case .unreachable(let node) = decision.blame { blamed = node }
+        let unreachable = Set(nodes.filter { network.isUnreachable(Int($0)) && Int($0) != blamed?.index })
+        guard !unreachable.isEmpty else { return }
+        func failures(_ site: Int32, _ node: NodeID) -> Set<HiddenCallControlLeg.Failure> {
+            HiddenCallControlLeg.failures(analysis.reachability(site: SiteID(Int(site)), node: node, protocol: callProtocol).map { [$0] } ?? [])
+        }
         for site in sites {
-            var named: Set<HiddenCallControlLeg.Failure> = []
-            if case .unreachable(let node) = decision.blame {
-                named = HiddenCallControlLeg.failures([analysis.reachability(site: SiteID(Int(site)), node: node, protocol: callProtocol)].compactMap { $0 })
-            }
-            for node in nodes {
-                let failures = HiddenCallControlLeg.failures(
-                    [analysis.reachability(site: SiteID(Int(site)), node: NodeID(rawValue: node), protocol: callProtocol)].compactMap { $0 })
-                guard !failures.isSubset(of: named) else { continue }
+            let named = blamed.map { failures(site, $0) } ?? []
+            for node in unreachable.sorted() where !failures(site, NodeID(rawValue: node)).isSubset(of: named) {
                 let key = EndpointKey(site: site, node: node, callProtocol: callProtocol)
-                endpoints[key, default: HiddenEndpointLeg(site: SiteID(Int(site)), node: NodeID(rawValue: node), callProtocol: callProtocol, calls: 0, verdicts: [])].calls += calls
+                endpoints[key, default: HiddenEndpointLeg(
+                    site: SiteID(Int(site)), node: NodeID(rawValue: node), callProtocol: callProtocol, calls: 0, verdicts: [])].calls += cells
                 endpoints[key]!.verdicts.insert(decision.verdict)
             }
         }
     }
 
+    /// Sender (clusters, then pools, in plan order), node, then protocol and transport.
+    var callControlLegs: [HiddenCallControlLeg] {
+        legs.values.sorted { ($0.sender.placement.order, $0.node.index, $0.leg) < ($1.sender.placement.order, $1.node.index, $1.leg) }
+    }
+
     /// Site, node, then protocol.
     var endpointLegs: [HiddenEndpointLeg] {
         endpoints.values.sorted { ($0.site.index, $0.node.index, $0.callProtocol.index) < ($1.site.index, $1.node.index, $1.callProtocol.index) }
-    }
-
-    /// Sender (clusters, then pools, in plan order), node, then protocol and transport.
-    var legs: [HiddenCallControlLeg] {
-        found.values.sorted { ($0.sender.placement.order, $0.node.index, $0.leg) < ($1.sender.placement.order, $1.node.index, $1.leg) }
     }
 }
 

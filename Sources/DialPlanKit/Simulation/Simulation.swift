@@ -340,18 +340,17 @@ public final class Simulation: Sendable {
         }
         self.groups = groups
 
-        // Counts: one verdict per (shape, group), then per cell a lookup. Broken call-control legs that a call uses
-        // but its verdict does not name are collected on the way (`HiddenLegCollector`).
+        // Counts: one verdict per (shape, group), then per cell a lookup. Broken paths that a call uses but its
+        // verdict does not name are collected from the same decisions (`HiddenLegCollector`).
         var counts: [Verdict: Int] = [:]
         var countsByIndex = [Int](repeating: 0, count: Verdict.allCases.count)
         var hidden = HiddenLegCollector()
         for row in rows.indices {
             for group in groups[row] {
                 var verdicts = [Int8](repeating: -1, count: shapeExamples.count)
-                // Only where some leg is broken: the shapes' hidden legs and how many cells of the row have each shape.
+                // Only where some path is broken: each shape's decision, and how many cells of the row have it.
                 let collecting = group.network.map { $0.callControl.hasBlocked || $0.unreachable.contains(true) } ?? false
-                var hiddenOfShape = [[Int64]](repeating: [], count: collecting ? shapeExamples.count : 0)
-                var endpointsOfShape = [(nodes: [Int32], decision: VerdictDecision)?](repeating: nil, count: collecting ? shapeExamples.count : 0)
+                var decisions = [VerdictDecision?](repeating: nil, count: collecting ? shapeExamples.count : 0)
                 var cellsOfShape = [Int](repeating: 0, count: collecting ? shapeExamples.count : 0)
                 for alias in aliases.indices {
                     let core = run.cells.cores[row * aliases.count + alias]
@@ -362,31 +361,25 @@ public final class Simulation: Sendable {
                         let facts = stores[Int(example >> OutcomeStore.workerShift)].facts(Int(example & OutcomeStore.indexMask), tables: tables)
                         let decision = VerdictRule.decide(facts, isLocal: { group.localFlags[$0] }, network: group.network)
                         verdicts[shape] = Int8(decision.verdict.ordinal)
-                        if collecting, let network = group.network {
-                            hiddenOfShape[shape] = hidden.hiddenLegs(legs: shapeLegs[shape], nodes: shapeNodes[shape], decision: decision, network: network)
-                            let nodes = hidden.hiddenEndpointNodes(nodes: shapeNodes[shape], decision: decision, network: network)
-                            if !nodes.isEmpty { endpointsOfShape[shape] = (nodes, decision) }
-                        }
+                        if collecting { decisions[shape] = decision }
                     }
                     countsByIndex[Int(verdicts[shape])] += group.siteCount
                     if collecting { cellsOfShape[shape] += 1 }
                 }
-                for (shape, keys) in hiddenOfShape.enumerated() where !keys.isEmpty {
-                    hidden.add(calls: cellsOfShape[shape] * group.siteCount, to: keys)
-                }
-                if let network = group.network?.callControl.analysis {
-                    for (shape, found) in endpointsOfShape.enumerated() {
-                        guard let found else { continue }
-                        hidden.addEndpoints(
-                            calls: cellsOfShape[shape], nodes: found.nodes, decision: found.decision, sites: group.subgroups.flatMap(\.sites),
-                            callProtocol: rows[row].callProtocol, analysis: network)
+                if collecting, let network = group.network {
+                    let sites = group.subgroups.flatMap(\.sites)
+                    for (shape, decision) in decisions.enumerated() {
+                        guard let decision else { continue }
+                        hidden.record(
+                            decision, legs: shapeLegs[shape], nodes: shapeNodes[shape], cells: cellsOfShape[shape], sites: sites,
+                            callProtocol: rows[row].callProtocol, network: network)
                     }
                 }
             }
         }
         for verdict in Verdict.allCases { counts[verdict] = countsByIndex[verdict.ordinal] }
         verdictCounts = counts
-        hiddenCallControl = hidden.legs
+        hiddenCallControl = hidden.callControlLegs
         hiddenEndpoints = hidden.endpointLegs
         callCount = countsByIndex.reduce(0, +)
 
